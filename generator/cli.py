@@ -1,0 +1,79 @@
+"""Command line: `python -m generator check|build|serve|deploy|init`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .problems import Problems
+
+
+def _print_problems(problems: Problems) -> None:
+    for problem in problems.sorted():
+        print(problem, file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .load import load_site
+
+    problems = Problems()
+    load_site(Path(args.site), problems)
+    _print_problems(problems)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    if errors or (args.strict and warnings):
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        return 1
+    print(f"OK: no errors, {warnings} warning(s)")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    problems = Problems()
+    result = build(Path(args.site), problems, output=Path(args.output) if args.output else None,
+                   base_url=args.base_url, strict=args.strict)
+    _print_problems(problems)
+    if result is None:
+        print(f"Build failed: {len(problems.errors)} error(s); the previous output was left as it was.",
+              file=sys.stderr)
+        return 1
+    print(result.summary())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def site_args(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--site", default=".", help="the site folder (with site.yaml); default: .")
+        sp.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    c = sub.add_parser("check", help="check site.yaml, registries and records")
+    site_args(c)
+    c.set_defaults(func=cmd_check)
+
+    b = sub.add_parser("build", help="check, then build the static site")
+    site_args(b)
+    b.add_argument("--output", help="output folder (default: output_dir from site.yaml)")
+    b.add_argument("--base-url", help="override base_url from site.yaml")
+    b.set_defaults(func=cmd_build)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if not Path(args.site).is_dir():
+        print(f"{args.site}: error: no such site folder; give the folder that holds site.yaml",
+              file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("Interrupted; the previous output was left as it was.", file=sys.stderr)
+        return 130

@@ -1,0 +1,32 @@
+"""The load and validate stages: site.yaml, registries and records, checked together."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import config as config_mod
+from . import records as records_mod
+from . import registry as registry_mod
+from . import validate
+from .config import Config
+from .model import Record, Registry
+from .problems import Problems
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Config
+    registry: Registry
+    records: list[Record]
+
+
+def load_site(root: Path, problems: Problems, today: dt.date | None = None) -> Site | None:
+    """Load and check everything under `root`; problems go to `problems`, never as exceptions."""
+    config = config_mod.load(root, problems)
+    registry = registry_mod.load(root, problems)
+    records = records_mod.load_all(root, problems)
+    validate.check(records, registry, problems, (today or dt.date.today()).year)
+    if config is None:
+        return None
+    return Site(config, registry, sorted(records, key=lambda r: r.key))

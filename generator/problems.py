@@ -1,0 +1,65 @@
+"""Problems found in a site's input, reported as `file:line:col: level: what; what would be right`.
+
+Every stage collects problems instead of stopping at the first one, so a maintainer sees everything
+that needs fixing in one run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    column: int
+    level: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}:{self.column or 1}"
+        text = f"{where}: {self.level}: {self.message}"
+        return f"{text}; {self.hint}" if self.hint else text
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems for one run."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, path: str, line: int, column: int, message: str, hint: str = "",
+            level: str = ERROR) -> None:
+        self.items.append(Problem(path, line, column, level, message, hint))
+
+    def extend(self, other: Iterable[Problem]) -> None:
+        self.items.extend(other)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.level == WARNING]
+
+    def sorted(self) -> list[Problem]:
+        return sorted(set(self.items))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+class SiteError(Exception):
+    """Raised when a stage cannot go on; carries every problem found so far."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
