@@ -85,7 +85,7 @@ def _stated_share(fig: Figure | None, rated: int | None) -> Value | None:
     return Value(fig.percent, "percent", qualifier=fig.qualifier)
 
 
-def _level(count: Value | None, stated: Value | None, rated: int | None, label: str) -> Level:
+def _level(count: Value | None, stated: Value | None, rated: int | None) -> Level:
     share = stated
     if share is None and count is not None and count.qualifier is None and rated:
         share = _ratio(int(count.number), rated, f"{int(count.number)} / {rated}")
@@ -106,39 +106,42 @@ def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
+def _good_views(counts: dict, shares: dict, includes: bool | None) -> tuple:
+    """(good-only count, good-only share, good-or-above count, good-or-above share)."""
+    if includes:  # the stated "good" is good-or-above; good-only needs excellent taken out
+        return (_combine(counts["good"], counts["excellent"], -1, "−"),
+                _combine(shares["good"], shares["excellent"], -1, "−"), counts["good"], shares["good"])
+    if includes is False:  # the stated "good" is good-only; good-or-above adds excellent
+        return (counts["good"], shares["good"], _combine(counts["good"], counts["excellent"], +1, "+"),
+                _combine(shares["good"], shares["excellent"], +1, "+"))
+    return None, None, None, None  # unknown: neither view can be claimed
+
+
+def _derived_rated(parts: list[Value | None]) -> Value | None:
+    """Those rated, as the sum of all four disjoint levels, when each is an exact count."""
+    if any(p is None or p.qualifier for p in parts):
+        return None
+    return Value(sum(p.number for p in parts), "count", derived=True,  # type: ignore[union-attr]
+                 how=" + ".join(_plain(p.number) for p in parts))  # type: ignore[union-attr]
+
+
 def derive_block(block: RatingBlock) -> Block:
-    rated_fig = block.rated
-    rated_count = rated_fig.exact_count if rated_fig else None
-    total = _stated_count(block.total)
-    rated = _stated_count(rated_fig)
-    counts = {lv: _stated_count(block.level(lv)) for lv in ("excellent", "good", "completed", "not_completed")}
-    shares = {lv: _stated_share(block.level(lv), rated_count) for lv in counts}
     includes = block.good_includes_excellent
-    if includes or (includes is None and counts["excellent"] is None and shares["excellent"] is None):
-        # "good" as stated is good-or-above; good-only needs excellent taken out.
-        above_count, above_share = counts["good"], shares["good"]
-        only_count = _combine(counts["good"], counts["excellent"], -1, "−") if includes else None
-        only_share = _combine(shares["good"], shares["excellent"], -1, "−") if includes else None
-    else:
-        only_count, only_share = counts["good"], shares["good"]
-        above_count = _combine(counts["good"], counts["excellent"], +1, "+")
-        above_share = _combine(shares["good"], shares["excellent"], +1, "+")
-    if rated is None and all(v is not None for v in (counts["excellent"], only_count,
-                                                        counts["completed"], counts["not_completed"])):
-        parts = [counts["excellent"], only_count, counts["completed"], counts["not_completed"]]
-        if not any(p.qualifier for p in parts):  # type: ignore[union-attr]
-            number = sum(p.number for p in parts)  # type: ignore[union-attr]
-            rated = Value(number, "count", derived=True,
-                          how=" + ".join(_plain(p.number) for p in parts))  # type: ignore[union-attr]
-            rated_count = int(number)
+    counts = {lv: _stated_count(block.level(lv)) for lv in ("excellent", "good", "completed", "not_completed")}
+    only_count, _, _, _ = _good_views(counts, {lv: None for lv in counts}, includes)
+    rated = _stated_count(block.rated) or _derived_rated(
+        [counts["excellent"], only_count, counts["completed"], counts["not_completed"]])
+    rated_count = int(rated.number) if rated is not None and rated.qualifier is None else None
+    shares = {lv: _stated_share(block.level(lv), rated_count) for lv in counts}
+    only_count, only_share, above_count, above_share = _good_views(counts, shares, includes)
     levels = {
-        "excellent": _level(counts["excellent"], shares["excellent"], rated_count, "excellent"),
-        "good_only": _level(only_count, only_share, rated_count, "good_only"),
-        "good_or_above": _level(above_count, above_share, rated_count, "good_or_above"),
-        "completed": _level(counts["completed"], shares["completed"], rated_count, "completed"),
-        "not_completed": _level(counts["not_completed"], shares["not_completed"], rated_count, "not_completed"),
+        "excellent": _level(counts["excellent"], shares["excellent"], rated_count),
+        "good_only": _level(only_count, only_share, rated_count),
+        "good_or_above": _level(above_count, above_share, rated_count),
+        "completed": _level(counts["completed"], shares["completed"], rated_count),
+        "not_completed": _level(counts["not_completed"], shares["not_completed"], rated_count),
     }
-    return Block(total, rated, levels, includes)
+    return Block(_stated_count(block.total), rated, levels, includes)
 
 
 def derive_record(record: Record) -> Derived:

@@ -43,7 +43,7 @@ class Committee:
     abbreviation: str | None = None
     from_year: int | None = None
     to_year: int | None = None
-    ended: str | None = None  # as precise as known, e.g. "2025-02"
+    ended: dt.date | PartialDate | None = None  # as precise as known, e.g. 2025-02
     predecessors: tuple[str, ...] = ()
     successors: tuple[str, ...] = ()
     note: str | None = None
@@ -215,3 +215,19 @@ class Record:
 
     def block(self, name: str) -> RatingBlock | None:
         return getattr(self, name)
+
+    def quotes(self) -> list[str]:
+        """Every sentence quoted for this record's figures, in file order, without repeats."""
+        found: list[str | None] = [s.quote for s in self.sources]
+        for name in BLOCKS:
+            block = self.block(name)
+            if block is not None:
+                found += [block.quote] + [f.quote for f in (block.total, block.rated) + tuple(
+                    block.level(lv) for lv in LEVELS) if f is not None]
+        if self.admissions is not None:
+            adm = self.admissions
+            found += [adm.quote] + [f.quote for f in (adm.admitted, adm.target, adm.exceeded_by) if f]
+            found += [s.quote for s in adm.subsets]
+        found += [f.quote for f in self.mass_organizations.values()]
+        found += [t.quote for t in self.targets] + [a.quote for a in self.awards]
+        return list(dict.fromkeys(q for q in found if q))

@@ -89,12 +89,12 @@ def _committee(r: Reader, m: YMap, province: str) -> Committee | None:
             names.append(CommitteeName(text, r.integer(nm, "from"), r.integer(nm, "to")))
     if not (cid and kind and names):
         return None
-    ended = m.get("ended")
+    ended = r.date(m, "ended", partial=True)
     return Committee(
         province=province, id=cid, kind=kind, names=tuple(names),
         abbreviation=r.text(m, "abbreviation"),
         from_year=r.integer(m, "from", 1930, 2100), to_year=r.integer(m, "to", 1930, 2100),
-        ended=str(ended) if ended is not None else None,
+        ended=ended,
         predecessors=_slugs(r, m, "predecessors"), successors=_slugs(r, m, "successors"),
         note=r.text(m, "note"))
 

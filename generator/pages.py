@@ -1,0 +1,86 @@
+"""Content pages: content/pages/*.md, Markdown with tables, footnotes and a table of contents.
+
+Raw HTML in a page passes through only when site.yaml says `allow_raw_html: true`; otherwise the
+rendered HTML is cleaned by nh3 (a maintained sanitiser), keeping what Markdown itself produces.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+import nh3
+
+from . import yamlfile
+from .fields import Reader
+from .problems import Problems
+from .yamlfile import YMap
+
+PAGES_DIR = "content/pages"
+FRONT_KEYS = ("title", "description", "date", "order")
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
+                "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "span",
+                "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
+ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title"}, "a": {"href"}, "th": {"scope", "align", "colspan", "rowspan"},
+                      "td": {"align", "colspan", "rowspan"}, "abbr": {"title"}}
+
+
+@dataclass(frozen=True)
+class ContentPage:
+    slug: str
+    title: str
+    description: str
+    html: str
+    toc: str
+    date: dt.date | None = None
+    order: int = 100
+
+
+def render_markdown(text: str, allow_raw_html: bool) -> tuple[str, str]:
+    md = markdown.Markdown(extensions=["tables", "footnotes", "toc", "sane_lists"],
+                           extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}})
+    html = md.convert(text)
+    toc = getattr(md, "toc", "")
+    if not allow_raw_html:
+        html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                         url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+        toc = nh3.clean(toc, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=set())
+    return html, toc
+
+
+def load_pages(root: Path, allow_raw_html: bool, problems: Problems) -> list[ContentPage]:
+    pages = []
+    base = root / PAGES_DIR
+    for file in sorted(base.glob("*.md")) if base.is_dir() else []:
+        display = file.relative_to(root).as_posix()
+        text = yamlfile.decode(file.read_bytes(), display, problems)
+        if text is None:
+            continue
+        text = text.replace("\r\n", "\n")
+        front: YMap = YMap((1, 1))
+        match = _FRONT.match(text)
+        if match:
+            loaded = yamlfile.loads(match.group(1), display, problems)
+            front = loaded if isinstance(loaded, YMap) else front
+            body = text[match.end():]
+        else:
+            body = text
+        r = Reader(display, problems)
+        r.keys(front, FRONT_KEYS, ("title",), "in the page's front matter (between the --- lines)")
+        slug = file.stem
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+            r.error((1, 1), f"the page file name '{file.name}' is not a valid address",
+                    "name it with lowercase letters, digits and hyphens, e.g. methodology.md")
+            continue
+        title = r.text(front, "title")
+        if not title:
+            continue
+        date = r.date(front, "date")
+        html, toc = render_markdown(body, allow_raw_html)
+        pages.append(ContentPage(slug, title, r.text(front, "description") or "", html, toc,
+                                 date if isinstance(date, dt.date) else None,
+                                 r.integer(front, "order") or 100))
+    return sorted(pages, key=lambda p: (p.order, p.slug))

@@ -1,0 +1,107 @@
+"""Render planned pages with Jinja2 (autoescape on; a site's templates/ override the theme's)."""
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from . import formats
+from .charts import script_json
+from .config import Config
+from .derive import ROWS
+from .plan import Page
+from .problems import Problem
+
+THEME = Path(__file__).parent / "theme"
+PAGE_TYPES = ("home", "provinces", "province", "years", "year", "indicators", "indicator", "page", "404")
+
+
+def load_labels() -> dict:
+    with open(THEME / "labels.vi.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+class Renderer:
+    def __init__(self, config: Config, labels: dict):
+        self.config = config
+        self.labels = labels
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader([
+                jinja2.FileSystemLoader(str(self.config.root / "templates")),
+                jinja2.FileSystemLoader(str(THEME / "templates")),
+            ]),
+            autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            keep_trailing_newline=True)
+        env.filters.update(num=formats.number, pct=formats.percent, val=formats.value,
+                           fig=formats.figure, date=formats.date, script_json=script_json)
+        env.globals.update(L=self.labels, config=self.config, url=self.url, LEVEL_ROWS=ROWS)
+        return env
+
+    def url(self, path: str) -> str:
+        """A site-internal address, under the base path so the site works in a sub-folder."""
+        return self.config.base_path + path.lstrip("/")
+
+    def template_name(self, page_type: str) -> str:
+        overrides = self.config.templates or {}
+        return overrides.get(page_type, f"{page_type}.html")
+
+    def check_templates(self) -> list[Problem]:
+        """Unknown page types or missing template files named in site.yaml, found before rendering."""
+        problems = []
+        for page_type, name in (self.config.templates or {}).items():
+            if page_type not in PAGE_TYPES:
+                problems.append(Problem("site.yaml", 1, 1, "error", f"unknown page type '{page_type}' under 'templates'",
+                                        "use one of: " + ", ".join(PAGE_TYPES)))
+                continue
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateNotFound:
+                problems.append(Problem("site.yaml", 1, 1, "error", f"template '{name}' for '{page_type}' pages does not exist",
+                                        "put it in templates/ or remove the line"))
+            except jinja2.TemplateSyntaxError as exc:
+                problems.append(_template_problem(exc))
+        return problems
+
+    def render(self, page: Page) -> str:
+        template = self.env.get_template(self.template_name(page.template))
+        context: dict[str, Any] = {"page": page, **page.context}
+        return template.render(context)
+
+
+def _template_problem(exc: jinja2.TemplateSyntaxError | jinja2.TemplateError) -> Problem:
+    filename = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
+    try:
+        filename = Path(filename).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        pass
+    return Problem(str(filename), getattr(exc, "lineno", 0) or 0, 1, "error", f"template error: {exc.message}",
+                   "fix the template at that line")
+
+
+def template_problem(exc: Exception) -> Problem:
+    """Locate an error raised while rendering, in the template file and line where it happened."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return _template_problem(exc)
+    import traceback
+
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".html"):
+            return Problem(_short(frame.filename), frame.lineno or 0, 1, "error",
+                           f"template error: {exc}", "fix the template at that line")
+    return Problem("templates", 0, 0, "error", f"template error: {exc}", "check the templates")
+
+
+def _short(filename: str) -> str:
+    path = Path(filename)
+    for base in (Path.cwd(), THEME.parent.parent):
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
