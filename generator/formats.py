@@ -18,7 +18,10 @@ def number(value: int | Decimal | float, locale: str = LOCALE) -> str:
     """Group thousands and keep exactly the decimals the value carries (92.90 stays 92,90)."""
     if isinstance(value, float):
         value = Decimal(str(value))
-    return format_decimal(value, locale=locale, decimal_quantization=False, group_separator=True)
+    exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=locale, decimal_quantization=True)
 
 
 def percent(value: Decimal | int, locale: str = LOCALE) -> str:

@@ -1,0 +1,173 @@
+"""`generator check`: every check reports its problem with file, line, column and a fix."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+TRA_VINH = "content/records/tra-vinh/khoi-co-quan-va-doanh-nghiep/2022.yaml"
+LAM_DONG = "content/records/lam-dong/khoi-cac-co-quan/2019.yaml"
+NEW = "content/records/lam-dong/khoi-cac-co-quan/2018.yaml"
+
+MINIMAL = """province: lam-dong
+committee: khoi-cac-co-quan
+year: 2018
+sources:
+  - url: https://example.org/a
+    publisher: Báo Lâm Đồng
+    published: 2019-01-10
+    title: Tổng kết năm 2018
+organizations:
+  rated: 60
+  good_includes_excellent: true
+  good: {count: 50, percent: 83.33}
+  excellent: 10
+  completed: 8
+  not_completed: 2
+admissions:
+  admitted: 120
+  target: 100
+  percent_of_target: 120
+"""
+
+
+def run_check(site: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, list[str]]:
+    code = main(["check", "--site", str(site), *extra])
+    err = capsys.readouterr().err
+    return code, [line for line in err.splitlines() if ": error: " in line or ": warning: " in line]
+
+
+def edit(site: Path, relative: str, old: str, new: str) -> None:
+    path = site / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def write(site: Path, relative: str, text: str | bytes) -> None:
+    path = site / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+def test_reference_dataset_is_clean(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = run_check(site, capsys, "--strict")
+    assert (code, lines) == (0, [])
+
+
+def test_minimal_record_is_clean(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(site, NEW, MINIMAL)
+    assert run_check(site, capsys) == (0, [])
+
+
+CASES = [
+    # (what, old text in MINIMAL, new text, expected problem line)
+    ("yaml syntax", "year: 2018\n", "year: [2018\n",
+     f"{NEW}:4:8: error: this is not valid YAML"),
+    ("duplicate key", "year: 2018\n", "year: 2018\nyear: 2019\n",
+     f"{NEW}:4:1: error: duplicate key 'year' (also at line 3); keep only one of them"),
+    ("unknown key", "year: 2018\n", "year: 2018\nyaer: 2018\n",
+     f"{NEW}:4:1: error: unknown key 'yaer' in the record; did you mean 'year'?"),
+    ("wrong type", "  excellent: 10\n", "  excellent: mười\n",
+     f"{NEW}:13:14: error: 'excellent' should be a whole number, not 'mười'; write it in plain digits"),
+    ("missing key", "year: 2018\n", "",
+     f"{NEW}:1:1: error: missing required key 'year' in the record; add 'year:' with a value"),
+    ("unknown province", "province: lam-dong", "province: lam-dongg",
+     f"{NEW}:1:1: error: unknown province 'lam-dongg'; did you mean 'lam-dong'?"),
+    ("unknown committee", "committee: khoi-cac-co-quan", "committee: khoi-co-quan",
+     f"{NEW}:1:1: error: unknown committee 'khoi-co-quan' in 'lam-dong'; did you mean 'khoi-cac-co-quan'?"),
+    ("rated above total", "  rated: 60\n", "  total: 59\n  rated: 60\n",
+     f"{NEW}:11:3: error: 60 rated is more than the total of 59 in 'organizations'"),
+    ("negative count", "  not_completed: 2\n", "  not_completed: -2\n",
+     f"{NEW}:15:18: error: 'not_completed' is -2, below 0; counts cannot be negative"),
+    ("levels do not add up", "  completed: 8\n", "  completed: 9\n",
+     f"{NEW}:10:3: error: the levels do not add up in 'organizations': 50 + 9 + 2 = 61, but rated is 60"),
+    ("percent disagrees", "percent: 83.33}", "percent: 84.5}",
+     f"{NEW}:12:3: error: 'good' says 84.5% but 50/60 is 83.33% in 'organizations'"),
+    ("percent of target disagrees", "  percent_of_target: 120\n", "  percent_of_target: 112\n",
+     f"{NEW}:16:1: error: percent_of_target says 112% but 120/100 is 120%"),
+    ("url not http", "url: https://example.org/a", "url: ftp://example.org/a",
+     f"{NEW}:5:10: error: 'url' is not a web address: 'ftp://example.org/a'"),
+    ("vietnamese thousands", "  admitted: 120\n", "  admitted: 1.200\n",
+     f"{NEW}:17:13: error: 'admitted: 1.200' is written with a thousands separator"),
+    ("good without inclusion", "  good_includes_excellent: true\n", "",
+     f"{NEW}:11:3: error: it is not said whether 'good' includes 'excellent' in 'organizations'"),
+]
+
+
+@pytest.mark.parametrize("what,old,new,expected", CASES, ids=[c[0] for c in CASES])
+def test_each_check_reports_its_problem(site: Path, capsys: pytest.CaptureFixture[str],
+                                        what: str, old: str, new: str, expected: str) -> None:
+    assert old in MINIMAL
+    write(site, NEW, MINIMAL.replace(old, new, 1))
+    code, lines = run_check(site, capsys)
+    assert code == 1
+    assert any(line.startswith(expected) for line in lines), "\n".join(lines)
+
+
+def test_percent_within_written_precision_passes(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 92,94 for 79/85 = 92,941...: fine. 93,5 is not (covered above).
+    write(site, NEW, MINIMAL.replace("percent: 83.33}", "percent: 83.3}"))
+    assert run_check(site, capsys) == (0, [])
+
+
+def test_committee_that_did_not_exist_that_year(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(site, "content/records/tuyen-quang/khoi-cac-co-quan/2022.yaml",
+          MINIMAL.replace("lam-dong", "tuyen-quang").replace("year: 2018", "year: 2022"))
+    code, lines = run_check(site, capsys)
+    assert code == 1
+    assert any("error: committee 'khoi-cac-co-quan' did not exist in 2022 (it existed …–2020)" in l for l in lines)
+
+
+def test_path_disagrees_with_content(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(site, "content/records/lam-dong/khoi-cac-co-quan/2017.yaml", MINIMAL)
+    code, lines = run_check(site, capsys)
+    assert code == 1
+    assert any(l.startswith("content/records/lam-dong/khoi-cac-co-quan/2017.yaml:1:1: error: the file's place "
+                            "does not match its content; a record for province 'lam-dong', committee "
+                            "'khoi-cac-co-quan', 2018 belongs at content/records/lam-dong/khoi-cac-co-quan/2018.yaml")
+               for l in lines)
+
+
+def test_two_records_for_the_same_committee_year_and_period(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(site, NEW, MINIMAL)
+    write(site, NEW.replace(".yaml", ".yml"), MINIMAL)
+    code, lines = run_check(site, capsys)
+    assert code == 1
+    assert any("error: a second record for lam-dong/khoi-cac-co-quan 2018 (full year); the first is " in l
+               for l in lines)
+
+
+def test_problems_are_sorted_and_all_reported(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(site, TRA_VINH, "percent: 92.94", "percent: 93.5")
+    edit(site, LAM_DONG, "count: 2607,", "count: -1,")
+    code, lines = run_check(site, capsys)
+    assert code == 1
+    assert len(lines) == 2
+    assert lines == sorted(lines)
+    assert lines[1].startswith(f"{TRA_VINH}:13:3: error: 'good' says 93.5% but 79/85 is 92.94%")
+
+
+def test_strict_fails_on_warnings_and_usage_error_exits_2(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--site", str(site / "nowhere")]) == 2
+    assert main(["check", "--bogus"]) == 2
+
+
+@pytest.mark.parametrize("content", [
+    b"", b"\x00\x01\x02", b"province: [", b"- a\n- b\n", b"\xff\xfe\x00", b"province: {a: b}\n",
+    b"sources: 5\norganizations: [1, 2]\nadmissions: yes\ntargets: {}\n",
+])
+def test_broken_input_never_gives_a_traceback(site: Path, content: bytes) -> None:
+    write(site, NEW, content)
+    result = subprocess.run([sys.executable, "-m", "generator", "check", "--site", str(site)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{NEW}:" in result.stderr
