@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -134,16 +133,34 @@ class Reader:
         self.error(pos, f"'{key}' should be text, not {_type_name(value)}", "write it on one line")
         return None
 
-    def integer(self, m: YMap, key: str, minimum: int | None = 0, maximum: int | None = None,
-                what: str = "a whole number") -> int | None:
+    def _number_text(self, m: YMap, key: str, what: str, example: str) -> tuple[str, tuple[int, int]] | None:
+        """The number as typed, or None (reported) when YAML read something else there."""
         if key not in m or m[key] is None:
             return None
         value, raw, pos = m[key], m.raw.get(key), m.where(key)
         if isinstance(value, bool) or raw is None:
             self.error(pos, f"'{key}' should be {what}, not {_type_name(value)}",
-                       f"write it in digits, e.g. '{key}: 85'")
+                       f"write it in digits, e.g. '{key}: {example}'")
             return None
-        text = raw.strip()
+        return raw.strip(), pos
+
+    def _in_range(self, pos: tuple[int, int], key: str, number: Any, text: str, minimum: Any,
+                  maximum: Any, below_hint: str) -> bool:
+        if minimum is not None and number < minimum:
+            self.error(pos, f"'{key}' is {text}, below {minimum}", below_hint)
+            return False
+        if maximum is not None and number > maximum:
+            self.error(pos, f"'{key}' is {text}, above the plausible maximum of {maximum}",
+                       "check the digits against the article")
+            return False
+        return True
+
+    def integer(self, m: YMap, key: str, minimum: int | None = 0, maximum: int | None = None,
+                what: str = "a whole number") -> int | None:
+        found = self._number_text(m, key, what, "85")
+        if found is None:
+            return None
+        text, pos = found
         if _INT.fullmatch(text):
             number = int(text, 10)  # decimal even with a leading zero ("05" as in "05/85")
         elif _VI_THOUSANDS.fullmatch(text):
@@ -156,26 +173,15 @@ class Reader:
             self.error(pos, f"'{key}' should be {what}, not '{text}'",
                        "write it in plain digits, e.g. 85 (no separators, no units)")
             return None
-        if minimum is not None and number < minimum:
-            self.error(pos, f"'{key}' is {number}, below {minimum}",
-                       "counts cannot be negative" if minimum == 0 else f"use at least {minimum}")
-            return None
-        if maximum is not None and number > maximum:
-            self.error(pos, f"'{key}' is {number}, above the plausible maximum of {maximum}",
-                       "check the digits against the article")
-            return None
-        return number
+        below = "counts cannot be negative" if minimum == 0 else f"use at least {minimum}"
+        return number if self._in_range(pos, key, number, str(number), minimum, maximum, below) else None
 
     def decimal(self, m: YMap, key: str, minimum: Decimal | None = Decimal(0),
                 maximum: Decimal | None = None) -> Decimal | None:
-        if key not in m or m[key] is None:
+        found = self._number_text(m, key, "a number", "92.94")
+        if found is None:
             return None
-        value, raw, pos = m[key], m.raw.get(key), m.where(key)
-        if isinstance(value, bool) or raw is None:
-            self.error(pos, f"'{key}' should be a number, not {_type_name(value)}",
-                       f"write it like '{key}: 92.94'")
-            return None
-        text = raw.strip()
+        text, pos = found
         if _DEC.fullmatch(text):
             number = Decimal(text)
         elif _VI_DECIMAL.fullmatch(text) or text.endswith("%"):
@@ -187,15 +193,7 @@ class Reader:
             self.error(pos, f"'{key}' should be a number, not '{text}'",
                        f"write it in digits with a dot for decimals, e.g. '{key}: 92.94'")
             return None
-        if not math.isfinite(number):  # pragma: no cover - the pattern excludes it
-            return None
-        if minimum is not None and number < minimum:
-            self.error(pos, f"'{key}' is {text}, below {minimum}", "check the sign")
-            return None
-        if maximum is not None and number > maximum:
-            self.error(pos, f"'{key}' is {text}, above {maximum}", "check the digits against the article")
-            return None
-        return number
+        return number if self._in_range(pos, key, number, text, minimum, maximum, "check the sign") else None
 
     def boolean(self, m: YMap, key: str) -> bool | None:
         if key not in m or m[key] is None:
