@@ -12,6 +12,9 @@ from pathlib import Path
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from xml.etree import ElementTree as etree
 
 from . import yamlfile
 from .fields import Reader
@@ -28,6 +31,32 @@ ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title"}, "a": {"href"}, "th": {"scop
                       "td": {"align", "colspan", "rowspan"}, "abbr": {"title"}}
 
 
+class _TableCaptions(Treeprocessor):
+    """Give every table a caption: a paragraph "Bảng: …" right before it, else the section heading."""
+
+    def run(self, root: etree.Element) -> None:
+        heading = ""
+        children = list(root)
+        for i, el in enumerate(children):
+            if el.tag in ("h1", "h2", "h3", "h4"):
+                heading = "".join(el.itertext())
+            if el.tag != "table":
+                continue
+            caption = etree.Element("caption")
+            previous = children[i - 1] if i else None
+            if previous is not None and previous.tag == "p" and (previous.text or "").startswith("Bảng:"):
+                caption.text = (previous.text or "")[len("Bảng:"):].strip()
+                root.remove(previous)
+            else:
+                caption.text = heading
+            el.insert(0, caption)
+
+
+class _CaptionExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API name
+        md.treeprocessors.register(_TableCaptions(md), "table_captions", 5)
+
+
 @dataclass(frozen=True)
 class ContentPage:
     slug: str
@@ -40,7 +69,7 @@ class ContentPage:
 
 
 def render_markdown(text: str, allow_raw_html: bool) -> tuple[str, str]:
-    md = markdown.Markdown(extensions=["tables", "footnotes", "toc", "sane_lists"],
+    md = markdown.Markdown(extensions=["tables", "footnotes", "toc", "sane_lists", _CaptionExtension()],
                            extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}})
     html = md.convert(text)
     toc = getattr(md, "toc", "")

@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs every test. CI (.ci/run) runs exactly this.
+#  - the package with its test extras (pytest, Hypothesis, Playwright for Python);
+#  - Debian's Chromium for the browser tests, when /usr/bin/chromium is missing (needs root/apt);
+#  - the pinned Chart.js and axe-core from the npm registry into tests/.cache/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+python tests/browser/vendor.py
 python -m pytest "$@"

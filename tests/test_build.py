@@ -12,7 +12,7 @@ import sys
 import threading
 from functools import partial
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urljoin, urlsplit
@@ -21,6 +21,7 @@ from urllib.request import urlopen
 import pytest
 
 from generator.cli import main
+from tests.helpers import QuietHandler
 
 TRA_VINH = "content/records/tra-vinh/khoi-co-quan-va-doanh-nghiep/2022.yaml"
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -203,9 +204,7 @@ class _Links(HTMLParser):
 def test_every_internal_link_resolves_under_a_sub_path(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "www" / "portal"
     assert build(site, "--base-url", "https://example.org/portal/", "--output", str(out)) == 0
-    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path / "www"))
-    handler.log_message = lambda *a: None  # type: ignore[assignment]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(tmp_path / "www")))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_address[1]}"

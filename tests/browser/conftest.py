@@ -1,0 +1,106 @@
+"""A built portal served under /portal/ on 127.0.0.1, and Debian's Chromium driven by Playwright.
+
+Requests to the CDN are answered from the local npm copy of the pinned Chart.js (with the CORS header
+jsDelivr sends), so the browser really checks the page's integrity hash. Everything else that
+leaves 127.0.0.1 is aborted and counted as a failed request.
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+from generator.cli import main
+from tests.browser import vendor
+from tests.helpers import QuietHandler
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+PAGES = {
+    "home": "", "province": "provinces/tra-vinh/", "year": "years/2019/",
+    "indicator": "indicators/organizations-good-or-above/", "content": "methodology/", "404": "404.html",
+}
+WIDTHS = (1280, 320)
+
+
+@dataclass
+class Site:
+    root: Path  # the folder served at /
+    base: str  # http://127.0.0.1:PORT/portal/
+
+
+@dataclass
+class Visit:
+    page: Page
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    for needed in (vendor.chartjs_path(), vendor.axe_path(), Path(CHROMIUM)):
+        if not needed.is_file():
+            pytest.fail(f"{needed} is missing: run `bash scripts/test.sh`, which installs it")
+    root = tmp_path_factory.mktemp("www")
+    repo = Path(__file__).resolve().parents[2]
+    assert main(["build", "--site", str(repo), "--base-url", "/portal/", "--output", str(root / "portal")]) == 0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/portal/")
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _route(route: Route) -> None:
+    url = route.request.url
+    cj = vendor.chartjs()
+    pinned = f"{cj['cdn'].rstrip('/')}/{cj['package']}@{cj['version']}/{cj['file']}"
+    if url == pinned:
+        route.fulfill(status=200, body=vendor.chartjs_path().read_bytes(),
+                      headers={"content-type": "application/javascript; charset=utf-8",
+                               "access-control-allow-origin": "*"})
+    elif url.startswith("http://127.0.0.1"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def visit(browser: Browser, url: str, width: int, javascript: bool = True, bypass_csp: bool = False) -> Visit:
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript,
+                                  bypass_csp=bypass_csp, locale="vi-VN")
+    page = context.new_page()
+    v = Visit(page)
+    page.on("console", lambda m: v.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: v.console_errors.append(str(e)))
+    page.on("requestfailed", lambda r: v.failed.append(r.url))
+    page.on("response", lambda r: v.failed.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("404.html") else None)
+    page.route("**/*", _route)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    return v
+
+
+def screenshot(v: Visit, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    v.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def copy_site(site: Site, tmp: Path) -> Path:
+    shutil.copytree(site.root, tmp, dirs_exist_ok=True)
+    return tmp
