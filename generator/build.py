@@ -42,6 +42,23 @@ def _static_files(config: Config) -> dict[str, bytes]:
     return files
 
 
+def _feed(config: Config, content_pages: list[pages.ContentPage]) -> dict[str, bytes]:
+    """An Atom feed of the dated content pages (none when there are none, or no absolute base_url)."""
+    dated = sorted((p for p in content_pages if p.date), key=lambda p: (p.date, p.slug), reverse=True)
+    if not dated or not config.base_url.startswith("http"):
+        return {}
+    base = config.base_url
+    entries = "".join(
+        f"<entry><title>{escape(p.title)}</title><link href=\"{escape(base + p.slug)}/\"/>"
+        f"<id>{escape(base + p.slug)}/</id><updated>{p.date.isoformat()}T00:00:00Z</updated>"
+        f"<summary>{escape(p.description)}</summary></entry>\n" for p in dated)
+    feed = ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+            f"<title>{escape(config.title)}</title><id>{escape(base)}</id>"
+            f"<link href=\"{escape(base)}feed.xml\" rel=\"self\"/><link href=\"{escape(base)}\"/>"
+            f"<updated>{dated[0].date.isoformat()}T00:00:00Z</updated>\n{entries}</feed>\n")  # type: ignore[union-attr]
+    return {"feed.xml": feed.encode("utf-8")}
+
+
 def _sitemap(config: Config, planned: list[Page]) -> dict[str, bytes]:
     base = config.base_url if config.base_url.startswith("http") else None
     files = {}
@@ -66,8 +83,9 @@ def render_site(site: Site, problems: Problems) -> tuple[list[Page], dict[str, b
     planned.append(Page("data/", "data", labels["data"]["heading"], {**planned[0].context,
                                                                     "provinces": sorted({d.record.province for d in derived})}))
     renderer = Renderer(config, labels)
+    feed = _feed(config, content_pages)
     renderer.env.globals.update(indicator_title=lambda ind: indicator_title(ind, labels),
-                                content_pages=content_pages)
+                                content_pages=content_pages, has_feed=bool(feed))
     template_errors = renderer.check_templates()
     if template_errors:
         problems.extend(template_errors)
@@ -89,6 +107,7 @@ def render_site(site: Site, problems: Problems) -> tuple[list[Page], dict[str, b
         files[f"data/provinces/{slug}.csv"] = downloads.to_csv([r for r in rows if r["province"] == slug])
     files["data/datapackage.json"] = downloads.datapackage(config.title, provinces)
     files.update(_sitemap(config, planned))
+    files.update(feed)
     files[".nojekyll"] = b""
     if config.cname:
         files["CNAME"] = (config.cname + "\n").encode("utf-8")

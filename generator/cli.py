@@ -43,6 +43,58 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(Path(args.site), args.host, args.port, args.open)
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    import os
+
+    from ghp_import import GhpError
+
+    from .build import build
+    from .deploy import deploy
+
+    problems = Problems()
+    site = Path(args.site)
+    result = build(site, problems)
+    _print_problems(problems)
+    if result is None:
+        print("Not published: the build failed.", file=sys.stderr)
+        return 1
+    from .config import load as load_config
+
+    config = load_config(site, Problems())
+    assert config is not None
+    cwd = os.getcwd()
+    try:
+        os.chdir(site)  # ghp-import works on the git repository of the current folder
+        url = deploy(site, result.output, config, args.remote, args.branch, args.message)
+    except (ValueError, GhpError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        os.chdir(cwd)
+    print(f"Published to {url}")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .init import init
+
+    target = Path(args.dir)
+    try:
+        files = init(target)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Created a new portal in {target} ({len(files)} files). Next: "
+          f"python -m generator build --site {target}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -60,6 +112,24 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--output", help="output folder (default: output_dir from site.yaml)")
     b.add_argument("--base-url", help="override base_url from site.yaml")
     b.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("serve", help="build, serve and rebuild on every change, reloading open pages")
+    s.add_argument("--site", default=".", help="the site folder (with site.yaml); default: .")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    s.add_argument("--open", action="store_true", help="open the site in a web browser")
+    s.set_defaults(func=cmd_serve)
+
+    d = sub.add_parser("deploy", help="build and push the output to the gh-pages branch")
+    d.add_argument("--site", default=".", help="the site folder (with site.yaml); default: .")
+    d.add_argument("--remote", default="origin", help="git remote to push to (default origin)")
+    d.add_argument("--branch", default="gh-pages", help="branch to publish (default gh-pages)")
+    d.add_argument("--message", default="Publish the portal", help="commit message")
+    d.set_defaults(func=cmd_deploy)
+
+    i = sub.add_parser("init", help="create a new portal skeleton in DIR")
+    i.add_argument("dir", help="a new or empty folder")
+    i.set_defaults(func=cmd_init, site=".")
     return p
 
 
