@@ -230,3 +230,41 @@ def test_every_internal_link_resolves_under_a_sub_path(site: Path, tmp_path: Pat
             urlopen(base + "/provinces/")  # the root is not the site: links must carry /portal/
     finally:
         server.shutdown()
+
+
+def test_sitemap_robots_canonical_feed_and_staging(site: Path, tmp_path: Path) -> None:
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("base_url: /", "base_url: https://example.org/portal/"),
+                      encoding="utf-8")
+    page = site / "content/pages/about.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("order: 1\n", "order: 1\ndate: 2026-11-01\n"),
+                    encoding="utf-8")
+    assert build(site) == 0
+    out = site / "output"
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/portal/provinces/tra-vinh/</loc>" in sitemap and "404" not in sitemap
+    assert (out / "robots.txt").read_text(encoding="utf-8") == (
+        "User-agent: *\nAllow: /\nSitemap: https://example.org/portal/sitemap.xml\n")
+    html = (out / "provinces/tra-vinh/index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://example.org/portal/provinces/tra-vinh/">' in html
+    assert '<meta property="og:title" content="Trà Vinh">' in html
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    assert "<link href=\"https://example.org/portal/about/\"/>" in feed and "2026-11-01T00:00:00Z" in feed
+    assert 'type="application/atom+xml"' in html
+    config.write_text(config.read_text(encoding="utf-8").replace("staging: false", "staging: true"), encoding="utf-8")
+    assert build(site) == 0
+    assert (out / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
+    assert not (out / "sitemap.xml").exists()
+
+
+def test_broken_internal_link_is_an_error_or_a_warning(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = site / "content/pages/about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[hỏng](/khong-co/)\n", encoding="utf-8")
+    assert build(site) == 1
+    assert "output/about/index.html:" in capsys.readouterr().err
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("link_check: error", "link_check: warning"),
+                      encoding="utf-8")
+    assert build(site) == 0
+    err = capsys.readouterr().err
+    assert "warning: link '/khong-co/' leads nowhere" in err
