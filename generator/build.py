@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -77,7 +77,7 @@ def render_site(site: Site, problems: Problems) -> tuple[list[Page], dict[str, b
     """Everything the output folder will hold, as {relative path: bytes}; None on template errors."""
     config = site.config
     labels = load_labels()
-    content_pages = pages.load_pages(config.root, config.allow_raw_html, problems)
+    content_pages = site.pages
     derived = derive_all(site.records)
     planned = plan(site, derived, labels, content_pages)
     planned.append(Page("data/", "data", labels["data"]["heading"], {**planned[0].context,
@@ -122,7 +122,7 @@ def build(root: Path, problems: Problems, output: Path | None = None, base_url: 
     if site is None or problems.errors or (strict and problems.warnings):
         return None
     if base_url:
-        site = Site(site.config.with_base_url(base_url), site.registry, site.records)
+        site = replace(site, config=site.config.with_base_url(base_url))
     rendered = render_site(site, problems)
     if rendered is None:
         return None

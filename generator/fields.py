@@ -23,6 +23,8 @@ _VI_DECIMAL = re.compile(r"\d+,\d+%?")
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?")
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 MAX_TEXT = 5000
+# Invisible characters that reorder how text is displayed (used to disguise text): never published.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,18 @@ class Reader:
     # -- structure -------------------------------------------------------------------------
     def keys(self, m: YMap, allowed: Sequence[str], required: Sequence[str] = (),
              where: str = "here") -> None:
-        for key in m:
-            if key not in allowed:
-                hint = suggest(key, allowed) or "allowed keys: " + ", ".join(allowed)
-                self.error(m.key_pos[key], f"unknown key '{key}' {where}", hint)
+        keys = list(m)
+        for i, key in enumerate(keys):
+            if key in allowed:
+                continue
+            previous = keys[i - 1] if i else ""
+            if key.isdigit() and m.get(previous) is not None and m.raw.get(previous, "").isdigit():
+                # "{percent: 83,33}": inside braces the comma ends the value
+                self.error(m.key_pos[key], f"'{key}' after '{previous}' looks like the decimals of a number "
+                           "written with a comma", f"write {m.raw[previous]}.{key} (a dot for the decimal point)")
+                continue
+            hint = suggest(key, allowed) or "allowed keys: " + ", ".join(allowed)
+            self.error(m.key_pos[key], f"unknown key '{key}' {where}", hint)
         for key in required:
             if key not in m or m[key] is None:
                 self.error(m.key_pos.get(key, m.pos), f"missing required key '{key}' {where}",
@@ -114,14 +124,7 @@ class Reader:
             return None
         value, raw, pos = m[key], m.raw.get(key), m.where(key)
         if isinstance(value, str):
-            if not value.strip():
-                self.error(pos, f"'{key}' is empty", "write the text or remove the key")
-                return None
-            if len(value) > MAX_TEXT:
-                self.error(pos, f"'{key}' is {len(value)} characters long",
-                           f"shorten it to at most {MAX_TEXT} characters")
-                return None
-            return value.strip()
+            return self.checked_text(value, key, pos)
         if raw is not None and not isinstance(value, (YMap, YList)):
             if isinstance(value, bool):
                 self.error(pos, f"'{key}' should be text, but YAML reads {raw} as {str(value).lower()}",
@@ -155,6 +158,23 @@ class Reader:
             return False
         return True
 
+    def checked_text(self, value: str, key: str, pos: tuple[int, int]) -> str | None:
+        """Text a reader will see: not empty, not huge, no invisible direction controls."""
+        if not value.strip():
+            self.error(pos, f"'{key}' is empty", "write the text or remove the key")
+            return None
+        if len(value) > MAX_TEXT:
+            self.error(pos, f"'{key}' is {len(value)} characters long",
+                       f"shorten it to at most {MAX_TEXT} characters")
+            return None
+        bidi = _BIDI_CONTROLS.search(value)
+        if bidi:
+            self.error(pos, f"'{key}' contains an invisible text-direction character "
+                       f"(U+{ord(bidi.group(0)):04X}), often left by copying from a web page",
+                       "retype the text, or delete and retype the characters around that spot")
+            return None
+        return value.strip()
+
     def integer(self, m: YMap, key: str, minimum: int | None = 0, maximum: int | None = None,
                 what: str = "a whole number") -> int | None:
         found = self._number_text(m, key, what, "85")
@@ -185,7 +205,9 @@ class Reader:
         if _DEC.fullmatch(text):
             number = Decimal(text)
         elif _VI_DECIMAL.fullmatch(text) or text.endswith("%"):
-            plain = text.rstrip("%").strip().replace(".", "").replace(",", ".")
+            plain = text.rstrip("%").strip()
+            if "," in plain:  # Vietnamese: "." groups thousands, "," marks decimals
+                plain = plain.replace(".", "").replace(",", ".")
             self.error(pos, f"'{key}: {text}' is written the Vietnamese way",
                        f"write {plain} (a dot for the decimal point, no % sign)")
             return None

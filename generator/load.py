@@ -11,6 +11,7 @@ from . import registry as registry_mod
 from . import validate
 from .config import Config
 from .model import Record, Registry
+from .pages import ContentPage, load_pages
 from .problems import Problems
 
 
@@ -19,6 +20,7 @@ class Site:
     config: Config
     registry: Registry
     records: list[Record]
+    pages: list[ContentPage]
 
 
 def load_site(root: Path, problems: Problems, today: dt.date | None = None) -> Site | None:
@@ -27,6 +29,7 @@ def load_site(root: Path, problems: Problems, today: dt.date | None = None) -> S
     registry = registry_mod.load(root, problems)
     records = records_mod.load_all(root, problems)
     validate.check(records, registry, problems, (today or dt.date.today()).year)
+    pages = load_pages(root, bool(config and config.allow_raw_html), problems)
     if config is None:
         return None
-    return Site(config, registry, sorted(records, key=lambda r: r.key))
+    return Site(config, registry, sorted(records, key=lambda r: r.key), pages)

@@ -6,6 +6,7 @@ or several records at once live in `validate`.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -173,8 +174,10 @@ def _notes(r: Reader, m: YMap) -> tuple[str, ...]:
     items = r.sequence(m, "notes")
     notes = []
     for item, raw, pos in zip(items, items.raw, items.item_pos):
-        if isinstance(item, str) and item.strip():
-            notes.append(item.strip())
+        if isinstance(item, str):
+            text = r.checked_text(item, "notes", pos)
+            if text:
+                notes.append(text)
         else:
             r.error(pos, "each note should be text", f'put it in quotes: "{raw}"')
     return tuple(notes)
@@ -204,18 +207,26 @@ def parse(data: Any, display: str, problems: Problems) -> Record | None:
     return record
 
 
-def record_files(root: Path) -> list[Path]:
+def record_files(root: Path, problems: Problems) -> list[Path]:
+    """Every record file, found without following linked folders (those are reported)."""
     base = root / RECORDS_DIR
-    if not base.is_dir():
-        return []
-    return sorted(p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
+    files: list[Path] = []
+    for folder, dirs, names in os.walk(base):
+        for d in sorted(dirs):
+            path = Path(folder) / d
+            if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+                problems.add(path.relative_to(root).as_posix(), 0, 0,
+                             "this folder is a link to a folder outside the site",
+                             "copy the records into content/records instead of linking to them")
+        files += [Path(folder) / n for n in names if n.endswith((".yaml", ".yml"))]
+    return sorted(files)
 
 
 def load_all(root: Path, problems: Problems) -> list[Record]:
     records = []
-    for file in record_files(root):
+    for file in record_files(root, problems):
         display = file.relative_to(root).as_posix()
-        if file.is_symlink() and not file.resolve().is_relative_to(root.resolve()):
+        if not file.resolve().is_relative_to(root.resolve()):
             problems.add(display, 0, 0, "this record is a link to a file outside the site",
                          "copy the file into content/records instead of linking to it")
             continue

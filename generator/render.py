@@ -1,6 +1,7 @@
 """Render planned pages with Jinja2 (autoescape on; a site's templates/ override the theme's)."""
 from __future__ import annotations
 
+from contextvars import ContextVar
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,8 @@ from .plan import Page
 from .problems import Problem
 
 THEME = Path(__file__).parent / "theme"
-PAGE_TYPES = ("home", "provinces", "province", "years", "year", "indicators", "indicator", "page", "404")
+_SITE_ROOT: ContextVar[Path] = ContextVar("site_root", default=Path.cwd())
+PAGE_TYPES = ("home", "provinces", "province", "years", "year", "indicators", "indicator", "page", "data", "404")
 
 
 def load_labels() -> dict:
@@ -28,6 +30,7 @@ class Renderer:
     def __init__(self, config: Config, labels: dict):
         self.config = config
         self.labels = labels
+        _SITE_ROOT.set(config.root)
 
     @cached_property
     def env(self) -> jinja2.Environment:
@@ -76,12 +79,8 @@ class Renderer:
 
 def _template_problem(exc: jinja2.TemplateSyntaxError | jinja2.TemplateError) -> Problem:
     filename = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
-    try:
-        filename = Path(filename).relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        pass
-    return Problem(str(filename), getattr(exc, "lineno", 0) or 0, 1, "error", f"template error: {exc.message}",
-                   "fix the template at that line")
+    return Problem(_short(str(filename)), getattr(exc, "lineno", 0) or 0, 1, "error",
+                   f"template error: {exc.message}", "fix the template at that line")
 
 
 def template_problem(exc: Exception) -> Problem:
@@ -98,8 +97,9 @@ def template_problem(exc: Exception) -> Problem:
 
 
 def _short(filename: str) -> str:
+    """A template's path as a maintainer knows it: templates/x.html, or the theme's own file."""
     path = Path(filename)
-    for base in (Path.cwd(), THEME.parent.parent):
+    for base in (_SITE_ROOT.get(), THEME.parent.parent):
         try:
             return path.resolve().relative_to(base.resolve()).as_posix()
         except ValueError:

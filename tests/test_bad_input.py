@@ -1,0 +1,171 @@
+"""A catalogue of bad input, each with the message a maintainer gets. Nothing ends in a traceback."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from generator.cli import main
+from generator.load import load_site
+from generator.problems import Problems
+from tests.test_check import MINIMAL, NEW
+
+Mutation = Callable[[Path], None]
+
+
+def record(text: str | bytes) -> Mutation:
+    def apply(site: Path) -> None:
+        path = site / NEW
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return apply
+
+
+def minimal(old: str, new: str) -> Mutation:
+    assert old in MINIMAL, old
+    return record(MINIMAL.replace(old, new, 1))
+
+
+def append_site_yaml(text: str) -> Mutation:
+    def apply(site: Path) -> None:
+        with open(site / "site.yaml", "a", encoding="utf-8") as fh:
+            fh.write(text)
+    return apply
+
+
+def replace_in(relative: str, old: str, new: str) -> Mutation:
+    def apply(site: Path) -> None:
+        path = site / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return apply
+
+
+def template(name: str, text: str) -> Mutation:
+    def apply(site: Path) -> None:
+        (site / "templates" / name).write_text(text, encoding="utf-8")
+    return apply
+
+
+def outside_link(kind: str) -> Mutation:
+    def apply(site: Path) -> None:
+        outside = site.parent / "outside"
+        outside.mkdir(exist_ok=True)
+        (outside / "2018.yaml").write_text(MINIMAL, encoding="utf-8")
+        if kind == "file":
+            target = site / NEW
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(outside / "2018.yaml")
+        else:
+            (site / "content/records/lam-dong/linked").symlink_to(outside, target_is_directory=True)
+    return apply
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    mutate: Mutation
+    expected: str  # a substring of one reported line; "" when the input must be accepted
+    command: str = "check"
+
+
+LONG = "x" * 6000
+CASES = [
+    Case("unclosed bracket", minimal("year: 2018\n", "year: [2018\n"), f"{NEW}:4:8: error: this is not valid YAML"),
+    Case("bad indentation", minimal("  rated: 60\n", "   rated: 60\n  x: 1\n"), f"{NEW}:11:3: error: this is not valid YAML"),
+    Case("two documents", record(MINIMAL + "---\nyear: 2019\n"), f"{NEW}:20:1: error: this is not valid YAML"),
+    Case("tab indentation", minimal("  rated: 60\n", "\trated: 60\n"), f"{NEW}:10:1: error: a tab character is used for indentation; indent with spaces only"),
+    Case("utf-8 bom is accepted", record("\ufeff" + MINIMAL), ""),
+    Case("crlf line ends are accepted", record(MINIMAL.replace("\n", "\r\n")), ""),
+    Case("leading zero is decimal, not octal", minimal("  completed: 8\n", "  completed: 08\n"), ""),
+    Case("not utf-8", record(MINIMAL.encode("utf-8").replace("Báo".encode("utf-8"), b"B\xe1o")), f"{NEW}:6:1: error: the file is not UTF-8 text (byte 0xE1); save the file with UTF-8 encoding"),
+    Case("empty file", record(""), f"{NEW}:1:1: error: the file is empty"),
+    Case("only comments", record("# nothing yet\n"), f"{NEW}:1:1: error: the file is empty"),
+    Case("a list instead of a record", record("- province: lam-dong\n"), f"{NEW}:1:1: error: a record should be a group of 'key: value' lines"),
+    Case("duplicate key", minimal("year: 2018\n", "year: 2018\nyear: 2018\n"), f"{NEW}:4:1: error: duplicate key 'year' (also at line 3)"),
+    Case("duplicate nested key", minimal("  excellent: 10\n", "  excellent: 10\n  excellent: 11\n"), f"{NEW}:14:3: error: duplicate key 'excellent' (also at line 13)"),
+    Case("thousands separator quoted", minimal("  admitted: 120\n", '  admitted: "6.027"\n'), f"{NEW}:17:13: error: 'admitted: 6.027' is written with a thousands separator, which YAML reads as a decimal fraction or as text; write 6027"),
+    Case("thousands separator bare", minimal("  admitted: 120\n", "  admitted: 6.027\n"), f"{NEW}:17:13: error: 'admitted: 6.027' is written with a thousands separator"),
+    Case("percent with comma and sign", minimal("percent: 83.33}", 'percent: "83,33%"}'), f"{NEW}:12:30: error: 'percent: 83,33%' is written the Vietnamese way; write 83.33 (a dot for the decimal point, no % sign)"),
+    Case("percent with comma", minimal("percent: 83.33}", "percent: 83,33}"), f"{NEW}:12:33: error: '33' after 'percent' looks like the decimals of a number written with a comma; write 83.33"),
+    Case("percent with sign", minimal("percent: 83.33}", 'percent: "83.33%"}'), f"{NEW}:12:30: error: 'percent: 83.33%' is written the Vietnamese way; write 83.33"),
+    Case("date day/month/year", minimal("published: 2019-01-10", "published: 10/01/2019"), f"{NEW}:7:16: error: 'published: 10/01/2019' is written day/month/year; write dates as year-month-day: 2019-01-10"),
+    Case("impossible date", minimal("published: 2019-01-10", "published: 2019-02-30"), f"{NEW}:7:16: error: 'published' should be a date, not '2019-02-30'"),
+    Case("yes/no instead of true/false", minimal("good_includes_excellent: true", "good_includes_excellent: yes"), f"{NEW}:11:28: error: 'good_includes_excellent' should be true or false, not 'yes'; write true or false"),
+    Case("on as text", minimal("publisher: Báo Lâm Đồng", "publisher: on"), f"{NEW}:6:16: error: 'publisher' should be text, but YAML reads on as true; put it in quotes: \"on\""),
+    Case("no as text", minimal("title: Tổng kết năm 2018", "title: no"), f"{NEW}:8:12: error: 'title' should be text, but YAML reads no as false"),
+    Case("number as text", minimal("title: Tổng kết năm 2018", "title: 2018"), f"{NEW}:8:12: error: 'title' should be text, not a number; put it in quotes: \"2018\""),
+    Case("exponent 1e3", minimal("  admitted: 120\n", "  admitted: 1e3\n"), f"{NEW}:17:13: error: 'admitted' should be a whole number, not '1e3'"),
+    Case("hexadecimal 0x10", minimal("  admitted: 120\n", "  admitted: 0x10\n"), f"{NEW}:17:13: error: 'admitted' should be a whole number, not '0x10'"),
+    Case("infinite percent", minimal("percent: 83.33}", "percent: .inf}"), f"{NEW}:12:30: error: 'percent' should be a number, not '.inf'"),
+    Case("not a number", minimal("  admitted: 120\n", "  admitted: .nan\n"), f"{NEW}:17:13: error: 'admitted' should be a whole number, not '.nan'"),
+    Case("yes as a count", minimal("  admitted: 120\n", "  admitted: yes\n"), f"{NEW}:17:13: error: 'admitted' should be a whole number, not a yes/no value"),
+    Case("negative count", minimal("  completed: 8\n", "  completed: -8\n"), f"{NEW}:14:14: error: 'completed' is -8, below 0; counts cannot be negative"),
+    Case("absurd count", minimal("  admitted: 120\n", "  admitted: 99999999999\n"), f"{NEW}:17:13: error: 'admitted' is 99999999999, above the plausible maximum of 10000000"),
+    Case("absurd percent", minimal("  percent_of_target: 120\n", "  percent_of_target: 1500\n"), f"{NEW}:19:22: error: 'percent_of_target' is 1500, above the plausible maximum of 1000"),
+    Case("year in the future", minimal("year: 2018", "year: 2099"), f"{NEW}:1:1: error: the year 2099 is in the future"),
+    Case("year too early", minimal("year: 2018", "year: 1800"), f"{NEW}:3:7: error: 'year' is 1800, below 1930"),
+    Case("province id with ../", minimal("province: lam-dong", "province: ../../etc"), f"{NEW}:1:11: error: 'province: ../../etc' is not a valid id"),
+    Case("committee id with ../", minimal("committee: khoi-cac-co-quan", "committee: ../khoi"), f"{NEW}:2:12: error: 'committee: ../khoi' is not a valid id"),
+    Case("record linked from outside", outside_link("file"), f"{NEW}: error: this record is a link to a file outside the site"),
+    Case("folder linked from outside", outside_link("dir"), "content/records/lam-dong/linked: error: this folder is a link to a folder outside the site"),
+    Case("very long text", minimal("title: Tổng kết năm 2018", f"title: {LONG}"), f"{NEW}:8:12: error: 'title' is 6000 characters long; shorten it to at most 5000 characters"),
+    Case("direction override", minimal("title: Tổng kết năm 2018", "title: Tổng kết \u202enăm 2018"), f"{NEW}:8:12: error: 'title' contains an invisible text-direction character (U+202E)"),
+    Case("javascript url", minimal("url: https://example.org/a", "url: javascript:alert(1)"), f"{NEW}:5:10: error: 'url' is not a web address: 'javascript:alert(1)'"),
+    Case("data url", minimal("url: https://example.org/a", "url: data:text/html,x"), f"{NEW}:5:10: error: 'url' is not a web address"),
+    Case("no sources", minimal("sources:\n  - url: https://example.org/a\n    publisher: Báo Lâm Đồng\n    published: 2019-01-10\n    title: Tổng kết năm 2018\n", "sources: []\n"), f"{NEW}:4:1: error: the record has no source"),
+    Case("quarter without number", minimal("year: 2018\n", "year: 2018\nperiod: {kind: quarter}\n"), f"{NEW}:4:9: error: a quarter needs its number"),
+    Case("unknown period", minimal("year: 2018\n", "year: 2018\nperiod: {kind: quý}\n"), f"{NEW}:4:16: error: 'kind' cannot be 'quý'; use one of: full_year, quarter"),
+    Case("unknown target metric", record(MINIMAL + "targets:\n  - {metric: admision, period: '2019', unit: count, value: 100}\n"), f"{NEW}:21:14: error: 'metric' cannot be 'admision'; did you mean 'admissions'?"),
+    Case("site.yaml unknown key", append_site_yaml("titel: x\n"), "site.yaml:25:1: error: unknown key 'titel' in site.yaml; did you mean 'title'?"),
+    Case("site.yaml bad base_url", replace_in("site.yaml", "base_url: /", "base_url: portal"), "site.yaml:9:11: error: base_url 'portal' is neither a path nor a web address"),
+    Case("site.yaml bad integrity", replace_in("site.yaml", "integrity: sha384-", "integrity: md5-"), "error: chartjs integrity is not an SRI hash"),
+    Case("site.yaml output outside", replace_in("site.yaml", "output_dir: output", "output_dir: ../elsewhere"), "site.yaml:10:13: error: output_dir may not leave the site folder"),
+    Case("page without title", replace_in("content/pages/about.md", "title: Giới thiệu\n", ""), "content/pages/about.md:1:1: error: missing required key 'title'"),
+    Case("unknown template page type", append_site_yaml("templates:\n  provnce: x.html\n"), "site.yaml:1:1: error: unknown page type 'provnce' under 'templates'", "build"),
+    Case("missing template", append_site_yaml("templates:\n  province: missing.html\n"), "site.yaml:1:1: error: template 'missing.html' for 'province' pages does not exist", "build"),
+    Case("template syntax error", template("404.html", '{% extends "base.html" %}\n{% block content %}\n{% if %}\n{% endblock %}\n'), "templates/404.html:3:1: error: template error: Expected an expression", "build"),
+    Case("template runtime error", template("404.html", '{% extends "base.html" %}\n{% block content %}\n\n{{ no_such_thing.x }}\n{% endblock %}\n'), "templates/404.html:4:1: error: template error: 'no_such_thing' is undefined", "build"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input(site: Path, capsys: pytest.CaptureFixture[str], case: Case) -> None:
+    case.mutate(site)
+    code = main([case.command, "--site", str(site)])
+    err = capsys.readouterr().err
+    if not case.expected:
+        assert code == 0, err
+        return
+    assert code == 1
+    lines = [line for line in err.splitlines() if ": error: " in line]
+    assert any(case.expected in line for line in lines), "\n".join(lines)
+    assert "Traceback" not in err
+
+
+def test_catalogue_is_large_enough() -> None:
+    assert len(CASES) >= 40
+
+
+def test_leading_zero_reads_as_decimal(site: Path) -> None:
+    minimal("  completed: 8\n", "  completed: 010\n")(site)
+    problems = Problems()
+    loaded = load_site(site, problems)
+    assert loaded is not None
+    rec = next(r for r in loaded.records if r.path == NEW)
+    assert rec.organizations.completed.count == 10  # YAML 1.1 would read 010 as octal 8
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.expected][::6], ids=lambda c: c.name)
+def test_no_traceback_from_the_command_line(site: Path, case: Case) -> None:
+    case.mutate(site)
+    result = subprocess.run([sys.executable, "-m", "generator", case.command, "--site", str(site)],
+                            capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "error"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert case.expected in result.stderr
