@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from .problems import ERROR, Problem
 
@@ -53,7 +53,8 @@ def check(files: dict[str, bytes], base_path: str, level: str = ERROR) -> list[P
                                             f"link to '#{parts.fragment}' has no target on the page",
                                             "fix the anchor or the id it points to"))
                 continue
-            path = unquote(parts.path)
+            page_url = base_path + (name[: -len("index.html")] if name.endswith("index.html") else name)
+            path = unquote(urlsplit(urljoin(page_url, link)).path)  # relative links resolve from the page
             if not path.startswith(base_path):
                 problems.append(Problem(f"output/{name}", line, 1, level,
                                         f"link '{link}' is outside the site's base path {base_path}",

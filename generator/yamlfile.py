@@ -89,6 +89,9 @@ def _convert(node: yaml.Node, path: str, problems: Problems) -> Any:
 def _syntax_problem(exc: yaml.YAMLError, text: str, path: str, problems: Problems) -> None:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if isinstance(exc, yaml.reader.ReaderError):  # no mark: count lines up to the bad character
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
     what = getattr(exc, "problem", None) or str(exc)
     lines = text.splitlines()
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
@@ -96,8 +99,12 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, path: str, problems: Problem
         problems.add(path, line, col, "a tab character is used for indentation",
                      "indent with spaces only (two spaces per level)")
         return
+    if isinstance(exc, yaml.reader.ReaderError):
+        problems.add(path, line, col, f"the file contains a control character (#x{exc.character:04X}) "
+                     "that a text file cannot have", "save it again as plain UTF-8 text")
+        return
     context = getattr(exc, "context", None)
-    detail = f"{context}, {what}" if context else what
+    detail = " ".join((f"{context}, {what}" if context else what).split())
     problems.add(path, line, col, f"this is not valid YAML ({detail})",
                  "check the indentation and that every 'key: value' has a space after the colon; "
                  "put text containing ':' or '#' in quotes")
