@@ -95,6 +95,46 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    from . import registry as registry_mod
+    from .extract import extract, to_yaml, write_path
+
+    site = Path(args.site)
+    problems = Problems()
+    registry = registry_mod.load(site, problems)
+    if problems.errors:
+        _print_problems(problems)
+        return 1
+    code = 0
+    for name in args.articles:
+        article = Path(name)
+        try:
+            text = article.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"{name}: error: cannot read the article as UTF-8 text ({exc}); save it as UTF-8", file=sys.stderr)
+            code = 1
+            continue
+        draft = extract(text, registry, args.province, args.committee, args.year)
+        output = to_yaml(draft, article.name)
+        if not args.write:
+            print(output)
+            continue
+        if not (draft.province and draft.committee and draft.year) or draft.province_wide:
+            print(f"{name}: error: not written: the province, committee or year could not be settled; "
+                  "give them with --province, --committee and --year", file=sys.stderr)
+            code = 1
+            continue
+        target = write_path(site, draft)
+        if target.exists():
+            print(f"{name}: error: {target.relative_to(site)} already exists; not overwritten", file=sys.stderr)
+            code = 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(output, encoding="utf-8")
+        print(f"Wrote {target.relative_to(site)}: review it, then run python -m generator check")
+    return code
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -126,6 +166,16 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--branch", default="gh-pages", help="branch to publish (default gh-pages)")
     d.add_argument("--message", default="Publish the portal", help="commit message")
     d.set_defaults(func=cmd_deploy)
+
+    x = sub.add_parser("extract", help="draft a record from the text of a newspaper article")
+    x.add_argument("articles", nargs="+", metavar="ARTICLE.txt", help="article text (UTF-8); the first line may be "
+                   "'SOURCE: url | publisher | date'")
+    x.add_argument("--site", default=".", help="the site folder (for the registries); default: .")
+    x.add_argument("--province", help="province slug, when the article does not name it")
+    x.add_argument("--committee", help="committee id, when the article is unclear")
+    x.add_argument("--year", type=int, help="the year the results describe")
+    x.add_argument("--write", action="store_true", help="write the draft under content/records/ (never overwrites)")
+    x.set_defaults(func=cmd_extract)
 
     i = sub.add_parser("init", help="create a new portal skeleton in DIR")
     i.add_argument("dir", help="a new or empty folder")
