@@ -4,8 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from functools import lru_cache
+
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import parse_pattern
 
 from .derive import Value
 from .fields import PartialDate
@@ -14,14 +17,31 @@ from .model import Figure
 LOCALE = "vi_VN"
 
 
+@lru_cache(maxsize=None)
+def _locale(locale: str) -> Locale:
+    return Locale.parse(locale)
+
+
+@lru_cache(maxsize=None)
+def _pattern(decimals: int):  # type: ignore[no-untyped-def]
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
 def number(value: int | Decimal | float, locale: str = LOCALE) -> str:
-    """Group thousands and keep exactly the decimals the value carries (92.90 stays 92,90)."""
-    if isinstance(value, float):
-        value = Decimal(str(value))
-    exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
+    """Group thousands and keep exactly the decimals the value carries (92.90 stays 92,90).
+
+    Babel does the formatting; the parsed locale and patterns are kept, and results are cached,
+    because a national build formats hundreds of thousands of numbers.
+    """
+    return _number(str(value), locale)  # by text: 4.00 and 4 are equal as numbers, not as written
+
+
+@lru_cache(maxsize=65536)
+def _number(text: str, locale: str) -> str:
+    value = Decimal(text)
+    exponent = value.as_tuple().exponent
     decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=locale, decimal_quantization=True)
+    return _pattern(decimals).apply(value, _locale(locale))
 
 
 def percent(value: Decimal | int, locale: str = LOCALE) -> str:

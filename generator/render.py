@@ -9,10 +9,9 @@ from typing import Any
 import jinja2
 import yaml
 
-from . import formats
+from . import formats, views
 from .charts import script_json
 from .config import Config
-from .derive import ROWS
 from .plan import Page
 from .problems import Problem
 
@@ -42,8 +41,8 @@ class Renderer:
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True)
         env.filters.update(num=formats.number, pct=formats.percent, val=formats.value,
-                           fig=formats.figure, date=formats.date, script_json=script_json)
-        env.globals.update(L=self.labels, config=self.config, url=self.url, LEVEL_ROWS=ROWS)
+                           fig=formats.figure, date=formats.date, script_json=script_json, cell=views.cell)
+        env.globals.update(L=self.labels, config=self.config, url=self.url, block_rows=views.block_rows)
         return env
 
     def url(self, path: str) -> str:

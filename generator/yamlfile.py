@@ -52,9 +52,17 @@ def _pos(node: yaml.Node) -> Pos:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
-    try:
-        return _CONSTRUCTOR.construct_object(node, deep=True)
+    if node.tag == _STR:
+        return node.value
+    construct = _CONSTRUCTOR.yaml_constructors.get(node.tag)
+    if construct is None:
+        return node.value
+    try:  # called directly: construct_object would keep every node in a cache for ever
+        return construct(_CONSTRUCTOR, node)
     except (yaml.YAMLError, ValueError):
         # e.g. an impossible timestamp such as 2023-02-30: keep the text, the schema reports it.
         return node.value
