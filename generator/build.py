@@ -8,16 +8,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import jinja2
-
 from . import downloads, linkcheck, pages
 from . import output as atomic
+from .cache import BuildCache, digest
 from .config import Config
-from .derive import derive_all
+from .derive import derive_all, derive_record
 from .load import Site, load_site
 from .plan import Page, indicator_title, plan
 from .problems import ERROR, WARNING, Problems
-from .render import THEME, Renderer, load_labels, template_problem
+from .render import THEME, RenderError, Renderer, default_workers, load_labels, render_pages
 
 
 @dataclass(frozen=True)
@@ -73,15 +72,56 @@ def _sitemap(config: Config, planned: list[Page]) -> dict[str, bytes]:
     return files
 
 
-def render_site(site: Site, problems: Problems) -> tuple[list[Page], dict[str, bytes]] | None:
+def _site_fingerprint(site: Site, renderer: Renderer) -> str:
+    """Everything every page depends on: settings, registries, content pages, templates, labels."""
+    parts = [repr(site.config), repr(sorted(site.registry.committees.items())), repr(sorted(site.registry.provinces.items())),
+             repr([(p.slug, p.title, p.html) for p in site.pages])]
+    for folder in (THEME, site.config.root / "templates"):
+        if folder.is_dir():
+            parts += [f.as_posix() + digest(f.read_bytes()) for f in sorted(folder.rglob("*")) if f.is_file()]
+    return digest("\n".join(parts).encode("utf-8"))
+
+
+def _downloads(site: Site, derived: list, ctx: dict, cache: BuildCache | None) -> dict[str, bytes]:
+    rows = []
+    for d in derived:
+        key = d.record.digest
+        row = cache.rows.get(key) if cache is not None and key else None
+        if row is None:
+            row = downloads.make_row(d, ctx["names"], ctx["committee_names"])
+            if cache is not None and key:
+                cache.rows[key] = row
+        rows.append(row)
+    files = {"data/records.csv": downloads.to_csv(rows), "data/records.json": downloads.to_json(rows)}
+    provinces = sorted({d.record.province for d in derived})
+    for slug in provinces:
+        files[f"data/provinces/{slug}.csv"] = downloads.to_csv([r for r in rows if r.province == slug])
+    files["data/datapackage.json"] = downloads.datapackage(site.config.title, provinces)
+    return files
+
+
+def _derive(records: list, cache: BuildCache | None) -> list:
+    if cache is None:
+        return derive_all(records)
+    out = []
+    for r in records:
+        d = cache.derived.get(r.digest) if r.digest else None
+        if d is None or d.record != r:
+            d = derive_record(r)
+            if r.digest:
+                cache.derived[r.digest] = d
+        out.append(d)
+    return out
+
+
+def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
+                workers: int = 1) -> tuple[list[Page], dict[str, bytes]] | None:
     """Everything the output folder will hold, as {relative path: bytes}; None on template errors."""
     config = site.config
     labels = load_labels()
     content_pages = site.pages
-    derived = derive_all(site.records)
+    derived = _derive(site.records, cache)
     planned = plan(site, derived, labels, content_pages)
-    planned.append(Page("data/", "data", labels["data"]["heading"], {**planned[0].context,
-                                                                    "provinces": sorted({d.record.province for d in derived})}))
     renderer = Renderer(config, labels)
     feed = _feed(config, content_pages)
     renderer.env.globals.update(indicator_title=lambda ind: indicator_title(ind, labels),
@@ -90,22 +130,14 @@ def render_site(site: Site, problems: Problems) -> tuple[list[Page], dict[str, b
     if template_errors:
         problems.extend(template_errors)
         return None
-    files: dict[str, bytes] = {}
-    for page in planned:
-        try:
-            files[page.output_path] = renderer.render(page).encode("utf-8")
-        except (jinja2.TemplateError, TypeError, KeyError, AttributeError, ValueError) as exc:
-            problems.extend([template_problem(exc)])
-            return None
+    fingerprint = _site_fingerprint(site, renderer)
+    try:
+        files = render_pages(renderer, planned, fingerprint, cache, workers)
+    except RenderError as exc:
+        problems.extend([exc.problem])
+        return None
     files.update(_static_files(config))
-    ctx = planned[0].context
-    rows = [downloads.row(d, ctx["names"], ctx["committee_names"]) for d in derived]
-    files["data/records.csv"] = downloads.to_csv(rows)
-    files["data/records.json"] = downloads.to_json(rows, derived)
-    provinces = sorted({d.record.province for d in derived})
-    for slug in provinces:
-        files[f"data/provinces/{slug}.csv"] = downloads.to_csv([r for r in rows if r["province"] == slug])
-    files["data/datapackage.json"] = downloads.datapackage(config.title, provinces)
+    files.update(_downloads(site, derived, planned[0].context, cache))
     files.update(_sitemap(config, planned))
     files.update(feed)
     files[".nojekyll"] = b""
@@ -115,37 +147,66 @@ def render_site(site: Site, problems: Problems) -> tuple[list[Page], dict[str, b
 
 
 def build(root: Path, problems: Problems, output: Path | None = None, base_url: str | None = None,
-          strict: bool = False) -> BuildResult | None:
-    """Check and build the site under `root`. Writes nothing unless the whole build succeeds."""
+          strict: bool = False, cache: BuildCache | None = None, workers: int | None = None) -> BuildResult | None:
+    """Check and build the site under `root`. Writes nothing unless the whole build succeeds.
+
+    With a `cache` (as `serve` keeps one), unchanged inputs are not parsed or rendered again and
+    the output folder is updated in place, file by file; without one, the whole site is written to
+    a fresh folder and swapped in.
+    """
     started = time.perf_counter()
-    site = load_site(root, problems)
+    site = load_site(root, problems, cache=cache)
     if site is None or problems.errors or (strict and problems.warnings):
         return None
     if base_url:
         site = replace(site, config=site.config.with_base_url(base_url))
-    rendered = render_site(site, problems)
+    if workers is None:
+        workers = default_workers(len(site.records))
+    rendered = render_site(site, problems, cache, workers)
     if rendered is None:
         return None
     planned, files = rendered
     level = ERROR if site.config.link_check == "error" else WARNING
-    problems.extend(linkcheck.check(files, site.config.base_path, level))
+    problems.extend(linkcheck.check(files, site.config.base_path, level, cache.links if cache is not None else None))
     if problems.errors or (strict and problems.warnings):
         return None
     target = output or site.config.output_dir
     target = target if target.is_absolute() else Path(os.getcwd()) / target
-    write(files, target)
+    if cache is None:
+        write(files, target)
+    else:
+        update(files, target, cache)
     return BuildResult(len(planned), len(site.records), time.perf_counter() - started, target)
+
+
+def update(files: dict[str, bytes], target: Path, cache: BuildCache) -> None:
+    """Bring `target` in line with `files`, writing only what changed (each file replaced atomically)."""
+    with atomic.locked(target):
+        if not target.is_dir() or not cache.written:
+            _write_fresh(files, target)
+            cache.written = dict(files)
+            return
+        for relative, data in files.items():
+            if cache.written.get(relative) != data:
+                atomic.replace_file(target, relative, data)
+        for gone in set(cache.written) - set(files):
+            (target / gone).unlink(missing_ok=True)
+        cache.written = dict(files)
 
 
 def write(files: dict[str, bytes], target: Path) -> None:
     """Write all files to a fresh folder and swap it in under the lock."""
     with atomic.locked(target):
-        atomic.clean_stale(target)
-        staged = atomic.staging_dir(target)
-        try:
-            for relative, data in sorted(files.items()):
-                atomic.write_file(staged, relative, data)
-            atomic.swap_in(staged, target)
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise
+        _write_fresh(files, target)
+
+
+def _write_fresh(files: dict[str, bytes], target: Path) -> None:
+    atomic.clean_stale(target)
+    staged = atomic.staging_dir(target)
+    try:
+        for relative, data in sorted(files.items()):
+            atomic.write_file(staged, relative, data)
+        atomic.swap_in(staged, target)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise

@@ -34,9 +34,16 @@ class Chart:
     stacked: bool = False
     series: list[Series] = field(default_factory=list)
     max: float | None = None
+    by_series: bool = False  # the table has a row per series (many series, few labels)
+    series_links: list[str] = field(default_factory=list)  # per series, a page about it
+
+    def header(self) -> list[str]:
+        return self.labels if self.by_series else [s.label for s in self.series]
 
     def rows(self) -> list[tuple[str, list[Value | None]]]:
-        """Table rows: one per label, one cell per series."""
+        """Table rows: one per label with a cell per series, or one per series (by_series)."""
+        if self.by_series:
+            return [(s.label, list(s.values)) for s in self.series]
         return [(label, [s.values[i] for s in self.series]) for i, label in enumerate(self.labels)]
 
     def payload(self) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -136,13 +137,22 @@ def _cell(value: Any) -> str:
     return _safe(str(value))
 
 
-def to_csv(rows: list[dict[str, Any]]) -> bytes:
+@dataclass(frozen=True)
+class Row:
+    """One record as a CSV line and a JSON object, made once (serve keeps them between rebuilds)."""
+
+    province: str
+    csv_line: str
+    json_text: str
+
+
+def _csv_line(values: list[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c[0] for c in COLUMNS])
-    for cells in rows:
-        writer.writerow([_cell(cells.get(c[0])) for c in COLUMNS])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue()
+
+
+HEADER = _csv_line([c[0] for c in COLUMNS])
 
 
 def _json_value(value: Any) -> Any:
@@ -151,16 +161,25 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def to_json(rows: list[dict[str, Any]], records: list[Derived]) -> bytes:
-    out = []
-    for cells, d in zip(rows, records):
-        item = {k: _json_value(v) for k, v in cells.items() if v is not None}
-        item["sources"] = [{"url": s.url, "publisher": s.publisher, "published": s.published.isoformat(),
-                            "title": s.title} for s in d.record.sources]
-        item["quotes"] = d.record.quotes()
-        item["notes"] = list(d.record.notes)
-        out.append(item)
-    return (json.dumps(out, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+def make_row(d: Derived, names: dict[str, str], committee_names: dict[str, str]) -> Row:
+    cells = row(d, names, committee_names)
+    item = {k: _json_value(v) for k, v in cells.items() if v is not None}
+    item["sources"] = [{"url": s.url, "publisher": s.publisher, "published": s.published.isoformat(),
+                        "title": s.title} for s in d.record.sources]
+    item["quotes"] = d.record.quotes()
+    item["notes"] = list(d.record.notes)
+    return Row(d.record.province, _csv_line([_cell(cells.get(c[0])) for c in COLUMNS]),
+               json.dumps(item, ensure_ascii=False, sort_keys=True))
+
+
+def to_csv(rows: list[Row]) -> bytes:
+    """UTF-8 with a BOM, so spreadsheet programs show the diacritics."""
+    return ("\ufeff" + HEADER + "".join(r.csv_line for r in rows)).encode("utf-8")
+
+
+def to_json(rows: list[Row]) -> bytes:
+    """A list of records, one per line."""
+    return ("[\n" + ",\n".join(r.json_text for r in rows) + "\n]\n").encode("utf-8")
 
 
 def datapackage(title: str, province_files: list[str]) -> bytes:

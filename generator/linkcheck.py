@@ -38,33 +38,55 @@ def _target(files: dict[str, bytes], path: str) -> str | None:
     return None
 
 
-def check(files: dict[str, bytes], base_path: str, level: str = ERROR) -> list[Problem]:
-    texts = {name: data.decode("utf-8") for name, data in files.items() if name.endswith(".html")}
-    parsed = {name: _parse(text) for name, text in texts.items()}
+def _resolve(page: str, base_path: str, link: str) -> tuple[str, str, str] | None:
+    """(kind, path, fragment) of an internal link; None for external ones."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or link.startswith(("mailto:", "data:")):
+        return None
+    if not parts.path:
+        return ("anchor", "", parts.fragment)
+    page_url = base_path + (page[: -len("index.html")] if page.endswith("index.html") else page)
+    path = unquote(urlsplit(urljoin(page_url, link)).path)  # relative links resolve from the page
+    if not path.startswith(base_path):
+        return ("outside", path, parts.fragment)
+    return ("inside", path[len(base_path):], parts.fragment)
+
+
+def check(files: dict[str, bytes], base_path: str, level: str = ERROR,
+          cache: dict | None = None) -> list[Problem]:
+    """Problems for links that do not resolve. `cache` keeps each page's resolved links between
+    rebuilds (keyed by the page's bytes)."""
+    parsed: dict[str, tuple[list, set[str]]] = {}
+    for name, data in files.items():
+        if not name.endswith(".html"):
+            continue
+        hit = cache.get(name) if cache is not None else None
+        if hit is None or hit[0] != data:
+            links, ids = _parse(data.decode("utf-8"))
+            resolved = [(pos, link, _resolve(name, base_path, link)) for pos, link in links]
+            hit = (data, ([r for r in resolved if r[2] is not None], ids))
+            if cache is not None:
+                cache[name] = hit
+        parsed[name] = hit[1]
     problems = []
+
+    def report(name: str, position: int, message: str, hint: str) -> None:
+        line = files[name].decode("utf-8").count("\n", 0, position) + 1
+        problems.append(Problem(f"output/{name}", line, 1, level, message, hint))
+
     for name, (links, ids) in sorted(parsed.items()):
-        for position, link in links:
-            parts = urlsplit(link)
-            if parts.scheme or parts.netloc or link.startswith(("mailto:", "data:")):
-                continue
-            if not parts.path:  # same-page anchor
-                if parts.fragment and parts.fragment not in ids:
-                    problems.append(Problem(f"output/{name}", texts[name].count("\n", 0, position) + 1, 1, level,
-                                            f"link to '#{parts.fragment}' has no target on the page",
-                                            "fix the anchor or the id it points to"))
-                continue
-            page_url = base_path + (name[: -len("index.html")] if name.endswith("index.html") else name)
-            path = unquote(urlsplit(urljoin(page_url, link)).path)  # relative links resolve from the page
-            if not path.startswith(base_path):
-                problems.append(Problem(f"output/{name}", texts[name].count("\n", 0, position) + 1, 1, level,
-                                        f"link '{link}' is outside the site's base path {base_path}",
-                                        "build internal links with url() in templates"))
-                continue
-            target = _target(files, path[len(base_path):])
-            if target is None:
-                problems.append(Problem(f"output/{name}", texts[name].count("\n", 0, position) + 1, 1, level, f"link '{link}' leads nowhere",
-                                        "fix the link or add the page it points to"))
-            elif parts.fragment and target in parsed and parts.fragment not in parsed[target][1]:
-                problems.append(Problem(f"output/{name}", texts[name].count("\n", 0, position) + 1, 1, level,
-                                        f"link '{link}' points to a missing anchor", "fix the anchor"))
+        for position, link, (kind, path, fragment) in links:
+            if kind == "anchor":
+                if fragment and fragment not in ids:
+                    report(name, position, f"link to '#{fragment}' has no target on the page",
+                           "fix the anchor or the id it points to")
+            elif kind == "outside":
+                report(name, position, f"link '{link}' is outside the site's base path {base_path}",
+                       "build internal links with url() in templates")
+            else:
+                target = _target(files, path)
+                if target is None:
+                    report(name, position, f"link '{link}' leads nowhere", "fix the link or add the page it points to")
+                elif fragment and target in parsed and fragment not in parsed[target][1]:
+                    report(name, position, f"link '{link}' points to a missing anchor", "fix the anchor")
     return problems

@@ -9,6 +9,7 @@ from . import config as config_mod
 from . import records as records_mod
 from . import registry as registry_mod
 from . import validate
+from .cache import BuildCache
 from .config import Config
 from .model import Record, Registry
 from .pages import ContentPage, load_pages
@@ -23,11 +24,12 @@ class Site:
     pages: list[ContentPage]
 
 
-def load_site(root: Path, problems: Problems, today: dt.date | None = None) -> Site | None:
+def load_site(root: Path, problems: Problems, today: dt.date | None = None,
+              cache: BuildCache | None = None) -> Site | None:
     """Load and check everything under `root`; problems go to `problems`, never as exceptions."""
     config = config_mod.load(root, problems)
     registry = registry_mod.load(root, problems)
-    records = records_mod.load_all(root, problems)
+    records = records_mod.load_all(root, problems, cache)
     validate.check(records, registry, problems, (today or dt.date.today()).year)
     pages = load_pages(root, bool(config and config.allow_raw_html), problems)
     if config is None:

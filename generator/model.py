@@ -204,6 +204,7 @@ class Record:
     notes: tuple[str, ...] = ()
     example: bool = False
     synthetic: bool = False
+    digest: str = ""  # of the file's bytes: what caches key on
 
     @property
     def key(self) -> tuple[str, str, int, str]:

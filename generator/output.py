@@ -77,3 +77,12 @@ def swap_in(staged: Path, output: Path) -> None:
     if output.exists() or output.is_symlink():
         output.unlink()
     os.rename(staged, output)
+
+
+def replace_file(root: Path, relative: str, data: bytes) -> None:
+    """Replace one file atomically (write beside it, then rename over it)."""
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    temporary.write_bytes(data)
+    os.replace(temporary, target)

@@ -19,6 +19,8 @@ class Page:
     template: str  # page type, also the template's base name
     title: str
     context: dict[str, Any] = field(default_factory=dict)
+    # What the page shows, beyond the site-wide inputs: equal deps give equal HTML (used by serve).
+    deps: tuple = ()
 
     @property
     def output_path(self) -> str:
@@ -56,18 +58,29 @@ def level_chart(cid: str, title: str, unit: str, items: list[Derived], block: st
 
 
 def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived],
-                    names: dict[str, str]) -> Chart | None:
+                    names: dict[str, str], committee_names: dict[str, str] | None = None,
+                    by_series: bool = False) -> Chart | None:
+    """One series per committee (a province may have several), one bar per full year."""
     rows = [d for d in _full_years(items) if ind.value(d) is not None]
     if not rows:
         return None
     years = sorted({d.record.year for d in rows})
-    by_province: dict[str, dict[int, Any]] = defaultdict(dict)
+    by_committee: dict[tuple[str, str], dict[int, Any]] = defaultdict(dict)
     for d in rows:
-        by_province[d.record.province][d.record.year] = ind.value(d)
-    series = [Series(names[slug], [values.get(y) for y in years], PALETTE[i % len(PALETTE)])
-              for i, (slug, values) in enumerate(sorted(by_province.items()))]
+        by_committee[(d.record.province, d.record.committee)][d.record.year] = ind.value(d)
+    several = {p for p, _ in by_committee if sum(1 for q, _ in by_committee if q == p) > 1}
+
+    def label(province: str, committee: str) -> str:
+        if province in several and committee_names:
+            return f"{names[province]} — {committee_names.get(f'{province}/{committee}', committee)}"
+        return names[province]
+
+    keys = sorted(by_committee)
+    series = [Series(label(p, c), [by_committee[(p, c)].get(y) for y in years], PALETTE[i % len(PALETTE)])
+              for i, (p, c) in enumerate(keys)]
     return Chart(cid, title, unit, [str(y) for y in years], "bar", False, series,
-                 max=100 if ind.unit == "percent" else None)
+                 max=100 if ind.unit == "percent" else None, by_series=by_series or len(series) > len(years),
+                 series_links=[f"provinces/{p}/" for p, _ in keys])
 
 
 def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived],
@@ -104,12 +117,13 @@ def plan(site: Site, derived: list[Derived], labels: dict, content_pages: list[C
                 for slug, items in by_province.items()}
     latest = {slug: (_full_years(items) or items)[-1] for slug, items in by_province.items()}
     pages.append(Page("", "home", labels["home"]["heading"], {
-        **common, "latest": latest, "coverage": coverage, "years": years, "indicators": INDICATORS}))
+        **common, "latest": latest, "coverage": coverage, "years": years, "indicators": INDICATORS},
+        deps=(tuple((s, d.record.digest) for s, d in sorted(latest.items())), str(sorted(coverage.items())))))
 
     pct_unit = labels["units"]["percent"]
     pages.append(Page("provinces/", "provinces", labels["provinces"]["index_heading"], {
         **common, "old": [v for v in views if v.old], "new": [v for v in views if v.new],
-        "with_data": set(by_province)}))
+        "with_data": set(by_province)}, deps=tuple(sorted(by_province))))
     for v in views:
         items = by_province.get(v.slug, [])
         charts = [c for c in (
@@ -118,7 +132,7 @@ def plan(site: Site, derived: list[Derived], labels: dict, content_pages: list[C
             level_chart(f"{v.slug}-members", labels["province"]["member_chart"], pct_unit, items,
                         "members", labels),
             indicator_chart(f"{v.slug}-admissions", labels["province"]["admissions_chart"],
-                            labels["units"]["members"], INDICATORS[5], items, names),
+                            labels["units"]["members"], INDICATORS[5], items, names, common["committee_names"]),
         ) if c is not None]
         full = _full_years(items)
         pages.append(Page(f"provinces/{v.slug}/", "province", v.name, {
@@ -126,31 +140,36 @@ def plan(site: Site, derived: list[Derived], labels: dict, content_pages: list[C
             "charts": charts, "committees": site.registry.committees_of(v.slug),
             "parent": site.registry.province(v.old.merged_into, "new") if v.old and v.old.merged_into else None,
             "children": [site.registry.province(s, "old") for s in (v.new.merged_from if v.new else ())],
-        }))
+        }, deps=tuple(d.record.digest for d in items)))
 
     pages.append(Page("years/", "years", labels["years"]["index_heading"], {**common, "years": years,
-                                                                            "by_year": by_year}))
+                                                                            "by_year": by_year},
+                      deps=tuple((y, len(by_year[y])) for y in years)))
     for year in years:
         items = sorted(by_year[year], key=lambda d: (names[d.record.province], d.record.key))
         chart = ranking_chart(f"year-{year}", f"{labels['years']['ranking']} {year}", pct_unit,
                               INDICATORS[0], items, names)
         pages.append(Page(f"years/{year}/", "year", f"{labels['years']['heading']} {year}", {
-            **common, "year": year, "records": items, "charts": [chart] if chart else []}))
+            **common, "year": year, "records": items, "charts": [chart] if chart else []},
+            deps=tuple(d.record.digest for d in items)))
 
     pages.append(Page("indicators/", "indicators", labels["indicators"]["index_heading"],
                       {**common, "indicators": INDICATORS}))
     for ind in INDICATORS:
         title = indicator_title(ind, labels)
         unit = labels["units"][ind.unit]
-        chart = indicator_chart(f"indicator-{ind.id}", title, unit, ind, derived, names)
-        rows = sorted((d for d in _full_years(derived) if ind.value(d) is not None),
-                      key=lambda d: (names[d.record.province], d.record.year))
+        chart = indicator_chart(f"indicator-{ind.id}", title, unit, ind, derived, names, common["committee_names"],
+                                by_series=True)
+        rows = [d for d in _full_years(derived) if ind.value(d) is not None]
         pages.append(Page(f"indicators/{ind.id}/", "indicator", title, {
-            **common, "indicator": ind, "unit": unit, "charts": [chart] if chart else [], "rows": rows}))
+            **common, "indicator": ind, "unit": unit, "charts": [chart] if chart else []},
+            deps=tuple((d.record.key, str(ind.value(d).number)) for d in rows)))  # type: ignore[union-attr]
 
     for cp in content_pages:
         pages.append(Page(f"{cp.slug}/", "page", cp.title, {**common, "content": cp}))
     pages.append(Page("404.html", "404", labels["site"]["not_found_title"], common))
+    pages.append(Page("data/", "data", labels["data"]["heading"],
+                      {**common, "provinces": sorted(by_province)}, deps=tuple(sorted(by_province))))
     return pages
 
 

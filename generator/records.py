@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ from . import yamlfile
 from .fields import Reader
 from .model import (BLOCKS, LEVELS, Admissions, Award, Figure, Period, RatingBlock, Record, Source,
                     Subset, Target)
-from .problems import Problems
+from .cache import BuildCache, digest
+from .problems import Problem, Problems
 from .yamlfile import YMap
 
 RECORD_KEYS = ("province", "committee", "year", "period", "sources", *BLOCKS, "admissions",
@@ -222,15 +224,44 @@ def record_files(root: Path, problems: Problems) -> list[Path]:
     return sorted(files)
 
 
-def load_all(root: Path, problems: Problems) -> list[Record]:
+def _load_one(file: Path, display: str) -> tuple[str, Record | None, list[Problem]]:
+    problems = Problems()
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        problems.add(display, 0, 0, f"cannot read the file ({exc.strerror})", "check that it exists")
+        return "", None, problems.items
+    text = yamlfile.decode(data, display, problems)
+    record = parse(yamlfile.loads(text, display, problems), display, problems) if text is not None else None
+    if record is not None:
+        record = replace(record, digest=digest(data))
+    return (record.digest if record else digest(data)), record, problems.items
+
+
+def load_all(root: Path, problems: Problems, cache: BuildCache | None = None) -> list[Record]:
+    """Every record under content/records; with a cache, files whose size and time are unchanged
+    are not read again."""
     records = []
+    seen = set()
     for file in record_files(root, problems):
         display = file.relative_to(root).as_posix()
         if not file.resolve().is_relative_to(root.resolve()):
             problems.add(display, 0, 0, "this record is a link to a file outside the site",
                          "copy the file into content/records instead of linking to it")
             continue
-        record = parse(yamlfile.load(file, display, problems), display, problems)
+        stat = file.stat()
+        key = (stat.st_size, stat.st_mtime_ns)
+        hit = cache.records.get(display) if cache is not None else None
+        if hit is None or hit[0] != key:
+            hit = (key, *_load_one(file, display))
+            if cache is not None:
+                cache.records[display] = hit
+        seen.add(display)
+        _, _, record, found = hit
+        problems.extend(found)
         if record is not None:
             records.append(record)
+    if cache is not None:
+        for gone in set(cache.records) - seen:
+            del cache.records[gone]
     return records

@@ -1,6 +1,8 @@
 """Render planned pages with Jinja2 (autoescape on; a site's templates/ override the theme's)."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 from contextvars import ContextVar
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +13,7 @@ import yaml
 
 from . import formats, views
 from .charts import script_json
+from .cache import digest
 from .config import Config
 from .plan import Page
 from .problems import Problem
@@ -74,6 +77,72 @@ class Renderer:
         template = self.env.get_template(self.template_name(page.template))
         context: dict[str, Any] = {"page": page, **page.context}
         return template.render(context)
+
+
+class RenderError(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def default_workers(records: int) -> int:
+    """Processes to render with: the cores, for builds big enough to gain from them."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(cores, 8) if records >= 500 else 1
+
+
+# Set just before worker processes are forked, so they inherit the renderer and the pages instead of
+# receiving them pickled; read only inside those workers.
+_JOB: tuple[Renderer, list[Page]] | None = None
+
+
+def _render_indices(indices: list[int]) -> list[tuple[int, bytes | Problem]]:
+    renderer, pages = _JOB  # type: ignore[misc]
+    return [(i, _render_one(renderer, pages[i])) for i in indices]
+
+
+def _render_one(renderer: Renderer, page: Page) -> bytes | Problem:
+    try:
+        return renderer.render(page).encode("utf-8")
+    except (jinja2.TemplateError, TypeError, KeyError, AttributeError, ValueError) as exc:
+        return template_problem(exc)
+
+
+def render_pages(renderer: Renderer, pages: list[Page], site_fingerprint: str, cache: Any = None,
+                 workers: int = 1) -> dict[str, bytes]:
+    """Render every page; with a cache, pages whose inputs did not change are reused."""
+    global _JOB
+    keys = [digest(repr((site_fingerprint, p.template, p.url, p.deps)).encode("utf-8")) for p in pages]
+    results: dict[int, bytes | Problem] = {}
+    todo = []
+    for i, (page, key) in enumerate(zip(pages, keys)):
+        hit = cache.pages.get(page.output_path) if cache is not None else None
+        if hit is not None and hit[0] == key and page.deps:
+            results[i] = hit[1]
+        else:
+            todo.append(i)
+    if workers > 1 and len(todo) >= 24 and "fork" in multiprocessing.get_all_start_methods():
+        _JOB = (renderer, pages)
+        try:
+            chunks = [todo[n::workers] for n in range(workers)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for part in pool.map(_render_indices, chunks):
+                    results.update(part)
+        finally:
+            _JOB = None
+    else:
+        results.update((i, _render_one(renderer, pages[i])) for i in todo)
+    files = {}
+    for i, page in enumerate(pages):
+        result = results[i]
+        if isinstance(result, Problem):
+            raise RenderError(result)
+        files[page.output_path] = result
+        if cache is not None:
+            cache.pages[page.output_path] = (keys[i], result)
+    if cache is not None:
+        cache.rendered = len(todo)
+    return files
 
 
 def _template_problem(exc: jinja2.TemplateSyntaxError | jinja2.TemplateError) -> Problem:

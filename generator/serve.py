@@ -26,6 +26,7 @@ from livereload.server import LiveScriptContainer
 from tornado import web
 
 from .build import build
+from .cache import BuildCache
 from .problems import Problem, Problems
 
 WATCHED = ("site.yaml", "content", "templates", "static")
@@ -41,6 +42,7 @@ class DevSite:
     base_path: str
     errors: list[Problem] = field(default_factory=list)
     builds: int = 0
+    cache: BuildCache = field(default_factory=BuildCache)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -50,7 +52,7 @@ class DevSite:
     def rebuild(self) -> bool:
         with self.lock:
             problems = Problems()
-            result = build(self.site, problems, output=self.output)
+            result = build(self.site, problems, output=self.output, cache=self.cache)
             self.errors = problems.sorted() if result is None else []
             self.builds += 1
             for p in problems.sorted():
