@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from . import downloads, linkcheck, pages
+from . import downloads, linkcheck, pages, search
 from . import output as atomic
 from .cache import BuildCache, digest
 from .config import Config
@@ -16,7 +16,7 @@ from .derive import derive_all, derive_record
 from .load import Site, load_site
 from .plan import Page, indicator_title, plan
 from .problems import ERROR, WARNING, Problems
-from .render import THEME, RenderError, Renderer, default_workers, load_labels, render_pages
+from .render import LANGUAGES, THEME, RenderError, Renderer, default_workers, load_labels, render_pages
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,8 @@ def _sitemap(config: Config, planned: list[Page]) -> dict[str, bytes]:
 
 def _site_fingerprint(site: Site, renderer: Renderer) -> str:
     """Everything every page depends on: settings, registries, content pages, templates, labels."""
-    parts = [repr(site.config), repr(sorted(site.registry.committees.items())), repr(sorted(site.registry.provinces.items())),
-             repr([(p.slug, p.title, p.html) for p in site.pages])]
+    parts = [renderer.lang, repr(site.config), repr(sorted(site.registry.committees.items())),
+             repr(sorted(site.registry.provinces.items())), repr([(p.slug, p.lang, p.title, p.html) for p in site.pages])]
     for folder in (THEME, site.config.root / "templates"):
         if folder.is_dir():
             parts += [f.as_posix() + digest(f.read_bytes()) for f in sorted(folder.rglob("*")) if f.is_file()]
@@ -116,34 +116,41 @@ def _derive(records: list, cache: BuildCache | None) -> list:
 
 def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
                 workers: int = 1) -> tuple[list[Page], dict[str, bytes]] | None:
-    """Everything the output folder will hold, as {relative path: bytes}; None on template errors."""
+    """Everything the output folder will hold, as {relative path: bytes}; None on template errors.
+
+    Every page is rendered once per language: Vietnamese at the root, English under en/.
+    """
     config = site.config
-    labels = load_labels()
-    content_pages = site.pages
     derived = _derive(site.records, cache)
-    planned = plan(site, derived, labels, content_pages)
-    renderer = Renderer(config, labels)
-    feed = _feed(config, content_pages)
-    renderer.env.globals.update(indicator_title=lambda ind: indicator_title(ind, labels),
-                                content_pages=content_pages, has_feed=bool(feed))
-    template_errors = renderer.check_templates()
-    if template_errors:
-        problems.extend(template_errors)
-        return None
-    fingerprint = _site_fingerprint(site, renderer)
-    try:
-        files = render_pages(renderer, planned, fingerprint, cache, workers)
-    except RenderError as exc:
-        problems.extend([exc.problem])
-        return None
+    feed = _feed(config, pages.for_language(site.pages, "vi"))
+    files: dict[str, bytes] = {}
+    all_pages: list[Page] = []
+    for lang in LANGUAGES:
+        labels = load_labels(lang)
+        content_pages = pages.for_language(site.pages, lang)
+        planned = plan(site, derived, labels, content_pages)
+        renderer = Renderer(config, labels, lang)
+        renderer.env.globals.update(indicator_title=lambda ind, labels=labels: indicator_title(ind, labels),
+                                    content_pages=content_pages, has_feed=bool(feed))
+        template_errors = renderer.check_templates()
+        if template_errors:
+            problems.extend(template_errors)
+            return None
+        try:
+            files.update(render_pages(renderer, planned, _site_fingerprint(site, renderer), cache, workers))
+        except RenderError as exc:
+            problems.extend([exc.problem])
+            return None
+        files[renderer.prefix + "search-index.json"] = search.index(planned, labels, renderer)
+        all_pages += [replace(p, url=renderer.prefix + p.url) for p in planned]
     files.update(_static_files(config))
-    files.update(_downloads(site, derived, planned[0].context, cache))
-    files.update(_sitemap(config, planned))
+    files.update(_downloads(site, derived, all_pages[0].context, cache))
+    files.update(_sitemap(config, all_pages))
     files.update(feed)
     files[".nojekyll"] = b""
     if config.cname:
         files["CNAME"] = (config.cname + "\n").encode("utf-8")
-    return planned, files
+    return all_pages, files
 
 
 def build(root: Path, problems: Problems, output: Path | None = None, base_url: str | None = None,

@@ -19,6 +19,7 @@ class Series:
     label: str
     values: list[Value | None]
     colour: str
+    key: str = ""  # stable id for the compare selection in the page address
 
     def data(self) -> list[float | None]:
         return [formats.chart_number(v) for v in self.values]
@@ -50,7 +51,8 @@ class Chart:
         return {
             "kind": self.kind, "stacked": self.stacked, "unit": self.unit, "max": self.max,
             "labels": self.labels, "title": self.title,
-            "datasets": [{"label": s.label, "data": s.data(), "colour": s.colour} for s in self.series],
+            "datasets": [{"label": s.label, "data": s.data(), "colour": s.colour, "key": s.key or str(i)}
+                         for i, s in enumerate(self.series)],
         }
 
     def json(self) -> str:

@@ -71,11 +71,17 @@ def figure(f: Figure | None, locale: str = LOCALE) -> str:
 
 
 def date(d: dt.date | PartialDate | None, locale: str = LOCALE) -> str:
+    """14/02/2023 in Vietnamese; the locale's own medium format elsewhere (Feb 14, 2023)."""
     if d is None:
         return ""
+    vietnamese = locale.startswith("vi")
     if isinstance(d, PartialDate):
-        return f"{d.month:02d}/{d.year}" if d.month else str(d.year)
-    return format_date(d, "dd/MM/yyyy", locale=locale)
+        if not d.month:
+            return str(d.year)
+        if vietnamese:
+            return f"{d.month:02d}/{d.year}"
+        return format_date(dt.date(d.year, d.month, 1), "MMM yyyy", locale=locale)
+    return format_date(d, "dd/MM/yyyy" if vietnamese else "medium", locale=locale)
 
 
 def chart_number(v: Value | None) -> float | None:

@@ -66,6 +66,13 @@ class ContentPage:
     toc: str
     date: dt.date | None = None
     order: int = 100
+    lang: str = "vi"  # about.md is Vietnamese; about.en.md its English version
+
+
+def for_language(pages: list[ContentPage], lang: str) -> list[ContentPage]:
+    """The pages of one edition: its own versions, else the Vietnamese page (shown as written)."""
+    own = {p.slug: p for p in pages if p.lang == lang}
+    return sorted((own.get(p.slug, p) for p in pages if p.lang == "vi"), key=lambda p: (p.order, p.slug))
 
 
 def render_markdown(text: str, allow_raw_html: bool) -> tuple[str, str]:
@@ -99,10 +106,12 @@ def load_pages(root: Path, allow_raw_html: bool, problems: Problems) -> list[Con
             body = text
         r = Reader(display, problems)
         r.keys(front, FRONT_KEYS, ("title",), "in the page's front matter (between the --- lines)")
-        slug = file.stem
-        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+        slug, _, lang = file.stem.partition(".")
+        lang = lang or "vi"
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or lang not in ("vi", "en"):
             r.error((1, 1), f"the page file name '{file.name}' is not a valid address",
-                    "name it with lowercase letters, digits and hyphens, e.g. methodology.md")
+                    "name it with lowercase letters, digits and hyphens, e.g. methodology.md "
+                    "(and methodology.en.md for its English version)")
             continue
         title = r.text(front, "title")
         if not title:
@@ -111,5 +120,5 @@ def load_pages(root: Path, allow_raw_html: bool, problems: Problems) -> list[Con
         html, toc = render_markdown(body, allow_raw_html)
         pages.append(ContentPage(slug, title, r.text(front, "description") or "", html, toc,
                                  date if isinstance(date, dt.date) else None,
-                                 r.integer(front, "order") or 100))
+                                 r.integer(front, "order") or 100, lang))
     return sorted(pages, key=lambda p: (p.order, p.slug))

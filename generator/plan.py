@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import search
 from .charts import LEVEL_COLOURS, PALETTE, Chart, Series
 from .derive import DISJOINT, Derived
 from .indicators import INDICATORS, Indicator
@@ -76,7 +77,8 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: list
         return names[province]
 
     keys = sorted(by_committee)
-    series = [Series(label(p, c), [by_committee[(p, c)].get(y) for y in years], PALETTE[i % len(PALETTE)])
+    series = [Series(label(p, c), [by_committee[(p, c)].get(y) for y in years], PALETTE[i % len(PALETTE)],
+                     p if p not in several else f"{p}.{c}")
               for i, (p, c) in enumerate(keys)]
     return Chart(cid, title, unit, [str(y) for y in years], "bar", False, series,
                  max=100 if ind.unit == "percent" else None, by_series=by_series or len(series) > len(years),
@@ -170,6 +172,13 @@ def plan(site: Site, derived: list[Derived], labels: dict, content_pages: list[C
     pages.append(Page("404.html", "404", labels["site"]["not_found_title"], common))
     pages.append(Page("data/", "data", labels["data"]["heading"],
                       {**common, "provinces": sorted(by_province)}, deps=tuple(sorted(by_province))))
+    for page in list(pages):  # a minimal page per chart, for embedding elsewhere
+        for chart in page.context.get("charts", []):
+            pages.append(Page(f"embed/{chart.id}/", "embed", chart.title,
+                              {**common, "charts": [chart], "parent": page.url}, deps=(repr(chart.payload()), page.url)))
+    found = search.entries(pages, site.registry, names)
+    pages.append(Page("search/", "search", labels["site"]["search_heading"], {**common, "entries": found},
+                      deps=tuple(found)))
     return pages
 
 

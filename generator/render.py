@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from contextvars import ContextVar
 from functools import cached_property
 from pathlib import Path
@@ -20,18 +21,25 @@ from .problems import Problem
 
 THEME = Path(__file__).parent / "theme"
 _SITE_ROOT: ContextVar[Path] = ContextVar("site_root", default=Path.cwd())
-PAGE_TYPES = ("home", "provinces", "province", "years", "year", "indicators", "indicator", "page", "data", "404")
+PAGE_TYPES = ("home", "provinces", "province", "years", "year", "indicators", "indicator", "page", "data", "search", "embed", "404")
 
 
-def load_labels() -> dict:
-    with open(THEME / "labels.vi.yaml", encoding="utf-8") as fh:
+LANGUAGES = {"vi": ("", "vi_VN"), "en": ("en/", "en")}  # language: (URL prefix, Babel locale)
+
+
+def load_labels(lang: str = "vi") -> dict:
+    with open(THEME / f"labels.{lang}.yaml", encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
 
 class Renderer:
-    def __init__(self, config: Config, labels: dict):
+    """Renders pages in one language: its labels, its number and date formats, its URL prefix."""
+
+    def __init__(self, config: Config, labels: dict, lang: str = "vi"):
         self.config = config
         self.labels = labels
+        self.lang = lang
+        self.prefix, self.locale = LANGUAGES[lang]
         _SITE_ROOT.set(config.root)
 
     @cached_property
@@ -43,13 +51,30 @@ class Renderer:
             ]),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True)
-        env.filters.update(num=formats.number, pct=formats.percent, val=formats.value,
-                           fig=formats.figure, date=formats.date, script_json=script_json, cell=views.cell)
-        env.globals.update(L=self.labels, config=self.config, url=self.url, block_rows=views.block_rows)
+        loc = self.locale
+        env.filters.update(num=lambda v: formats.number(v, loc), pct=lambda v: formats.percent(v, loc),
+                           val=lambda v: formats.value(v, loc), fig=lambda f: formats.figure(f, loc),
+                           date=lambda d: formats.date(d, loc), script_json=script_json,
+                           cell=lambda v: views.cell(v, loc))
+        env.globals.update(L=self.labels, config=self.config, url=self.url, asset=self.asset,
+                           url_in=self.url_in, absolute=self.absolute, lang=self.lang, locale=loc, languages=tuple(LANGUAGES),
+                           block_rows=lambda d, name, labels: views.block_rows(d, name, labels, loc))
         return env
 
     def url(self, path: str) -> str:
-        """A site-internal address, under the base path so the site works in a sub-folder."""
+        """A page of this language's edition, under the base path so the site works in a sub-folder."""
+        return self.url_in(self.lang, path)
+
+    def url_in(self, lang: str, path: str) -> str:
+        return self.config.base_path + LANGUAGES[lang][0] + path.lstrip("/")
+
+    def absolute(self, path: str) -> str:
+        """A full address when base_url has one (canonical links, sharing), else the path itself."""
+        match = re.match(r"https?://[^/]+", self.config.base_url)
+        return (match.group(0) if match else "") + path
+
+    def asset(self, path: str) -> str:
+        """A file shared by every edition (stylesheet, scripts, downloads)."""
         return self.config.base_path + path.lstrip("/")
 
     def template_name(self, page_type: str) -> str:
@@ -116,7 +141,7 @@ def render_pages(renderer: Renderer, pages: list[Page], site_fingerprint: str, c
     results: dict[int, bytes | Problem] = {}
     todo = []
     for i, (page, key) in enumerate(zip(pages, keys)):
-        hit = cache.pages.get(page.output_path) if cache is not None else None
+        hit = cache.pages.get(renderer.prefix + page.output_path) if cache is not None else None
         if hit is not None and hit[0] == key and page.deps:
             results[i] = hit[1]
         else:
@@ -137,9 +162,9 @@ def render_pages(renderer: Renderer, pages: list[Page], site_fingerprint: str, c
         result = results[i]
         if isinstance(result, Problem):
             raise RenderError(result)
-        files[page.output_path] = result
+        files[renderer.prefix + page.output_path] = result
         if cache is not None:
-            cache.pages[page.output_path] = (keys[i], result)
+            cache.pages[renderer.prefix + page.output_path] = (keys[i], result)
     if cache is not None:
         cache.rendered = len(todo)
     return files

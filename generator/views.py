@@ -15,22 +15,22 @@ from .derive import ROWS, Derived, Value
 MISSING = Markup('<span class="missing">–</span>')
 
 
-def cell(v: Value | None) -> Markup:
-    """A value as shown in a table: vi-VN format, and a marked, explained "*" when derived."""
+def cell(v: Value | None, locale: str = formats.LOCALE) -> Markup:
+    """A value as shown in a table: the locale's format, and a marked, explained "*" when derived."""
     if v is None:
         return MISSING
-    return _cell(v, str(v.number))  # keyed by the text too: 4.00 and 4 must not share an entry
+    return _cell(v, str(v.number), locale)  # keyed by the text too: 4.00 and 4 must not share an entry
 
 
 @lru_cache(maxsize=65536)
-def _cell(v: Value, _text: str) -> Markup:
-    text = escape(formats.value(v))
+def _cell(v: Value, _text: str, locale: str) -> Markup:
+    text = escape(formats.value(v, locale))
     if v.derived:
         text += Markup('<span class="derived" title="{}">*</span>').format(v.how or "")
     return text
 
 
-def block_rows(d: Derived, name: str, labels: dict) -> list[tuple[str, str, Markup, Markup]]:
+def block_rows(d: Derived, name: str, labels: dict, locale: str = formats.LOCALE) -> list[tuple[str, str, Markup, Markup]]:
     """(level label, as the source wrote it, count, share) for one rating block of one record."""
     stated_block, block = d.record.block(name), d.block(name)
     if stated_block is None or block is None:
@@ -40,7 +40,8 @@ def block_rows(d: Derived, name: str, labels: dict) -> list[tuple[str, str, Mark
     for key, value in (("total", block.total), ("rated", block.rated)):
         stated = stated_block.level(key)
         if stated is not None or value is not None:
-            rows.append((fields[key], formats.figure(stated), cell(value) if value else Markup(""), Markup("")))
+            rows.append((fields[key], formats.figure(stated, locale), cell(value, locale) if value else Markup(""),
+                         Markup("")))
     for key in ROWS:
         level = block.levels[key]
         if key in ("good_only", "good_or_above"):
@@ -49,8 +50,9 @@ def block_rows(d: Derived, name: str, labels: dict) -> list[tuple[str, str, Mark
         else:
             stated = stated_block.level(key)
         if stated is not None or level.count is not None or level.share is not None:
-            rows.append((fields[key], formats.figure(stated), cell(level.count), cell(level.share)))
+            rows.append((fields[key], formats.figure(stated, locale), cell(level.count, locale),
+                         cell(level.share, locale)))
     if stated_block.good is not None and block.good_includes_excellent is None:
-        rows.append((fields["good"], formats.figure(stated_block.good), Markup(escape(fields["includes_unknown"])),
+        rows.append((fields["good"], formats.figure(stated_block.good, locale), Markup(escape(fields["includes_unknown"])),
                      Markup("")))
     return rows

@@ -74,8 +74,10 @@ class _Active(HTMLParser):
         values = dict(attrs)
         if tag == "script" and values.get("type") != "application/json" and not values.get("src"):
             self.found.append("inline script")
-        if tag in ("iframe", "img", "svg", "object", "embed", "base", "form"):
+        if tag in ("iframe", "img", "svg", "object", "embed", "base"):
             self.found.append(tag)
+        if tag == "form" and not (values.get("action") or "").startswith("/"):
+            self.found.append("form to elsewhere")  # our search form posts to our own /search/ page
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"{tag} {name}")

@@ -81,7 +81,9 @@ def test_keyboard_reaches_every_control_with_visible_focus(served: Site, browser
     v = visit(browser, served.base + PAGES[name], 1280)
     page = v.page
     total = page.evaluate("""() => {
-        const els = [...document.querySelectorAll('a[href], summary, button, [tabindex="0"]')];
+        const els = [...document.querySelectorAll('a[href], summary, button, input, select, textarea, [tabindex="0"]')]
+            .filter(el => el.offsetParent !== null && el.type !== 'hidden'
+                    && !(el.closest('details:not([open])') && el.tagName !== 'SUMMARY'));
         els.forEach((el, i) => el.setAttribute('data-kb', i));
         return els.length;
     }""")
