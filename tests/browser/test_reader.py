@@ -1,0 +1,148 @@
+"""Reader features in a real browser: search, language switch, compare-and-share, chart downloads
+and embeds, and the lineage links across the 2025 changes."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.browser.conftest import Site, visit
+
+INDICATOR = "indicators/organizations-good-or-above/"
+
+
+@pytest.mark.parametrize("typed", ["Phú Thọ", "phu tho", "PHÚ THỌ", "PHU THO"])
+def test_search_finds_with_or_without_diacritics_and_opens_with_the_keyboard(served: Site, browser: Browser,
+                                                                            typed: str) -> None:
+    v = visit(browser, served.base + "years/", 320)
+    page = v.page
+    page.fill("#q", typed)
+    first = page.locator("#search-results [role=option]").first
+    first.wait_for()
+    assert first.locator("a").inner_text() == "Phú Thọ"
+    page.keyboard.press("ArrowDown")
+    assert page.get_attribute("#q", "aria-activedescendant") == "search-option-0"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/provinces/phu-tho/")
+    assert v.console_errors == [] and v.failed == []
+    page.context.close()
+
+
+def test_search_finds_indicators_by_words_without_diacritics(served: Site, browser: Browser) -> None:
+    v = visit(browser, served.base, 1280)
+    v.page.fill("#q", "dang vien")
+    v.page.locator("#search-results [role=option]").first.wait_for()
+    texts = v.page.locator("#search-results [role=option] a").all_inner_texts()
+    assert any(t.startswith("Đảng viên") for t in texts)
+    v.page.context.close()
+
+
+def test_search_without_javascript_lists_everything(served: Site, browser: Browser) -> None:
+    v = visit(browser, served.base, 320, javascript=False)
+    v.page.fill("#q", "phu tho")
+    v.page.click("form.search button[type=submit]")
+    v.page.wait_for_url("**/search/?q=phu+tho")
+    links = v.page.locator("#search-all a")
+    assert links.count() > 70  # every province, committee, year, indicator and page
+    assert v.page.locator("#search-all a", has_text="Phú Thọ").count() >= 1
+    v.page.context.close()
+
+
+def test_language_switch_keeps_the_page(served: Site, browser: Browser) -> None:
+    v = visit(browser, served.base + "provinces/tra-vinh/", 1280)
+    page = v.page
+    page.click("a.lang-switch")
+    page.wait_for_url("**/portal/en/provinces/tra-vinh/")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    text = page.inner_text("main")
+    assert "92.94%" in text and "6,027" in text and "Completed tasks well or better" in text
+    assert page.locator('link[rel=alternate][hreflang=vi]').get_attribute("href") == "/portal/provinces/tra-vinh/"
+    page.click("a.lang-switch")
+    page.wait_for_url("**/portal/provinces/tra-vinh/")
+    assert "92,94%" in page.inner_text("main")
+    assert v.console_errors == [] and v.failed == []
+    page.context.close()
+
+
+def _checked(page) -> list[str]:
+    return page.eval_on_selector_all("fieldset.compare input", "els => els.filter(e => e.checked).map(e => e.value)")
+
+
+def test_compare_and_share(served: Site, browser: Browser) -> None:
+    v = visit(browser, served.base + INDICATOR, 1280)
+    page = v.page
+    page.click("fieldset.compare [data-action=none]")
+    page.check("fieldset.compare input[value=tra-vinh]")
+    page.check("fieldset.compare input[value=lam-dong]")
+    assert parse_qs(urlsplit(page.url).query)["p"] == ["tra-vinh,lam-dong"] or \
+        sorted(parse_qs(urlsplit(page.url).query)["p"][0].split(",")) == ["lam-dong", "tra-vinh"]
+    shown = page.eval_on_selector_all("figure.chart tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.key)")
+    assert sorted(shown) == ["lam-dong", "tra-vinh"]
+    visible = page.evaluate("""() => { const c = document.querySelector('canvas').chart;
+        return c.data.datasets.filter((d, i) => c.isDatasetVisible(i)).map(d => d.key); }""")
+    assert sorted(visible) == ["lam-dong", "tra-vinh"]
+    shared = page.url
+    page.context.close()
+    v2 = visit(browser, shared, 320)  # the address reproduces the view
+    assert sorted(_checked(v2.page)) == ["lam-dong", "tra-vinh"]
+    shown = v2.page.eval_on_selector_all("figure.chart tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.key)")
+    assert sorted(shown) == ["lam-dong", "tra-vinh"]
+    v2.page.context.close()
+
+
+def test_chart_png_csv_and_embed(served: Site, browser: Browser) -> None:
+    v = visit(browser, served.base + INDICATOR + "?p=tra-vinh", 1280)
+    page = v.page
+    with page.expect_download() as png_info:
+        page.click("figure.chart [data-action=png]")
+    png = png_info.value
+    data = open(png.path(), "rb").read()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and png.suggested_filename.endswith(".png")
+    width = int.from_bytes(data[16:20], "big")
+    height = int.from_bytes(data[20:24], "big")
+    canvas = page.evaluate("[document.querySelector('canvas').width, document.querySelector('canvas').height]")
+    assert width > canvas[0] and height > canvas[1]  # room for the title, unit and source
+    with page.expect_download() as csv_info:
+        page.click("figure.chart [data-action=csv]")
+    rows = list(csv.reader(io.StringIO(open(csv_info.value.path(), encoding="utf-8-sig").read())))
+    labels = page.evaluate("document.querySelector('canvas').spec.labels")
+    assert rows[0] == [""] + labels
+    assert [r[0] for r in rows[1:]] == ["Trà Vinh"]  # exactly the series shown
+    assert rows[1][labels.index("2022") + 1] == "92.94"
+    page.click("figure.chart details.embed summary")
+    code = page.input_value("figure.chart details.embed textarea")
+    src = re.search(r'src="([^"]+)"', code).group(1)
+    assert src.endswith("/portal/embed/indicator-organizations-good-or-above/")
+    page.context.close()
+    embed = visit(browser, src, 640)
+    assert embed.page.evaluate("!!document.querySelector('canvas').chart")
+    assert embed.page.locator("a[target=_top]").get_attribute("href") == "/portal/" + INDICATOR
+    assert embed.console_errors == [] and embed.failed == []
+    embed.page.context.close()
+
+
+def test_lineage_links(served: Site, browser: Browser) -> None:
+    v = visit(browser, served.base + "provinces/ha-giang/", 320)
+    page = v.page
+    page.click("section.lineage a[href$='/provinces/tuyen-quang/']")
+    page.wait_for_url("**/provinces/tuyen-quang/")
+    lineage = page.inner_text("section.lineage")
+    assert "Hà Giang" in lineage and "Tuyên Quang" in lineage
+    # a committee's predecessors and successors across the 2020 merger and the February 2025 change
+    merged = page.locator("#c-khoi-co-quan-va-doanh-nghiep")
+    assert merged.locator("a[href='#c-khoi-cac-co-quan']").count() == 1
+    assert merged.locator("a[href='#c-dang-bo-ubnd']").count() == 1
+    merged.locator("a[href='#c-dang-bo-ubnd']").click()
+    assert page.url.endswith("#c-dang-bo-ubnd")
+    assert "Đảng bộ Ủy ban nhân dân tỉnh Tuyên Quang" in page.inner_text("#c-dang-bo-ubnd")
+    page.context.close()
+    v2 = visit(browser, served.base + "provinces/tra-vinh/", 1280)
+    assert "Từ ngày 01/07/2025 thuộc Vĩnh Long" in v2.page.inner_text("section.lineage")
+    v2.page.click("section.lineage a[href$='/provinces/vinh-long/']")
+    v2.page.wait_for_url("**/provinces/vinh-long/")
+    assert v2.page.locator("section.lineage a[href$='/provinces/tra-vinh/']").count() == 1
+    v2.page.context.close()
