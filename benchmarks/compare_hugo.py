@@ -144,11 +144,13 @@ def incremental(site_dir: Path, out: Path) -> tuple[float, float]:
     record = next((site_dir / "content/records").rglob("2015.yaml"))
     text = record.read_text(encoding="utf-8")
     record.write_text(text.replace("publisher: Synthetic", "publisher: Synthetic (edited)", 1), encoding="utf-8")
+    problems = Problems()
     started = time.perf_counter()
-    result = build(site_dir, Problems(), output=out, cache=cache)
+    result = build(site_dir, problems, output=out, cache=cache)
     one_change = time.perf_counter() - started
     record.write_text(text, encoding="utf-8")
-    assert result is not None
+    if result is None:
+        raise SystemExit("the one-record rebuild failed:\n" + "\n".join(str(p) for p in problems.sorted()[:5]))
     return no_change, one_change
 
 
