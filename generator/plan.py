@@ -143,6 +143,12 @@ def plan(site: Site, derived: list[Derived], labels: dict, content_pages: list[C
             "parent": site.registry.province(v.old.merged_into, "new") if v.old and v.old.merged_into else None,
             "children": [site.registry.province(s, "old") for s in (v.new.merged_from if v.new else ())],
         }, deps=tuple(d.record.digest for d in items)))
+        for c in site.registry.committees_of(v.slug):
+            own = [d for d in items if d.record.committee == c.id]
+            pages.append(Page(f"provinces/{v.slug}/{c.id}/", "committee", c.name, {
+                **common, "view": v, "committee": c, "records": own,
+                "links": {link: committee_url(c.province, link) for link in c.predecessors + c.successors},
+            }, deps=tuple(d.record.digest for d in own)))
 
     pages.append(Page("years/", "years", labels["years"]["index_heading"], {**common, "years": years,
                                                                             "by_year": by_year},
@@ -180,6 +186,12 @@ def plan(site: Site, derived: list[Derived], labels: dict, content_pages: list[C
     pages.append(Page("search/", "search", labels["site"]["search_heading"], {**common, "entries": found},
                       deps=tuple(found)))
     return pages
+
+
+def committee_url(province: str, link: str) -> str:
+    """A committee's page, from a link written as an id (same province) or as province/id."""
+    slug, _, cid = link.rpartition("/")
+    return f"provinces/{slug or province}/{cid}/"
 
 
 def indicator_title(ind: Indicator, labels: dict) -> str:

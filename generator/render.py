@@ -21,7 +21,7 @@ from .problems import Problem
 
 THEME = Path(__file__).parent / "theme"
 _SITE_ROOT: ContextVar[Path] = ContextVar("site_root", default=Path.cwd())
-PAGE_TYPES = ("home", "provinces", "province", "years", "year", "indicators", "indicator", "page", "data", "search", "embed", "404")
+PAGE_TYPES = ("home", "provinces", "province", "committee", "years", "year", "indicators", "indicator", "page", "data", "search", "embed", "404")
 
 
 LANGUAGES = {"vi": ("", "vi_VN"), "en": ("en/", "en")}  # language: (URL prefix, Babel locale)

@@ -41,7 +41,7 @@ def entries(pages: list, registry: Any, names: dict[str, str]) -> list[Entry]:
             found.append(Entry(page.title, page.url, "province", " · ".join(other), KIND_RANK["province"]))
             for c in page.context["committees"]:
                 all_names = " · ".join(dict.fromkeys(n.name for n in c.names))
-                found.append(Entry(c.name, f"{page.url}#c-{c.id}", "committee",
+                found.append(Entry(c.name, f"{page.url}{c.id}/", "committee",
                                    f"{names.get(c.province, '')}" + (f" · {all_names}" if all_names != c.name else ""),
                                    KIND_RANK["committee"]))
         elif t in ("year", "indicator", "page"):

@@ -26,7 +26,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
         "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PAGES = {
-    "home": "", "province": "provinces/tra-vinh/", "year": "years/2019/",
+    "home": "", "province": "provinces/tra-vinh/", "committee": "provinces/tuyen-quang/khoi-co-quan-va-doanh-nghiep/",
+    "year": "years/2019/",
     "indicator": "indicators/organizations-good-or-above/", "content": "methodology/", "404": "404.html",
 }
 WIDTHS = (1280, 320)

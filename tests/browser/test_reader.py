@@ -139,6 +139,14 @@ def test_lineage_links(served: Site, browser: Browser) -> None:
     merged.locator("a[href='#c-dang-bo-ubnd']").click()
     assert page.url.endswith("#c-dang-bo-ubnd")
     assert "Đảng bộ Ủy ban nhân dân tỉnh Tuyên Quang" in page.inner_text("#c-dang-bo-ubnd")
+    # the committee's own page: its predecessors and successors, each a page of its own
+    page.click("#c-khoi-cac-co-quan a[href$='/provinces/tuyen-quang/khoi-cac-co-quan/']")
+    page.wait_for_url("**/provinces/tuyen-quang/khoi-cac-co-quan/")
+    page.click("section.lineage a[href$='/provinces/tuyen-quang/khoi-co-quan-va-doanh-nghiep/']")
+    page.wait_for_url("**/provinces/tuyen-quang/khoi-co-quan-va-doanh-nghiep/")
+    lineage = page.inner_text("section.lineage")
+    assert "Đảng bộ Khối các cơ quan tỉnh Tuyên Quang" in lineage and "Đảng bộ Ủy ban nhân dân tỉnh Tuyên Quang" in lineage
+    assert page.locator("table.data tbody tr").count() == 2  # its two records (2021 Q1, 2022 Q1)
     page.context.close()
     v2 = visit(browser, served.base + "provinces/tra-vinh/", 1280)
     assert "Từ ngày 01/07/2025 thuộc Vĩnh Long" in v2.page.inner_text("section.lineage")
