@@ -135,6 +135,9 @@ def plan(site: Site, derived: list[Derived], labels: dict, content_pages: list[C
                         "members", labels),
             indicator_chart(f"{v.slug}-admissions", labels["province"]["admissions_chart"],
                             labels["units"]["members"], INDICATORS[5], items, names, common["committee_names"]),
+            indicator_chart(f"{v.slug}-admissions-target", labels["province"]["admissions_target_chart"],
+                            labels["units"]["percent_of_target"], INDICATORS[6], items, names,
+                            common["committee_names"]),
         ) if c is not None]
         full = _full_years(items)
         pages.append(Page(f"provinces/{v.slug}/", "province", v.name, {
