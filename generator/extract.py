@@ -7,7 +7,6 @@ When unsure it leaves the figure out, or keeps it with a `CHECK:` comment for th
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import unicodedata
@@ -19,13 +18,14 @@ from typing import Any
 
 import yaml
 
-from .model import Registry
+from .model import BLOCKS, LEVELS, Registry
 from .numbers import Mention, mentions
+from .records import MASS_ORGANIZATIONS
 
 RULES_FILE = Path(__file__).parent / "extract_rules.yaml"
-LEVEL_ORDER = ("total", "rated", "excellent", "good", "completed", "not_completed")
-BLOCK_NAMES = ("organizations", "collectives", "members")
-MASS = ("trade_unions", "youth_union", "veterans")
+LEVEL_ORDER = ("total", "rated", *LEVELS)
+BLOCK_NAMES = BLOCKS
+MASS = MASS_ORGANIZATIONS
 
 
 def fold(text: str) -> str:
@@ -44,10 +44,6 @@ def fold(text: str) -> str:
 def rules() -> dict[str, Any]:
     with open(RULES_FILE, encoding="utf-8") as fh:
         return yaml.safe_load(fh)
-
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
 
 
 # -- the draft ---------------------------------------------------------------------------------
@@ -827,7 +823,3 @@ def figures(draft: Draft) -> set[tuple[str, str, str, Decimal]]:
 
 def write_path(root: Path, draft: Draft) -> Path:
     return root / "content" / "records" / str(draft.province) / str(draft.committee) / f"{record_stem(draft)}.yaml"
-
-
-def today() -> dt.date:  # pragma: no cover - trivial
-    return dt.date.today()

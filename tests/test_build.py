@@ -94,7 +94,7 @@ def test_chart_json_matches_the_table_and_partial_periods_stay_out(built: Path) 
         data = json.loads(payload)
         assert "2022" not in data["labels"]  # the 2022 record is a half-year
         table = re.search(rf'<table id="table-{cid}".*?</table>', html, re.S).group(0)
-        assert f'aria-label="Biểu đồ' in html and f'data-chart="data-{cid}"' in html
+        assert 'aria-label="Biểu đồ' in html and f'data-chart="data-{cid}"' in html
         assert [r for r in re.findall(r'<th scope="row">([^<]+)</th>', table)] == data["labels"]
 
 

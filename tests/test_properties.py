@@ -86,7 +86,7 @@ BREAKERS = [
     lambda t, n: t.replace("  completed: 8\n", f"  completed: {8 + n + 1}\n"),
     lambda t, n: t.replace("year: 2018", f"year: {2027 + n}"),
     lambda t, n: t.replace("province: lam-dong", f"province: lam-dong-{n}"),
-    lambda t, n: t.replace("  rated: 60\n", f"\trated: 60\n"),
+    lambda t, n: t.replace("  rated: 60\n", "\trated: 60\n"),
     lambda t, n: t.replace("percent: 83.33", f"percent: {90 + n % 9}.5"),
     lambda t, n: t.replace("  admitted: 120\n", f"  admitted: {n}.{n % 1000:03d}\n"),
     lambda t, n: t.replace("title: ", f"title: [{n}"),

@@ -75,7 +75,6 @@ def test_quotes_are_in_the_article(records: dict[str, Record], key: str) -> None
 @pytest.mark.parametrize("key", sorted(ARTICLE_FOR))
 def test_each_figure_is_written_in_its_quote(records: dict[str, Record], key: str) -> None:
     for where, fig in _figures(records[key]):
-        quote = fig.quote or (records[key].admissions.quote if where.startswith("admissions") else None)
         if fig.quote is None:
             continue  # a figure without its own quote is covered by the record-level quote test
         text = _norm(fig.quote)
