@@ -114,6 +114,18 @@ def _derive(records: list, cache: BuildCache | None) -> list:
     return out
 
 
+def _renderer(config: Config, labels: dict, lang: str, cache: BuildCache | None) -> Renderer:
+    """A renderer; `serve` keeps them, so templates are compiled once (and again only when edited)."""
+    if cache is None:
+        return Renderer(config, labels, lang)
+    key = (lang, repr(config) + repr(labels))
+    if key not in cache.renderers:
+        if len(cache.renderers) >= 8:  # settings or labels changed many times: start afresh
+            cache.renderers.clear()
+        cache.renderers[key] = Renderer(config, labels, lang)
+    return cache.renderers[key]
+
+
 def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
                 workers: int = 1) -> tuple[list[Page], dict[str, bytes]] | None:
     """Everything the output folder will hold, as {relative path: bytes}; None on template errors.
@@ -129,7 +141,7 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
         labels = load_labels(lang)
         content_pages = pages.for_language(site.pages, lang)
         planned = plan(site, derived, labels, content_pages)
-        renderer = Renderer(config, labels, lang)
+        renderer = _renderer(config, labels, lang, cache)
         renderer.env.globals.update(indicator_title=lambda ind, labels=labels: indicator_title(ind, labels),
                                     content_pages=content_pages, has_feed=bool(feed))
         template_errors = renderer.check_templates()

@@ -27,4 +27,5 @@ class BuildCache:
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     links: dict[str, tuple[bytes, Any]] = field(default_factory=dict)
     written: dict[str, bytes] = field(default_factory=dict)
+    renderers: dict[tuple[str, str], Any] = field(default_factory=dict)  # compiled templates, per language
     rendered: int = 0  # pages rendered by the last build (the rest came from the cache)

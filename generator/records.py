@@ -243,9 +243,11 @@ def load_all(root: Path, problems: Problems, cache: BuildCache | None = None) ->
     are not read again."""
     records = []
     seen = set()
+    real_root = root.resolve()
     for file in record_files(root, problems):
         display = file.relative_to(root).as_posix()
-        if not file.resolve().is_relative_to(root.resolve()):
+        # os.walk does not enter linked folders, so only a linked file itself can lead outside
+        if file.is_symlink() and not file.resolve().is_relative_to(real_root):
             problems.add(display, 0, 0, "this record is a link to a file outside the site",
                          "copy the file into content/records instead of linking to it")
             continue
