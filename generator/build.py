@@ -148,8 +148,12 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
         if template_errors:
             problems.extend(template_errors)
             return None
+        fingerprint = _site_fingerprint(site, renderer)
+        if getattr(renderer, "fingerprint", fingerprint) != fingerprint and renderer.env.cache is not None:
+            renderer.env.cache.clear()  # a template was added, removed or edited: compile afresh
+        renderer.fingerprint = fingerprint  # type: ignore[attr-defined]
         try:
-            files.update(render_pages(renderer, planned, _site_fingerprint(site, renderer), cache, workers))
+            files.update(render_pages(renderer, planned, fingerprint, cache, workers))
         except RenderError as exc:
             problems.extend([exc.problem])
             return None

@@ -268,3 +268,19 @@ def test_broken_internal_link_is_an_error_or_a_warning(site: Path, capsys: pytes
     assert build(site) == 0
     err = capsys.readouterr().err
     assert "warning: link '/khong-co/' leads nowhere" in err
+
+
+def test_cached_rebuilds_follow_template_overrides(site: Path) -> None:
+    from generator.build import build as build_site
+    from generator.cache import BuildCache
+    from generator.problems import Problems
+
+    cache, out = BuildCache(), site / "served"
+    assert build_site(site, Problems(), output=out, cache=cache) is not None
+    (site / "templates" / "404.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h1>Lạc đường rồi</h1>{% endblock %}', encoding="utf-8")
+    assert build_site(site, Problems(), output=out, cache=cache) is not None
+    assert "Lạc đường rồi" in (out / "404.html").read_text(encoding="utf-8")
+    (site / "templates" / "404.html").unlink()
+    assert build_site(site, Problems(), output=out, cache=cache) is not None
+    assert "Lạc đường rồi" not in (out / "404.html").read_text(encoding="utf-8")
