@@ -6,9 +6,8 @@ import shutil
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-from . import downloads, linkcheck, pages, search
+from . import downloads, feeds, linkcheck, pages, search
 from . import output as atomic
 from .cache import BuildCache, digest
 from .config import Config
@@ -38,37 +37,6 @@ def _static_files(config: Config) -> dict[str, bytes]:
             for f in sorted(base.rglob("*")):
                 if f.is_file() and f.resolve().is_relative_to(base.resolve()):
                     files["static/" + f.relative_to(base).as_posix()] = f.read_bytes()
-    return files
-
-
-def _feed(config: Config, content_pages: list[pages.ContentPage]) -> dict[str, bytes]:
-    """An Atom feed of the dated content pages (none when there are none, or no absolute base_url)."""
-    dated = sorted((p for p in content_pages if p.date), key=lambda p: (p.date, p.slug), reverse=True)
-    if not dated or not config.base_url.startswith("http"):
-        return {}
-    base = config.base_url
-    entries = "".join(
-        f"<entry><title>{escape(p.title)}</title><link href=\"{escape(base + p.slug)}/\"/>"
-        f"<id>{escape(base + p.slug)}/</id><updated>{p.date.isoformat()}T00:00:00Z</updated>"
-        f"<summary>{escape(p.description)}</summary></entry>\n" for p in dated)
-    feed = ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
-            f"<title>{escape(config.title)}</title><id>{escape(base)}</id>"
-            f"<link href=\"{escape(base)}feed.xml\" rel=\"self\"/><link href=\"{escape(base)}\"/>"
-            f"<updated>{dated[0].date.isoformat()}T00:00:00Z</updated>\n{entries}</feed>\n")  # type: ignore[union-attr]
-    return {"feed.xml": feed.encode("utf-8")}
-
-
-def _sitemap(config: Config, planned: list[Page]) -> dict[str, bytes]:
-    base = config.base_url if config.base_url.startswith("http") else None
-    files = {}
-    lines = ["User-agent: *", "Disallow: /" if config.staging else "Allow: /"]
-    if base and not config.staging:
-        urls = "".join(f"<url><loc>{escape(base + p.url)}</loc></url>\n" for p in planned if p.template != "404")
-        files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-                                f"{urls}</urlset>\n").encode("utf-8")
-        lines.append(f"Sitemap: {base}sitemap.xml")
-    files["robots.txt"] = ("\n".join(lines) + "\n").encode("utf-8")
     return files
 
 
@@ -134,7 +102,7 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
     """
     config = site.config
     derived = _derive(site.records, cache)
-    feed = _feed(config, pages.for_language(site.pages, "vi"))
+    feed = feeds.atom(config, pages.for_language(site.pages, "vi"))
     files: dict[str, bytes] = {}
     all_pages: list[Page] = []
     for lang in LANGUAGES:
@@ -161,7 +129,7 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
         all_pages += [replace(p, url=renderer.prefix + p.url) for p in planned]
     files.update(_static_files(config))
     files.update(_downloads(site, derived, all_pages[0].context, cache))
-    files.update(_sitemap(config, all_pages))
+    files.update(feeds.sitemap_and_robots(config, all_pages))
     files.update(feed)
     files[".nojekyll"] = b""
     if config.cname:
