@@ -30,7 +30,7 @@ def sitemap_and_robots(config: Config, planned: list[Page]) -> dict[str, bytes]:
     files = {}
     lines = ["User-agent: *", "Disallow: /" if config.staging else "Allow: /"]
     if base and not config.staging:
-        urls = "".join(f"<url><loc>{escape(base + p.url)}</loc></url>\n" for p in planned if p.template != "404")
+        urls = "".join(f"<url><loc>{escape(base + p.url)}</loc></url>\n" for p in planned if p.template not in ("404", "embed"))
         files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
                                 f"{urls}</urlset>\n").encode("utf-8")
