@@ -18,7 +18,7 @@ ROWS = ("excellent", "good_only", "good_or_above", "completed", "not_completed")
 SHARE_PLACES = Decimal("0.01")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Value:
     number: Decimal
     unit: str  # "count" or "percent"
@@ -32,13 +32,13 @@ class Value:
         return self.unit == "count"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Level:
     count: Value | None
     share: Value | None  # percent of those rated
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     total: Value | None
     rated: Value | None
@@ -50,7 +50,7 @@ class Block:
         return row.share if row else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Derived:
     """A record with its derived blocks; `record` keeps everything as stated."""
 

@@ -13,7 +13,7 @@ MERGER_DATE = dt.date(2025, 7, 1)
 
 
 # -- registries -------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Province:
     slug: str
     name: str
@@ -27,14 +27,14 @@ class Province:
     merged_from: tuple[str, ...] = ()  # new units: the old units they were formed from
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CommitteeName:
     name: str
     from_year: int | None = None
     to_year: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Committee:
     province: str
     id: str
@@ -61,7 +61,7 @@ class Committee:
             self.to_year is None or year <= self.to_year)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Registry:
     provinces: dict[str, Province]  # keyed by (era, slug) flattened as "old:slug" / "new:slug"
     committees: dict[tuple[str, str], Committee]
@@ -80,7 +80,7 @@ class Registry:
 
 
 # -- records ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """One figure exactly as the source states it: a count, a percent, or both."""
 
@@ -97,7 +97,7 @@ class Figure:
         return self.count if self.qualifier is None else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RatingBlock:
     total: Figure | None = None
     rated: Figure | None = None
@@ -114,7 +114,7 @@ class RatingBlock:
         return getattr(self, name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Subset:
     label: str
     admitted: Figure | None
@@ -122,7 +122,7 @@ class Subset:
     quote: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Admissions:
     admitted: Figure | None = None
     target: Figure | None = None
@@ -134,7 +134,7 @@ class Admissions:
     column: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     metric: str
     period: str
@@ -146,14 +146,14 @@ class Target:
     quote: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Award:
     description: str
     count: int | None = None
     quote: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     url: str
     publisher: str
@@ -163,7 +163,7 @@ class Source:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Period:
     kind: str = "full_year"  # full_year | quarter | half_year | nine_months | to_date
     number: int | None = None  # quarter number or half number
@@ -186,7 +186,7 @@ class Period:
         }[self.kind]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     path: str  # relative to the site, e.g. content/records/tra-vinh/khoi-.../2022.yaml
     province: str
