@@ -792,17 +792,25 @@ def to_yaml(draft: Draft, article: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def level_figures(block: str, level: str, f: Any) -> set[tuple[str, str, str, Decimal]]:
+    """A rating figure (a draft's Fig or a record's Figure) as scored tuples; the denominator of
+    "rated N/M" counts as the total M."""
+    out = set()
+    if f.count is not None:
+        out.add((block, level, "count", Decimal(f.count)))
+    if f.percent is not None:
+        out.add((block, level, "pct", f.percent))
+    if level == "rated" and f.of is not None:
+        out.add((block, "total", "count", Decimal(f.of)))
+    return out
+
+
 def figures(draft: Draft) -> set[tuple[str, str, str, Decimal]]:
     """The draft's figures as (block, level, kind, value), the unit of precision and recall."""
     out: set[tuple[str, str, str, Decimal]] = set()
     for block, figs in draft.blocks.items():
         for level, f in figs.items():
-            if f.count is not None:
-                out.add((block, level, "count", Decimal(f.count)))
-            if f.percent is not None:
-                out.add((block, level, "pct", f.percent))
-            if level == "rated" and f.of is not None:
-                out.add((block, "total", "count", Decimal(f.of)))
+            out |= level_figures(block, level, f)
     if draft.admitted and draft.admitted.count is not None:
         out.add(("admissions", "admitted", "count", Decimal(draft.admitted.count)))
     if draft.percent_of_target:

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import yaml
 
+from generator.extract import level_figures
 from generator.load import load_site
+from generator.model import BLOCKS, LEVELS, Record
 from generator.problems import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,25 +71,14 @@ def _from_expected(data: dict) -> set[Figure]:
     return out
 
 
-def _from_record(key: str) -> set[Figure]:
-    problems = Problems()
-    site = load_site(ROOT, problems)
-    record = next(r for r in site.records if f"{r.province}/{r.stem}" == key)  # type: ignore[union-attr]
+def _from_record(record: Record) -> set[Figure]:
     out: set[Figure] = set()
-    for block in ("organizations", "collectives", "members"):
+    for block in BLOCKS:
         b = record.block(block)
-        if b is None:
-            continue
-        for level in ("total", "rated", "excellent", "good", "completed", "not_completed"):
-            f = b.level(level)
-            if f is None:
-                continue
-            if f.count is not None:
-                out.add((block, level, "count", Decimal(f.count)))
-            if f.percent is not None:
-                out.add((block, level, "pct", f.percent))
-            if level == "rated" and f.of is not None:
-                out.add((block, "total", "count", Decimal(f.of)))
+        for level in ("total", "rated", *LEVELS):
+            f = b.level(level) if b is not None else None
+            if f is not None:
+                out |= level_figures(block, level, f)
     a = record.admissions
     if a is not None:
         if a.admitted and a.admitted.count is not None:
@@ -113,6 +104,8 @@ def expected() -> dict[str, set[Figure]]:
     oracle = {}
     for path in sorted((FIXTURES / "expected").glob("*.yaml")):
         oracle[path.stem + ".txt"] = _from_expected(yaml.safe_load(path.read_text(encoding="utf-8")))
+    site = load_site(ROOT, Problems())
+    records = {f"{r.province}/{r.stem}": r for r in site.records}  # type: ignore[union-attr]
     for article, key in SEED_RECORDS.items():
-        oracle[article] = _from_record(key)
+        oracle[article] = _from_record(records[key])
     return oracle
