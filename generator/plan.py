@@ -185,7 +185,7 @@ def plan(site: Site, derived: list[Derived], labels: dict, content_pages: list[C
         for chart in page.context.get("charts", []):
             pages.append(Page(f"embed/{chart.id}/", "embed", chart.title,
                               {**common, "charts": [chart], "parent": page.url}, deps=(repr(chart.payload()), page.url)))
-    found = search.entries(pages, site.registry, names)
+    found = search.entries(pages, names)
     pages.append(Page("search/", "search", labels["site"]["search_heading"], {**common, "entries": found},
                       deps=tuple(found)))
     return pages

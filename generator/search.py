@@ -31,7 +31,7 @@ class Entry:
 KIND_RANK = {"province": 5, "committee": 4, "indicator": 3, "year": 2, "page": 1}
 
 
-def entries(pages: list, registry: Any, names: dict[str, str]) -> list[Entry]:
+def entries(pages: list, names: dict[str, str]) -> list[Entry]:
     found = []
     for page in pages:
         t = page.template

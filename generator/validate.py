@@ -8,7 +8,6 @@ from .model import BLOCKS, LEVELS, MERGER_DATE, Figure, RatingBlock, Record, Reg
 from .problems import Problems
 from .records import RECORDS_DIR
 
-BLOCK_NAMES = {"organizations": "organizations", "collectives": "collectives", "members": "members"}
 
 
 def percent_agrees(count: int, base: int, percent: Decimal) -> bool:

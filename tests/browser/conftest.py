@@ -82,7 +82,9 @@ def _route(route: Route) -> None:
         route.abort()
 
 
-def visit(browser: Browser, url: str, width: int, javascript: bool = True, bypass_csp: bool = False) -> Visit:
+def visit(browser: Browser, url: str, width: int, javascript: bool = True, bypass_csp: bool = False,
+          html: str | None = None) -> Visit:
+    """Open `url` (with `html` given: serve that instead of the built page, e.g. a deliberately broken one)."""
     context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript,
                                   bypass_csp=bypass_csp, locale="vi-VN")
     page = context.new_page()
@@ -91,7 +93,8 @@ def visit(browser: Browser, url: str, width: int, javascript: bool = True, bypas
     page.on("pageerror", lambda e: v.console_errors.append(str(e)))
     page.on("requestfailed", lambda r: v.failed.append(r.url))
     page.on("response", lambda r: v.failed.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("404.html") else None)
-    page.route("**/*", _route)
+    page.route("**/*", lambda r: r.fulfill(body=html, content_type="text/html")
+               if html is not None and r.request.url == url else _route(r))
     page.goto(url)
     page.wait_for_load_state("load")
     return v

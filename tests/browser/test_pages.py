@@ -119,41 +119,30 @@ def test_without_javascript_tables_units_sources_downloads_remain(served: Site, 
     page.context.close()
 
 
-def test_a_broken_chart_is_caught(served: Site, browser: Browser) -> None:
-    url = served.base + PAGES["province"]
+def _built_html(served: Site, browser: Browser, url: str) -> str:
     v = visit(browser, url, 1280)
     html = v.page.content()
     v.page.context.close()
+    return html
+
+
+def test_a_broken_chart_is_caught(served: Site, browser: Browser) -> None:
+    url = served.base + PAGES["province"]
+    html = _built_html(served, browser, url)
     broken = re.sub(r'<script type="application/json" id="data-[^"]+">.*?</script>', "", html, count=1, flags=re.S)
-    context = browser.new_context()
-    page = context.new_page()
-    page.route("**/*", lambda r: r.fulfill(body=broken, content_type="text/html") if r.request.url == url
-               else (r.fulfill(body=vendor.chartjs_path().read_bytes(), headers={"access-control-allow-origin": "*",
-                     "content-type": "application/javascript"}) if "jsdelivr" in r.request.url else r.continue_()))
-    page.goto(url)
+    v = visit(browser, url, 1280, html=broken)
     with pytest.raises(AssertionError):
-        assert_charts_drawn(page)
-    context.close()
+        assert_charts_drawn(v.page)
+    v.page.context.close()
 
 
 def test_a_wrong_integrity_hash_blocks_chartjs(served: Site, browser: Browser) -> None:
     url = served.base + PAGES["province"]
-    v = visit(browser, url, 1280)
-    html = v.page.content()
+    tampered = re.sub(r'integrity="sha384-[^"]+"', 'integrity="sha384-AAAA"', _built_html(served, browser, url))
+    v = visit(browser, url, 1280, html=tampered)
+    assert v.page.evaluate("typeof window.Chart") == "undefined"
+    assert any("integrity" in e for e in v.console_errors)
     v.page.context.close()
-    tampered = re.sub(r'integrity="sha384-[^"]+"', 'integrity="sha384-AAAA"', html)
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.route("**/*", lambda r: r.fulfill(body=tampered, content_type="text/html") if r.request.url == url
-               else (r.fulfill(body=vendor.chartjs_path().read_bytes(), headers={"access-control-allow-origin": "*",
-                     "content-type": "application/javascript"}) if "jsdelivr" in r.request.url else r.continue_()))
-    page.goto(url)
-    page.wait_for_load_state("load")
-    assert page.evaluate("typeof window.Chart") == "undefined"
-    assert any("integrity" in e for e in errors)
-    context.close()
 
 
 def test_page_weight_budget(served: Site) -> None:
