@@ -25,6 +25,8 @@ class BuildResult:
     seconds: float
     output: Path
 
+    config: Config
+
     def summary(self) -> str:
         return f"Built {self.pages} pages from {self.records} records in {self.seconds:.2f} s"
 
@@ -40,9 +42,9 @@ def _static_files(config: Config) -> dict[str, bytes]:
     return files
 
 
-def _site_fingerprint(site: Site, renderer: Renderer) -> str:
+def _site_fingerprint(site: Site) -> str:
     """Everything every page depends on: settings, registries, content pages, templates, labels."""
-    parts = [renderer.lang, repr(site.config), repr(sorted(site.registry.committees.items())),
+    parts = [repr(site.config), repr(sorted(site.registry.committees.items())),
              repr(sorted(site.registry.provinces.items())), repr([(p.slug, p.lang, p.title, p.html) for p in site.pages])]
     for folder in (THEME, site.config.root / "templates"):
         if folder.is_dir():
@@ -105,6 +107,7 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
     feed = feeds.atom(config, pages.for_language(site.pages, "vi"))
     files: dict[str, bytes] = {}
     all_pages: list[Page] = []
+    site_fingerprint = _site_fingerprint(site)  # read the templates once, not once per language
     for lang in LANGUAGES:
         labels = load_labels(lang)
         content_pages = pages.for_language(site.pages, lang)
@@ -116,7 +119,7 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
         if template_errors:
             problems.extend(template_errors)
             return None
-        fingerprint = _site_fingerprint(site, renderer)
+        fingerprint = digest(f"{lang}:{site_fingerprint}".encode("utf-8"))
         if getattr(renderer, "fingerprint", fingerprint) != fingerprint and renderer.env.cache is not None:
             renderer.env.cache.clear()  # a template was added, removed or edited: compile afresh
         renderer.fingerprint = fingerprint  # type: ignore[attr-defined]
@@ -167,7 +170,7 @@ def build(root: Path, problems: Problems, output: Path | None = None, base_url: 
         write(files, target)
     else:
         update(files, target, cache)
-    return BuildResult(len(planned), len(site.records), time.perf_counter() - started, target)
+    return BuildResult(len(planned), len(site.records), time.perf_counter() - started, target, site.config)
 
 
 def update(files: dict[str, bytes], target: Path, cache: BuildCache) -> None:

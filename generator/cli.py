@@ -64,14 +64,10 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     if result is None:
         print("Not published: the build failed.", file=sys.stderr)
         return 1
-    from .config import load as load_config
-
-    config = load_config(site, Problems())
-    assert config is not None
     cwd = os.getcwd()
     try:
         os.chdir(site)  # ghp-import works on the git repository of the current folder
-        url = deploy(site, result.output, config, args.remote, args.branch, args.message)
+        url = deploy(site, result.output, result.config, args.remote, args.branch, args.message)
     except (ValueError, GhpError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
