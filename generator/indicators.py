@@ -35,3 +35,8 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("admissions", None, "admitted", "members"),
     Indicator("admissions-percent-of-target", None, "percent_of_target", "percent_of_target"),
 )
+
+
+def indicator(indicator_id: str) -> Indicator:
+    """An indicator by its id (ids are the pages' addresses: /indicators/<id>/)."""
+    return next(i for i in INDICATORS if i.id == indicator_id)

@@ -8,7 +8,7 @@ from typing import Any
 from . import search
 from .charts import LEVEL_COLOURS, PALETTE, Chart, Series
 from .derive import DISJOINT, Derived
-from .indicators import INDICATORS, Indicator
+from .indicators import INDICATORS, Indicator, indicator
 from .load import Site
 from .model import Province
 from .pages import ContentPage
@@ -134,9 +134,9 @@ def plan(site: Site, derived: list[Derived], labels: dict, content_pages: list[C
             level_chart(f"{v.slug}-members", labels["province"]["member_chart"], pct_unit, items,
                         "members", labels),
             indicator_chart(f"{v.slug}-admissions", labels["province"]["admissions_chart"],
-                            labels["units"]["members"], INDICATORS[5], items, names, common["committee_names"]),
+                            labels["units"]["members"], indicator("admissions"), items, names, common["committee_names"]),
             indicator_chart(f"{v.slug}-admissions-target", labels["province"]["admissions_target_chart"],
-                            labels["units"]["percent_of_target"], INDICATORS[6], items, names,
+                            labels["units"]["percent_of_target"], indicator("admissions-percent-of-target"), items, names,
                             common["committee_names"]),
         ) if c is not None]
         full = _full_years(items)
@@ -159,7 +159,7 @@ def plan(site: Site, derived: list[Derived], labels: dict, content_pages: list[C
     for year in years:
         items = sorted(by_year[year], key=lambda d: (names[d.record.province], d.record.key))
         chart = ranking_chart(f"year-{year}", f"{labels['years']['ranking']} {year}", pct_unit,
-                              INDICATORS[0], items, names)
+                              indicator("organizations-good-or-above"), items, names)
         pages.append(Page(f"years/{year}/", "year", f"{labels['years']['heading']} {year}", {
             **common, "year": year, "records": items, "charts": [chart] if chart else []},
             deps=tuple(d.record.digest for d in items)))
