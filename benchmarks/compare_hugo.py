@@ -26,16 +26,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import dataset  # noqa: E402
-from generator import formats  # noqa: E402
-from generator.build import build  # noqa: E402
+from generator.render import formats  # noqa: E402
+from generator.pipeline import build  # noqa: E402
 from generator.cache import BuildCache  # noqa: E402
-from generator.derive import derive_all  # noqa: E402
-from generator.indicators import INDICATORS  # noqa: E402
-from generator.load import load_site  # noqa: E402
-from generator.plan import indicator_title  # noqa: E402
-from generator.problems import Problems  # noqa: E402
-from generator.render import load_labels  # noqa: E402
-from generator.views import block_rows  # noqa: E402
+from generator.model.derive import derive_all  # noqa: E402
+from generator.model.indicators import INDICATORS  # noqa: E402
+from generator.load.site import load_site  # noqa: E402
+from generator.plan.planner import indicator_title  # noqa: E402
+from generator.model.problems import Problems  # noqa: E402
+from generator.render.renderer import load_labels  # noqa: E402
+from generator.render.views import block_rows  # noqa: E402
 
 
 def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:

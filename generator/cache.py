@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .problems import Problem
+from generator.model.problems import Problem
 
 
 def digest(data: bytes) -> str:

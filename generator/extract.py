@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
-from .model import BLOCKS, LEVELS, Registry
-from .numbers import Mention, mentions
-from .records import MASS_ORGANIZATIONS
+from generator.model.types import BLOCKS, LEVELS, Registry
+from generator.numbers import Mention, mentions
+from generator.load.records import MASS_ORGANIZATIONS
 
 RULES_FILE = Path(__file__).parent / "extract_rules.yaml"
 LEVEL_ORDER = ("total", "rated", *LEVELS)

@@ -13,9 +13,9 @@ from pathlib import Path
 import yaml
 
 from generator.extract import level_figures
-from generator.load import load_site
-from generator.model import BLOCKS, LEVELS, Record
-from generator.problems import Problems
+from generator.load.site import load_site
+from generator.model.types import BLOCKS, LEVELS, Record
+from generator.model.problems import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

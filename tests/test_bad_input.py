@@ -11,8 +11,8 @@ from typing import Callable
 import pytest
 
 from generator.cli import main
-from generator.load import load_site
-from generator.problems import Problems
+from generator.load.site import load_site
+from generator.model.problems import Problems
 from tests.test_check import MINIMAL, NEW
 
 Mutation = Callable[[Path], None]

@@ -166,7 +166,7 @@ def test_failing_build_leaves_previous_output_untouched(built: Path, site: Path,
 def test_killed_build_leaves_previous_output_untouched(built: Path, site: Path) -> None:
     before = tree_digest(built)
     # a child build killed as soon as it starts writing
-    code = ("import os, signal, generator.output as o\n"
+    code = ("import os, signal, generator.output.atomic as o\n"
             "real = o.write_file\n"
             "def boom(*a):\n    real(*a)\n    os.kill(os.getpid(), signal.SIGKILL)\n"
             "o.write_file = boom\n"
@@ -271,9 +271,9 @@ def test_broken_internal_link_is_an_error_or_a_warning(site: Path, capsys: pytes
 
 
 def test_cached_rebuilds_follow_template_overrides(site: Path) -> None:
-    from generator.build import build as build_site
+    from generator.pipeline import build as build_site
     from generator.cache import BuildCache
-    from generator.problems import Problems
+    from generator.model.problems import Problems
 
     cache, out = BuildCache(), site / "served"
     assert build_site(site, Problems(), output=out, cache=cache) is not None

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.config import Config
-from generator.deploy import published_url
+from generator.load.config import Config
+from generator.publish.ghpages import published_url
 
 ROOT = Path(__file__).resolve().parent.parent
 

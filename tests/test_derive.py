@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.derive import derive_record
-from generator.load import load_site
-from generator.problems import Problems
+from generator.model.derive import derive_record
+from generator.load.site import load_site
+from generator.model.problems import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from generator import formats
-from generator.derive import Value
-from generator.fields import PartialDate
-from generator.model import Figure
+from generator.render import formats
+from generator.model.derive import Value
+from generator.load.fields import PartialDate
+from generator.model.types import Figure
 
 
 def test_numbers_percents_and_dates() -> None:

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.derive import DISJOINT, derive_record
-from generator.problems import Problems
-from generator.records import parse
-from generator.yamlfile import loads
+from generator.model.derive import DISJOINT, derive_record
+from generator.model.problems import Problems
+from generator.load.records import parse
+from generator.load.yamlfile import loads
 from tests.test_check import MINIMAL, NEW
 
 LOCATED = re.compile(r"^content/records/[^:]+\.ya?ml(:\d+:\d+)?: error: .+; .+$")
@@ -53,7 +53,7 @@ def test_random_valid_records_check_clean_and_obey_level_arithmetic(case: tuple[
     text, counts, _ = case
     problems = Problems()
     record = parse(loads(_record_text(text), NEW, problems), NEW, problems)
-    from generator.validate import _check_block
+    from generator.load.validate import _check_block
 
     _check_block(record, "members", record.members, problems)
     assert problems.items == []

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.formats import number
-from generator.load import load_site
-from generator.model import BLOCKS, LEVELS, Figure, Record
-from generator.problems import Problems
+from generator.render.formats import number
+from generator.load.site import load_site
+from generator.model.types import BLOCKS, LEVELS, Figure, Record
+from generator.model.problems import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

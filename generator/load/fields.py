@@ -1,0 +1,285 @@
+"""Typed reading of YAML mappings, with messages a maintainer can act on.
+
+Numbers are read from the text as typed, not from YAML's guess: YAML 1.1 reads `010` as octal 8,
+`0x10` as 16 and `no` as false, and `6.027` (six thousand and twenty-seven, Vietnamese style) as a
+decimal fraction. Each of those becomes a located problem with the right way to write it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Iterable, Sequence
+
+from generator.model.problems import WARNING, Problems
+from generator.load.yamlfile import YList, YMap
+
+_INT = re.compile(r"[+-]?\d+")
+_DEC = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_VI_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+_VI_DECIMAL = re.compile(r"\d+,\d+%?")
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?")
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+MAX_TEXT = 5000
+# Invisible characters that reorder how text is displayed (used to disguise text): never published.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A publication date known only to the month or year, as some sources give it."""
+
+    year: int
+    month: int | None = None
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}" if self.month else f"{self.year:04d}"
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "a date"
+    if isinstance(value, YMap):
+        return "a group of keys"
+    if isinstance(value, YList):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return "text"
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+class Reader:
+    """Reads typed values out of one file's YMaps, reporting problems against that file."""
+
+    def __init__(self, path: str, problems: Problems):
+        self.path = path
+        self.problems = problems
+
+    # -- reporting -------------------------------------------------------------------------
+    def error(self, pos: tuple[int, int], message: str, hint: str = "") -> None:
+        self.problems.add(self.path, pos[0], pos[1], message, hint)
+
+    def warn(self, pos: tuple[int, int], message: str, hint: str = "") -> None:
+        self.problems.add(self.path, pos[0], pos[1], message, hint, level=WARNING)
+
+    # -- structure -------------------------------------------------------------------------
+    def keys(self, m: YMap, allowed: Sequence[str], required: Sequence[str] = (),
+             where: str = "here") -> None:
+        keys = list(m)
+        for i, key in enumerate(keys):
+            if key in allowed:
+                continue
+            previous = keys[i - 1] if i else ""
+            if key.isdigit() and m.get(previous) is not None and m.raw.get(previous, "").isdigit():
+                # "{percent: 83,33}": inside braces the comma ends the value
+                self.error(m.key_pos[key], f"'{key}' after '{previous}' looks like the decimals of a number "
+                           "written with a comma", f"write {m.raw[previous]}.{key} (a dot for the decimal point)")
+                continue
+            hint = suggest(key, allowed) or "allowed keys: " + ", ".join(allowed)
+            self.error(m.key_pos[key], f"unknown key '{key}' {where}", hint)
+        for key in required:
+            if key not in m or m[key] is None:
+                self.error(m.key_pos.get(key, m.pos), f"missing required key '{key}' {where}",
+                           f"add '{key}:' with a value")
+
+    def mapping(self, value: Any, pos: tuple[int, int], what: str) -> YMap | None:
+        if value is None:
+            return None
+        if not isinstance(value, YMap):
+            self.error(pos, f"{what} should be a group of 'key: value' lines, not {_type_name(value)}",
+                       "indent the keys under it")
+            return None
+        return value
+
+    def sequence(self, m: YMap, key: str) -> YList:
+        """The list under `key`; empty when it is missing or not a list (reported)."""
+        value = m.get(key)
+        if isinstance(value, YList):
+            return value
+        if value is not None:
+            self.error(m.where(key), f"'{key}' should be a list, not {_type_name(value)}",
+                       "start each item on its own line with '- '")
+        return YList(m.where(key))
+
+    def mappings(self, m: YMap, key: str, what: str) -> list[YMap]:
+        """The groups of keys listed under `key`, reporting items that are not groups."""
+        items = self.sequence(m, key)
+        found = (self.mapping(item, pos, what) for item, pos in zip(items, items.item_pos))
+        return [item for item in found if item is not None]
+
+    # -- scalars ---------------------------------------------------------------------------
+    def text(self, m: YMap, key: str, required: bool = False) -> str | None:
+        if key not in m or m[key] is None:
+            return None
+        value, raw, pos = m[key], m.raw.get(key), m.where(key)
+        if isinstance(value, str):
+            return self.checked_text(value, key, pos)
+        if raw is not None and not isinstance(value, (YMap, YList)):
+            if isinstance(value, bool):
+                self.error(pos, f"'{key}' should be text, but YAML reads {raw} as {str(value).lower()}",
+                           f'put it in quotes: "{raw}"')
+            else:
+                self.error(pos, f"'{key}' should be text, not {_type_name(value)}",
+                           f'put it in quotes: "{raw}"')
+            return None
+        self.error(pos, f"'{key}' should be text, not {_type_name(value)}", "write it on one line")
+        return None
+
+    def _number_text(self, m: YMap, key: str, what: str, example: str) -> tuple[str, tuple[int, int]] | None:
+        """The number as typed, or None (reported) when YAML read something else there."""
+        if key not in m or m[key] is None:
+            return None
+        value, raw, pos = m[key], m.raw.get(key), m.where(key)
+        if isinstance(value, bool) or raw is None:
+            self.error(pos, f"'{key}' should be {what}, not {_type_name(value)}",
+                       f"write it in digits, e.g. '{key}: {example}'")
+            return None
+        return raw.strip(), pos
+
+    def _in_range(self, pos: tuple[int, int], key: str, number: Any, text: str, minimum: Any,
+                  maximum: Any, below_hint: str) -> bool:
+        if minimum is not None and number < minimum:
+            self.error(pos, f"'{key}' is {text}, below {minimum}", below_hint)
+            return False
+        if maximum is not None and number > maximum:
+            self.error(pos, f"'{key}' is {text}, above the plausible maximum of {maximum}",
+                       "check the digits against the article")
+            return False
+        return True
+
+    def checked_text(self, value: str, key: str, pos: tuple[int, int]) -> str | None:
+        """Text a reader will see: not empty, not huge, no invisible direction controls."""
+        if not value.strip():
+            self.error(pos, f"'{key}' is empty", "write the text or remove the key")
+            return None
+        if len(value) > MAX_TEXT:
+            self.error(pos, f"'{key}' is {len(value)} characters long",
+                       f"shorten it to at most {MAX_TEXT} characters")
+            return None
+        bidi = _BIDI_CONTROLS.search(value)
+        if bidi:
+            self.error(pos, f"'{key}' contains an invisible text-direction character "
+                       f"(U+{ord(bidi.group(0)):04X}), often left by copying from a web page",
+                       "retype the text, or delete and retype the characters around that spot")
+            return None
+        return value.strip()
+
+    def integer(self, m: YMap, key: str, minimum: int | None = 0, maximum: int | None = None,
+                what: str = "a whole number") -> int | None:
+        found = self._number_text(m, key, what, "85")
+        if found is None:
+            return None
+        text, pos = found
+        if _INT.fullmatch(text):
+            number = int(text, 10)  # decimal even with a leading zero ("05" as in "05/85")
+        elif _VI_THOUSANDS.fullmatch(text):
+            plain = re.sub(r"[.,]", "", text)
+            self.error(pos, f"'{key}: {text}' is written with a thousands separator, "
+                       "which YAML reads as a decimal fraction or as text",
+                       f"write {plain} (digits only)")
+            return None
+        else:
+            self.error(pos, f"'{key}' should be {what}, not '{text}'",
+                       "write it in plain digits, e.g. 85 (no separators, no units)")
+            return None
+        below = "counts cannot be negative" if minimum == 0 else f"use at least {minimum}"
+        return number if self._in_range(pos, key, number, str(number), minimum, maximum, below) else None
+
+    def decimal(self, m: YMap, key: str, minimum: Decimal | None = Decimal(0),
+                maximum: Decimal | None = None) -> Decimal | None:
+        found = self._number_text(m, key, "a number", "92.94")
+        if found is None:
+            return None
+        text, pos = found
+        if _DEC.fullmatch(text):
+            number = Decimal(text)
+        elif _VI_DECIMAL.fullmatch(text) or text.endswith("%"):
+            plain = text.rstrip("%").strip()
+            if "," in plain:  # Vietnamese: "." groups thousands, "," marks decimals
+                plain = plain.replace(".", "").replace(",", ".")
+            self.error(pos, f"'{key}: {text}' is written the Vietnamese way",
+                       f"write {plain} (a dot for the decimal point, no % sign)")
+            return None
+        else:
+            self.error(pos, f"'{key}' should be a number, not '{text}'",
+                       f"write it in digits with a dot for decimals, e.g. '{key}: 92.94'")
+            return None
+        return number if self._in_range(pos, key, number, text, minimum, maximum, "check the sign") else None
+
+    def boolean(self, m: YMap, key: str) -> bool | None:
+        if key not in m or m[key] is None:
+            return None
+        value, raw = m[key], m.raw.get(key)
+        if isinstance(value, bool) and raw in ("true", "false"):
+            return value
+        self.error(m.where(key), f"'{key}' should be true or false, not '{raw if raw is not None else _type_name(value)}'",
+                   "write true or false")
+        return None
+
+    def choice(self, m: YMap, key: str, choices: Sequence[str]) -> str | None:
+        if key not in m or m[key] is None:
+            return None
+        raw = m.raw.get(key)
+        value = raw if raw is not None else m[key]
+        if isinstance(value, str) and value in choices:
+            return value
+        shown = raw if raw is not None else _type_name(m[key])
+        hint = suggest(str(shown), choices) or "use one of: " + ", ".join(choices)
+        self.error(m.where(key), f"'{key}' cannot be '{shown}'", hint)
+        return None
+
+    def date(self, m: YMap, key: str, partial: bool = False) -> dt.date | PartialDate | None:
+        if key not in m or m[key] is None:
+            return None
+        value, raw, pos = m[key], (m.raw.get(key) or ""), m.where(key)
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = raw.strip()
+        found = _PARTIAL_DATE.fullmatch(text)
+        if found and partial:
+            month = int(found.group(2)) if found.group(2) else None
+            if month is None or 1 <= month <= 12:
+                return PartialDate(int(found.group(1)), month)
+        dmy = _DMY.fullmatch(text)
+        if dmy:
+            day, month, year = (int(g) for g in dmy.groups())
+            self.error(pos, f"'{key}: {text}' is written day/month/year",
+                       f"write dates as year-month-day: {year:04d}-{month:02d}-{day:02d}")
+            return None
+        extra = " (or just YYYY-MM / YYYY when the source gives no day)" if partial else ""
+        self.error(pos, f"'{key}' should be a date, not '{text or _type_name(value)}'",
+                   f"write it as YYYY-MM-DD, e.g. 2023-02-14{extra}")
+        return None
+
+    def url(self, m: YMap, key: str) -> str | None:
+        text = self.text(m, key)
+        if text is None:
+            return None
+        if not re.match(r"https?://[^\s/]+\.[^\s]+$", text, re.IGNORECASE) or any(c in text for c in '"<> '):
+            self.error(m.where(key), f"'{key}' is not a web address: '{text[:80]}'",
+                       "copy the full address of the article, starting with http:// or https://")
+            return None
+        return text
+
+    def slug(self, m: YMap, key: str) -> str | None:
+        text = self.text(m, key)
+        if text is None:
+            return None
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text):
+            self.error(m.where(key), f"'{key}: {text[:60]}' is not a valid id",
+                       "use lowercase letters without diacritics, digits and single hyphens, e.g. tra-vinh")
+            return None
+        return text

@@ -1,0 +1,269 @@
+"""Read record files (content/records/<province>/<committee>/<year>.yaml) into `Record`s.
+
+This stage checks each file on its own: keys, types, required values. Checks that need the registry
+or several records at once live in `validate`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from generator.load import yamlfile
+from generator.load.fields import Reader
+from generator.model.types import (BLOCKS, LEVELS, Admissions, Award, Figure, Period, RatingBlock, Record, Source,
+                    Subset, Target)
+from generator.cache import BuildCache, digest
+from generator.model.problems import Problem, Problems
+from generator.load.yamlfile import YMap
+
+RECORD_KEYS = ("province", "committee", "year", "period", "sources", *BLOCKS, "admissions",
+               "targets", "mass_organizations", "awards", "notes", "example", "synthetic")
+FIGURE_KEYS = ("count", "percent", "of", "qualifier", "quote")
+QUALIFIERS = ("gần", "trên", "hơn", "khoảng", "trở lên", "dưới")
+BLOCK_KEYS = ("total", "rated", *LEVELS, "good_includes_excellent", "quote")
+PERIOD_KINDS = ("full_year", "quarter", "half_year", "nine_months", "to_date")
+SOURCE_KEYS = ("url", "publisher", "published", "title", "quote", "note")
+ADMISSION_KEYS = ("admitted", "target", "percent_of_target", "exceeded_by", "subsets", "quote")
+TARGET_METRICS = (
+    "organizations_good_or_above", "organizations_not_completed", "members_good_or_above",
+    "members_completed_or_above", "admissions", "agencies_good", "trade_unions_good",
+    "youth_union_good", "veterans_good", "other",
+)
+TARGET_KEYS = ("metric", "period", "unit", "value", "min", "max", "label", "quote")
+MASS_ORGANIZATIONS = ("trade_unions", "youth_union", "veterans")
+MAX_COUNT = 10_000_000
+RECORDS_DIR = "content/records"
+
+
+def _figure(r: Reader, parent: YMap, key: str) -> Figure | None:
+    """A figure: a plain count (`good: 79`) or a group (`good: {count: 79, percent: 92.94}`)."""
+    value = parent.get(key)
+    if value is None:
+        return None
+    line, column = parent.key_pos[key]
+    if not isinstance(value, YMap):
+        count = r.integer(parent, key, 0, MAX_COUNT)
+        return Figure(count=count, line=line, column=column) if count is not None else None
+    r.keys(value, FIGURE_KEYS, (), f"in '{key}'")
+    fig = Figure(
+        count=r.integer(value, "count", 0, MAX_COUNT),
+        percent=r.decimal(value, "percent", Decimal(0), Decimal(1000)),
+        of=r.integer(value, "of", 1, MAX_COUNT),
+        qualifier=r.choice(value, "qualifier", QUALIFIERS),
+        quote=r.text(value, "quote"),
+        line=line, column=column,
+    )
+    if fig.count is None and fig.percent is None:
+        if "count" not in value and "percent" not in value:
+            r.error(value.pos, f"'{key}' has neither a count nor a percent",
+                    "add 'count:' or 'percent:' (or both) as the article states them")
+        return None
+    return fig
+
+
+def _block(r: Reader, m: YMap, key: str) -> RatingBlock | None:
+    value = r.mapping(m.get(key), m.where(key), f"'{key}'")
+    if value is None:
+        return None
+    r.keys(value, BLOCK_KEYS, (), f"in '{key}'")
+    return RatingBlock(
+        **{name: _figure(r, value, name) for name in ("total", "rated", *LEVELS)},
+        good_includes_excellent=r.boolean(value, "good_includes_excellent"),
+        quote=r.text(value, "quote"), line=m.key_pos[key][0], column=m.key_pos[key][1])
+
+
+def _period(r: Reader, m: YMap) -> Period:
+    value = m.get("period")
+    if value is None:
+        return Period()
+    if not isinstance(value, YMap):
+        kind = r.choice(m, "period", ("full_year",))
+        return Period() if kind else Period(kind="invalid")
+    r.keys(value, ("kind", "number", "until", "as_written"), ("kind",), "in 'period'")
+    kind = r.choice(value, "kind", PERIOD_KINDS) or "invalid"
+    number = r.integer(value, "number", 1, 4)
+    if kind == "quarter" and number is None:
+        r.error(value.pos, "a quarter needs its number", "add 'number: 1' for quý I, 2 for quý II, ...")
+        kind = "invalid"
+    elif kind == "half_year" and number not in (1, 2):
+        r.error(value.pos, "a half-year needs 'number: 1' (6 tháng đầu năm) or 'number: 2'",
+                "add 'number: 1'")
+        kind = "invalid"
+    until = r.date(value, "until")
+    return Period(kind=kind, number=number, until=until if isinstance(until, dt.date) else None,
+                  as_written=r.text(value, "as_written"))
+
+
+def _sources(r: Reader, m: YMap) -> tuple[Source, ...]:
+    if not r.sequence(m, "sources"):
+        if "sources" in m:
+            r.error(m.key_pos["sources"], "the record has no source",
+                    "add at least one article (url, publisher, published, title) under 'sources:'")
+        return ()
+    sources = []
+    for s in r.mappings(m, "sources", "a source"):
+        r.keys(s, SOURCE_KEYS, ("url", "publisher", "published", "title"), "in a source")
+        url, publisher = r.url(s, "url"), r.text(s, "publisher")
+        published, title = r.date(s, "published", partial=True), r.text(s, "title")
+        if url and publisher and published and title:
+            sources.append(Source(url, publisher, published, title, r.text(s, "quote"), r.text(s, "note")))
+    return tuple(sources)
+
+
+def _admissions(r: Reader, m: YMap) -> Admissions | None:
+    value = r.mapping(m.get("admissions"), m.where("admissions"), "'admissions'")
+    if value is None:
+        return None
+    r.keys(value, ADMISSION_KEYS, (), "in 'admissions'")
+    subsets = []
+    for s in r.mappings(value, "subsets", "a subset"):
+        r.keys(s, ("label", "admitted", "exceeded_by", "quote"), ("label",), "in a subset")
+        label = r.text(s, "label")
+        if label:
+            subsets.append(Subset(label, _figure(r, s, "admitted"), _figure(r, s, "exceeded_by"),
+                                  r.text(s, "quote")))
+    return Admissions(
+        admitted=_figure(r, value, "admitted"), target=_figure(r, value, "target"),
+        percent_of_target=r.decimal(value, "percent_of_target", Decimal(0), Decimal(1000)),
+        exceeded_by=_figure(r, value, "exceeded_by"), subsets=tuple(subsets),
+        quote=r.text(value, "quote"), line=m.key_pos["admissions"][0],
+        column=m.key_pos["admissions"][1])
+
+
+def _targets(r: Reader, m: YMap) -> tuple[Target, ...]:
+    targets = []
+    for t in r.mappings(m, "targets", "a target"):
+        r.keys(t, TARGET_KEYS, ("metric", "period", "unit"), "in a target")
+        metric = r.choice(t, "metric", TARGET_METRICS)
+        unit = r.choice(t, "unit", ("count", "percent"))
+        period = t.get("period")
+        numbers = {k: r.decimal(t, k) for k in ("value", "min", "max")}
+        if all(v is None for v in numbers.values()) and not any(k in t for k in numbers):
+            r.error(t.pos, "a target needs 'value', or 'min' and/or 'max'",
+                    "e.g. 'min: 95' for '95% trở lên', 'min: 100' and 'max: 120' for 'từ 100 - 120'")
+        if metric == "other" and "label" not in t:
+            r.error(t.pos, "a target with metric 'other' needs a 'label'", "say in words what it counts")
+        if metric and unit and period is not None:
+            targets.append(Target(metric=metric, period=str(period), unit=unit, label=r.text(t, "label"),
+                                  quote=r.text(t, "quote"), **numbers))
+    return tuple(targets)
+
+
+def _mass(r: Reader, m: YMap) -> dict[str, Figure]:
+    value = r.mapping(m.get("mass_organizations"), m.where("mass_organizations"), "'mass_organizations'")
+    if value is None:
+        return {}
+    r.keys(value, MASS_ORGANIZATIONS, (), "in 'mass_organizations'")
+    figures = {k: _figure(r, value, k) for k in MASS_ORGANIZATIONS}
+    return {k: f for k, f in figures.items() if f is not None}
+
+
+def _awards(r: Reader, m: YMap) -> tuple[Award, ...]:
+    awards = []
+    for a in r.mappings(m, "awards", "an award"):
+        r.keys(a, ("description", "count", "quote"), ("description",), "in an award")
+        text = r.text(a, "description")
+        if text:
+            awards.append(Award(text, r.integer(a, "count", 0, MAX_COUNT), r.text(a, "quote")))
+    return tuple(awards)
+
+
+def _notes(r: Reader, m: YMap) -> tuple[str, ...]:
+    items = r.sequence(m, "notes")
+    notes = []
+    for item, raw, pos in zip(items, items.raw, items.item_pos):
+        if isinstance(item, str):
+            text = r.checked_text(item, "notes", pos)
+            if text:
+                notes.append(text)
+        else:
+            r.error(pos, "each note should be text", f'put it in quotes: "{raw}"')
+    return tuple(notes)
+
+
+def parse(data: Any, display: str, problems: Problems) -> Record | None:
+    """Turn one loaded record file into a Record, or None when its identity can't be read."""
+    r = Reader(display, problems)
+    if not isinstance(data, YMap):
+        if data is not None:
+            r.error((1, 1), "a record should be a group of 'key: value' lines",
+                    "start with 'province:', 'committee:', 'year:' (see docs/data-format.md)")
+        return None
+    r.keys(data, RECORD_KEYS, ("province", "committee", "year", "sources"), "in the record")
+    province, committee = r.slug(data, "province"), r.slug(data, "committee")
+    year = r.integer(data, "year", 1930, 2100, what="a year such as 2022")
+    period = _period(r, data)
+    record = Record(
+        path=display, province=province or "", committee=committee or "", year=year or 0,
+        period=period, sources=_sources(r, data),
+        **{name: _block(r, data, name) for name in BLOCKS},
+        admissions=_admissions(r, data), targets=_targets(r, data), mass_organizations=_mass(r, data),
+        awards=_awards(r, data), notes=_notes(r, data),
+        example=bool(r.boolean(data, "example")), synthetic=bool(r.boolean(data, "synthetic")))
+    if not (province and committee and year) or period.kind == "invalid":
+        return None
+    return record
+
+
+def record_files(root: Path, problems: Problems) -> list[Path]:
+    """Every record file, found without following linked folders (those are reported)."""
+    base = root / RECORDS_DIR
+    files: list[Path] = []
+    for folder, dirs, names in os.walk(base):
+        for d in sorted(dirs):
+            path = Path(folder) / d
+            if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+                problems.add(path.relative_to(root).as_posix(), 0, 0,
+                             "this folder is a link to a folder outside the site",
+                             "copy the records into content/records instead of linking to them")
+        files += [Path(folder) / n for n in names if n.endswith((".yaml", ".yml"))]
+    return sorted(files)
+
+
+def _load_one(file: Path, display: str) -> tuple[str, Record | None, list[Problem]]:
+    problems = Problems()
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        problems.add(display, 0, 0, f"cannot read the file ({exc.strerror})", "check that it exists")
+        return "", None, problems.items
+    text = yamlfile.decode(data, display, problems)
+    record = parse(yamlfile.loads(text, display, problems), display, problems) if text is not None else None
+    if record is not None:
+        record = replace(record, digest=digest(data))
+    return (record.digest if record else digest(data)), record, problems.items
+
+
+def load_all(root: Path, problems: Problems, cache: BuildCache | None = None) -> list[Record]:
+    """Every record under content/records; with a cache, files whose size and time are unchanged
+    are not read again."""
+    records = []
+    seen = set()
+    real_root = root.resolve()
+    for file in record_files(root, problems):
+        display = file.relative_to(root).as_posix()
+        # os.walk does not enter linked folders, so only a linked file itself can lead outside
+        if file.is_symlink() and not file.resolve().is_relative_to(real_root):
+            problems.add(display, 0, 0, "this record is a link to a file outside the site",
+                         "copy the file into content/records instead of linking to it")
+            continue
+        stat = file.stat()
+        key = (stat.st_size, stat.st_mtime_ns)
+        hit = cache.records.get(display) if cache is not None else None
+        if hit is None or hit[0] != key:
+            hit = (key, *_load_one(file, display))
+            if cache is not None:
+                cache.records[display] = hit
+        seen.add(display)
+        _, _, record, found = hit
+        problems.extend(found)
+        if record is not None:
+            records.append(record)
+    if cache is not None:
+        for gone in set(cache.records) - seen:
+            del cache.records[gone]
+    return records

@@ -1,0 +1,134 @@
+"""Load the province and committee registries (content/provinces.yaml, content/committees.yaml)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.load import yamlfile
+from generator.load.fields import Reader, suggest
+from generator.model.types import Committee, CommitteeName, Province, Registry
+from generator.model.problems import Problems
+from generator.load.yamlfile import YMap
+
+COMMITTEE_KINDS = (
+    "khoi_cac_co_quan",
+    "khoi_doanh_nghiep",
+    "khoi_co_quan_va_doanh_nghiep",
+    "khoi_dan_chinh_dang",
+    "co_quan_dang_2025",
+    "ubnd_2025",
+)
+ERAS = {"before_2025_07_01": "old", "from_2025_07_01": "new"}
+PROVINCE_KEYS = ("slug", "name", "type", "iso_3166_2", "gso_code", "region", "region_en",
+                 "merged_into", "merged_from")
+COMMITTEE_KEYS = ("id", "kind", "names", "abbreviation", "from", "to", "ended", "predecessors",
+                  "successors", "note")
+
+
+def _slugs(r: Reader, m: YMap, key: str) -> tuple[str, ...]:
+    items = r.sequence(m, key)
+    good = []
+    for item, raw, pos in zip(items, items.raw, items.item_pos):
+        if isinstance(item, str) and raw is not None:
+            good.append(item)
+        else:
+            r.error(pos, f"each item of '{key}' should be an id", "write ids like tra-vinh")
+    return tuple(good)
+
+
+def _province(r: Reader, m: YMap, era: str) -> Province | None:
+    r.keys(m, PROVINCE_KEYS, ("slug", "name", "type"), "in a province")
+    slug, name = r.slug(m, "slug"), r.text(m, "name")
+    kind = r.choice(m, "type", ("province", "municipality"))
+    if not (slug and name and kind):
+        return None
+    return Province(
+        slug=slug, name=name, era=era, type=kind,
+        iso_3166_2=r.text(m, "iso_3166_2"), gso_code=r.text(m, "gso_code"),
+        region=r.text(m, "region"), region_en=r.text(m, "region_en"),
+        merged_into=r.slug(m, "merged_into"), merged_from=_slugs(r, m, "merged_from"))
+
+
+def _load_provinces(root: Path, problems: Problems) -> dict[str, Province]:
+    display = "content/provinces.yaml"
+    data = yamlfile.load(root / display, display, problems)
+    r = Reader(display, problems)
+    provinces: dict[str, Province] = {}
+    if not isinstance(data, YMap):
+        if data is not None:
+            r.error((1, 1), "the province registry should be a group of keys",
+                     "start with 'before_2025_07_01:' and 'from_2025_07_01:'")
+        return provinces
+    r.keys(data, tuple(ERAS), tuple(ERAS), "in the province registry")
+    for key, era in ERAS.items():
+        for m in r.mappings(data, key, "a province"):
+            p = _province(r, m, era)
+            if p is None:
+                continue
+            if f"{era}:{p.slug}" in provinces:
+                r.error(m.pos, f"province '{p.slug}' is listed twice", "keep one entry")
+            provinces[f"{era}:{p.slug}"] = p
+    for p in provinces.values():  # lineage must agree both ways
+        if p.era == "old" and p.merged_into:
+            new = provinces.get(f"new:{p.merged_into}")
+            if new is None or p.slug not in new.merged_from:
+                r.error((1, 1), f"'{p.slug}' says it merged into '{p.merged_into}', "
+                        "but that unit does not list it in merged_from",
+                        "make the two lists agree")
+    return provinces
+
+
+def _committee(r: Reader, m: YMap, province: str) -> Committee | None:
+    r.keys(m, COMMITTEE_KEYS, ("id", "kind", "names"), "in a committee")
+    cid = r.slug(m, "id")
+    kind = r.choice(m, "kind", COMMITTEE_KINDS)
+    names: list[CommitteeName] = []
+    for nm in r.mappings(m, "names", "a name"):
+        r.keys(nm, ("name", "from", "to"), ("name",), "in a committee name")
+        text = r.text(nm, "name")
+        if text:
+            names.append(CommitteeName(text, r.integer(nm, "from"), r.integer(nm, "to")))
+    if not (cid and kind and names):
+        return None
+    ended = r.date(m, "ended", partial=True)
+    return Committee(
+        province=province, id=cid, kind=kind, names=tuple(names),
+        abbreviation=r.text(m, "abbreviation"),
+        from_year=r.integer(m, "from", 1930, 2100), to_year=r.integer(m, "to", 1930, 2100),
+        ended=ended,
+        predecessors=_slugs(r, m, "predecessors"), successors=_slugs(r, m, "successors"),
+        note=r.text(m, "note"))
+
+
+def _load_committees(root: Path, provinces: dict[str, Province],
+                     problems: Problems) -> dict[tuple[str, str], Committee]:
+    display = "content/committees.yaml"
+    data = yamlfile.load(root / display, display, problems)
+    r = Reader(display, problems)
+    committees: dict[tuple[str, str], Committee] = {}
+    if not isinstance(data, YMap):
+        return committees
+    known = {p.slug for p in provinces.values()}
+    for slug, items in data.items():
+        if slug not in known:
+            hint = suggest(slug, known) or "use a slug from content/provinces.yaml"
+            r.error(data.key_pos[slug], f"unknown province '{slug}'", hint)
+            continue
+        for m in r.mappings(data, slug, "a committee"):
+            c = _committee(r, m, slug)
+            if c is None:
+                continue
+            if c.key in committees:
+                r.error(m.pos, f"committee '{c.id}' is listed twice for '{slug}'", "keep one entry")
+            committees[c.key] = c
+    for c in committees.values():
+        for link in c.predecessors + c.successors:
+            target = tuple(link.split("/", 1)) if "/" in link else (c.province, link)
+            if target not in committees:
+                r.error((1, 1), f"committee '{c.province}/{c.id}' links to unknown committee '{link}'",
+                        "use an id listed in this file (or province/id for another province)")
+    return committees
+
+
+def load(root: Path, problems: Problems) -> Registry:
+    provinces = _load_provinces(root, problems)
+    return Registry(provinces, _load_committees(root, provinces, problems))

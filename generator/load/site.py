@@ -1,0 +1,37 @@
+"""The load and validate stages: site.yaml, registries and records, checked together."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.load import config as config_mod
+from generator.load import records as records_mod
+from generator.load import registry as registry_mod
+from generator.load import validate
+from generator.cache import BuildCache
+from generator.load.config import Config
+from generator.model.types import Record, Registry
+from generator.load.pages import ContentPage, load_pages
+from generator.model.problems import Problems
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Config
+    registry: Registry
+    records: list[Record]
+    pages: list[ContentPage]
+
+
+def load_site(root: Path, problems: Problems, today: dt.date | None = None,
+              cache: BuildCache | None = None) -> Site | None:
+    """Load and check everything under `root`; problems go to `problems`, never as exceptions."""
+    config = config_mod.load(root, problems)
+    registry = registry_mod.load(root, problems)
+    records = records_mod.load_all(root, problems, cache)
+    validate.check(records, registry, problems, (today or dt.date.today()).year)
+    pages = load_pages(root, bool(config and config.allow_raw_html), problems)
+    if config is None:
+        return None
+    return Site(config, registry, sorted(records, key=lambda r: r.key), pages)

@@ -1,0 +1,173 @@
+"""Checks that need the registry or several records: identity, paths, duplicates, arithmetic."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from generator.load.fields import suggest
+from generator.model.types import BLOCKS, LEVELS, MERGER_DATE, Figure, RatingBlock, Record, Registry
+from generator.model.problems import Problems
+from generator.load.records import RECORDS_DIR
+
+
+
+def percent_agrees(count: int, base: int, percent: Decimal) -> bool:
+    """True when `percent` is count/base to the precision it was written with.
+
+    Sources round or truncate, so anything within one unit of the last written decimal passes:
+    92.94 for 79/85 (92.941...) does, 93.5 does not.
+    """
+    if base <= 0:
+        return False
+    exponent = percent.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    tolerance = Decimal(1).scaleb(-decimals)
+    computed = Decimal(count) * 100 / Decimal(base)
+    return abs(computed - percent) < tolerance
+
+
+def _fmt_pct(value: Decimal) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _err(problems: Problems, rec: Record, line: int, column: int, message: str, hint: str) -> None:
+    problems.add(rec.path, line, column, message, hint)
+
+
+def _identity(rec: Record, registry: Registry, problems: Problems, this_year: int) -> None:
+    era = "new" if rec.year > MERGER_DATE.year else None
+    province = registry.province(rec.province, era)
+    if province is None:
+        known = registry.slugs()
+        _err(problems, rec, 1, 1, f"unknown province '{rec.province}'",
+             suggest(rec.province, known) or "use a slug from content/provinces.yaml, e.g. tra-vinh")
+        return
+    committee = registry.committees.get((rec.province, rec.committee))
+    if committee is None:
+        ids = [c.id for c in registry.committees_of(rec.province)]
+        hint = suggest(rec.committee, ids) or (
+            "known committees here: " + ", ".join(ids) if ids
+            else f"add the committee under '{rec.province}:' in content/committees.yaml first")
+        _err(problems, rec, 1, 1, f"unknown committee '{rec.committee}' in '{rec.province}'", hint)
+    elif not committee.existed_in(rec.year):
+        span = f"{committee.from_year or '…'}–{committee.to_year or '…'}"
+        _err(problems, rec, 1, 1, f"committee '{rec.committee}' did not exist in {rec.year} (it existed {span})",
+             "check the year, or use the committee that existed then (see content/committees.yaml)")
+    if rec.year > this_year:
+        _err(problems, rec, 1, 1, f"the year {rec.year} is in the future",
+             "'year' is the year the results describe, usually the year before the article")
+
+
+def _path(rec: Record, problems: Problems) -> None:
+    expected = f"{RECORDS_DIR}/{rec.province}/{rec.committee}/{rec.stem}"
+    actual = rec.path.rsplit(".", 1)[0]
+    if actual != expected:
+        _err(problems, rec, 1, 1, "the file's place does not match its content",
+             f"a record for province '{rec.province}', committee '{rec.committee}', {rec.year}"
+             f"{' (' + rec.period.slug + ')' if rec.period.slug else ''} belongs at {expected}.yaml")
+
+
+def _percent_base(block: RatingBlock, level: str, fig: Figure) -> int | None:
+    """The count a figure's percent is a share of: its `of`, else rated (or total, for `rated`)."""
+    if fig.of is not None:
+        return fig.of
+    base = block.total if level == "rated" else block.rated
+    return base.exact_count if base is not None else None
+
+
+def _check_block(rec: Record, name: str, block: RatingBlock, problems: Problems) -> None:
+    where = f"in '{name}'"
+    total = block.total.exact_count if block.total else None
+    rated = block.rated.exact_count if block.rated else None
+    if total is not None and rated is not None and rated > total:
+        _err(problems, rec, block.rated.line, block.rated.column,
+             f"{rated} rated is more than the total of {total} {where}",
+             "'rated' counts those assessed, which cannot exceed 'total'")
+    for level in ("rated", *LEVELS):
+        fig = block.level(level)
+        if fig is None:
+            continue
+        if fig.of is not None and fig.count is not None and fig.count > fig.of:
+            _err(problems, rec, fig.line, fig.column, f"'{level}' is {fig.count} out of {fig.of} {where}",
+                 "the count before '/' cannot be larger than the one after it")
+        if level != "rated" and rated is not None and fig.exact_count is not None and fig.exact_count > rated:
+            _err(problems, rec, fig.line, fig.column,
+                 f"'{level}' is {fig.count}, more than the {rated} rated {where}",
+                 "check the figure against the article")
+        base = _percent_base(block, level, fig)
+        if fig.percent is not None and fig.exact_count is not None and base:
+            if not percent_agrees(fig.exact_count, base, fig.percent):
+                computed = Decimal(fig.exact_count) * 100 / Decimal(base)
+                _err(problems, rec, fig.line, fig.column,
+                     f"'{level}' says {_fmt_pct(fig.percent)}% but {fig.exact_count}/{base} is "
+                     f"{_fmt_pct(computed)}% {where}",
+                     "check the count, the percent and what it is a share of ('of:')")
+    _check_levels(rec, name, block, rated, problems)
+
+
+def _check_levels(rec: Record, name: str, block: RatingBlock, rated: int | None,
+                  problems: Problems) -> None:
+    where = f"in '{name}'"
+    good, excellent = block.good, block.excellent
+    if good is not None and excellent is not None and block.good_includes_excellent is None:
+        _err(problems, rec, good.line, good.column,
+             f"it is not said whether 'good' includes 'excellent' {where}",
+             "add 'good_includes_excellent: true' when the article says 'trong đó' or 'trở lên', "
+             "false when it lists the levels side by side")
+        return
+    counts = {lv: (block.level(lv).exact_count if block.level(lv) else None) for lv in LEVELS}
+    if block.good_includes_excellent and counts["good"] is not None and counts["excellent"] is not None \
+            and counts["excellent"] > counts["good"]:
+        _err(problems, rec, excellent.line, excellent.column,
+             f"'excellent' ({counts['excellent']}) is more than 'good' ({counts['good']}), "
+             f"which is said to include it {where}",
+             "check the figures, or set good_includes_excellent: false")
+    parts = ("good", "completed", "not_completed") if block.good_includes_excellent else LEVELS
+    if rated is None or any(counts[p] is None for p in parts):
+        return
+    total = sum(counts[p] for p in parts)  # type: ignore[misc]
+    if total != rated:
+        sum_text = " + ".join(str(counts[p]) for p in parts)
+        incl = "including" if block.good_includes_excellent else "excluding"
+        _err(problems, rec, block.rated.line, block.rated.column,  # type: ignore[union-attr]
+             f"the levels do not add up {where}: {sum_text} = {total}, but rated is {rated}",
+             f"check each count (good is read as {incl} excellent: "
+             f"good_includes_excellent is {str(bool(block.good_includes_excellent)).lower()})")
+
+
+def _check_admissions(rec: Record, problems: Problems) -> None:
+    adm = rec.admissions
+    if adm is None:
+        return
+    admitted = adm.admitted.exact_count if adm.admitted else None
+    target = adm.target.exact_count if adm.target else None
+    if adm.percent_of_target is not None and admitted is not None and target:
+        if not percent_agrees(admitted, target, adm.percent_of_target):
+            computed = Decimal(admitted) * 100 / Decimal(target)
+            _err(problems, rec, adm.line, adm.column,
+                 f"percent_of_target says {_fmt_pct(adm.percent_of_target)}% but {admitted}/{target} "
+                 f"is {_fmt_pct(computed)}%",
+                 "check 'admitted', 'target' and 'percent_of_target' against the article")
+    over = adm.exceeded_by
+    if over is not None and over.exact_count is not None and admitted is not None and target is not None \
+            and admitted - target != over.exact_count:
+        _err(problems, rec, over.line, over.column,
+             f"exceeded_by is {over.count} but {admitted} admitted - {target} target = {admitted - target}",
+             "check the figures against the article")
+
+
+def check(records: list[Record], registry: Registry, problems: Problems, this_year: int) -> None:
+    seen: dict[tuple[str, str, int, str], Record] = {}
+    for rec in records:
+        _identity(rec, registry, problems, this_year)
+        _path(rec, problems)
+        for name in BLOCKS:
+            block = rec.block(name)
+            if block is not None:
+                _check_block(rec, name, block, problems)
+        _check_admissions(rec, problems)
+        first = seen.setdefault(rec.key, rec)
+        if first is not rec:
+            period = rec.period.slug or "full year"
+            _err(problems, rec, 1, 1,
+                 f"a second record for {rec.province}/{rec.committee} {rec.year} ({period}); "
+                 f"the first is {first.path}", "merge the two files into one")

@@ -1,0 +1,168 @@
+"""Derive disjoint level counts and shares from whatever a record states.
+
+Sources write "good" sometimes including "excellent" (trong đó …, trở lên) and sometimes as a
+separate level. Readers need both views: good-only (a disjoint level, for stacked bars) and
+good-or-above (the headline). Each value says whether it was stated or derived, and how; a value that
+can't be derived from stated figures stays missing: nothing is filled in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from generator.model.types import BLOCKS, Figure, RatingBlock, Record
+
+# Disjoint levels, best first, as stacked in charts; good_or_above is the headline sum.
+DISJOINT = ("excellent", "good_only", "completed", "not_completed")
+ROWS = ("excellent", "good_only", "good_or_above", "completed", "not_completed")
+SHARE_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    number: Decimal
+    unit: str  # "count" or "percent"
+    derived: bool = False
+    qualifier: str | None = None  # gần / trên / ...: the source gave an approximation
+    how: str | None = None  # for derived values: the arithmetic, e.g. "79 − 16"
+    of: int | None = None  # stated denominator, e.g. 79 in "16/79"
+
+    @property
+    def is_int(self) -> bool:
+        return self.unit == "count"
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    count: Value | None
+    share: Value | None  # percent of those rated
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    total: Value | None
+    rated: Value | None
+    levels: dict[str, Level]
+    good_includes_excellent: bool | None
+
+    def share(self, level: str) -> Value | None:
+        row = self.levels.get(level)
+        return row.share if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """A record with its derived blocks; `record` keeps everything as stated."""
+
+    record: Record
+    blocks: dict[str, Block]
+    admissions_percent_of_target: Value | None
+
+    def block(self, name: str) -> Block | None:
+        return self.blocks.get(name)
+
+
+def _stated_count(fig: Figure | None) -> Value | None:
+    if fig is None or fig.count is None:
+        return None
+    return Value(Decimal(fig.count), "count", qualifier=fig.qualifier, of=fig.of)
+
+
+def _share(value: Decimal) -> Decimal:
+    return value.quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _ratio(count: int, base: int, how: str) -> Value:
+    return Value(_share(Decimal(count) * 100 / Decimal(base)), "percent", derived=True, how=how)
+
+
+def _stated_share(fig: Figure | None, rated: int | None) -> Value | None:
+    """The figure's own percent, when it is a share of those rated."""
+    if fig is None or fig.percent is None:
+        return None
+    if fig.of is not None and fig.of != rated:
+        return None  # a share of something else, e.g. excellent as a share of good
+    return Value(fig.percent, "percent", qualifier=fig.qualifier)
+
+
+def _level(count: Value | None, stated: Value | None, rated: int | None) -> Level:
+    share = stated
+    if share is None and count is not None and count.qualifier is None and rated:
+        share = _ratio(int(count.number), rated, f"{int(count.number)} / {rated}")
+    return Level(count, share)
+
+
+def _combine(a: Value | None, b: Value | None, sign: int, how_op: str) -> Value | None:
+    """a ± b for two exact values of the same unit, marked derived."""
+    if a is None or b is None or a.qualifier or b.qualifier or a.unit != b.unit:
+        return None
+    number = a.number + sign * b.number
+    if number < 0:
+        return None
+    return Value(number, a.unit, derived=True, how=f"{_plain(a.number)} {how_op} {_plain(b.number)}")
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+def _good_views(counts: dict, shares: dict, includes: bool | None) -> tuple:
+    """(good-only count, good-only share, good-or-above count, good-or-above share)."""
+    if includes:  # the stated "good" is good-or-above; good-only needs excellent taken out
+        return (_combine(counts["good"], counts["excellent"], -1, "−"),
+                _combine(shares["good"], shares["excellent"], -1, "−"), counts["good"], shares["good"])
+    if includes is False:  # the stated "good" is good-only; good-or-above adds excellent
+        return (counts["good"], shares["good"], _combine(counts["good"], counts["excellent"], +1, "+"),
+                _combine(shares["good"], shares["excellent"], +1, "+"))
+    return None, None, None, None  # unknown: neither view can be claimed
+
+
+def _derived_rated(parts: list[Value | None]) -> Value | None:
+    """Those rated, as the sum of all four disjoint levels, when each is an exact count."""
+    if any(p is None or p.qualifier for p in parts):
+        return None
+    return Value(sum(p.number for p in parts), "count", derived=True,  # type: ignore[union-attr]
+                 how=" + ".join(_plain(p.number) for p in parts))  # type: ignore[union-attr]
+
+
+def derive_block(block: RatingBlock) -> Block:
+    includes = block.good_includes_excellent
+    counts = {lv: _stated_count(block.level(lv)) for lv in ("excellent", "good", "completed", "not_completed")}
+    only_count, _, _, _ = _good_views(counts, {lv: None for lv in counts}, includes)
+    rated = _stated_count(block.rated) or _derived_rated(
+        [counts["excellent"], only_count, counts["completed"], counts["not_completed"]])
+    rated_count = int(rated.number) if rated is not None and rated.qualifier is None else None
+    shares = {lv: _stated_share(block.level(lv), rated_count) for lv in counts}
+    only_count, only_share, above_count, above_share = _good_views(counts, shares, includes)
+    levels = {
+        "excellent": _level(counts["excellent"], shares["excellent"], rated_count),
+        "good_only": _level(only_count, only_share, rated_count),
+        "good_or_above": _level(above_count, above_share, rated_count),
+        "completed": _level(counts["completed"], shares["completed"], rated_count),
+        "not_completed": _level(counts["not_completed"], shares["not_completed"], rated_count),
+    }
+    return Block(_stated_count(block.total), rated, levels, includes)
+
+
+def derive_record(record: Record) -> Derived:
+    blocks = {}
+    for name in BLOCKS:
+        block = record.block(name)
+        if block is not None:
+            blocks[name] = derive_block(block)
+    pot = None
+    adm = record.admissions
+    if adm is not None:
+        if adm.percent_of_target is not None:
+            pot = Value(adm.percent_of_target, "percent")
+        elif adm.admitted and adm.target and adm.admitted.exact_count is not None and adm.target.exact_count:
+            pot = _ratio(adm.admitted.exact_count, adm.target.exact_count,
+                         f"{adm.admitted.exact_count} / {adm.target.exact_count}")
+        elif adm.exceeded_by is not None and adm.exceeded_by.percent is not None and adm.exceeded_by.count is None:
+            pot = Value(Decimal(100) + adm.exceeded_by.percent, "percent", derived=True,
+                        how=f"100 + {_plain(adm.exceeded_by.percent)}")
+    return Derived(record, blocks, pot)
+
+
+def derive_all(records: list[Record]) -> list[Derived]:
+    return [derive_record(r) for r in records]

@@ -1,0 +1,234 @@
+"""The data the generator works on, as plain typed dataclasses (no behaviour beyond small helpers)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from generator.load.fields import PartialDate
+
+LEVELS = ("excellent", "good", "completed", "not_completed")
+BLOCKS = ("organizations", "collectives", "members")
+MERGER_DATE = dt.date(2025, 7, 1)
+
+
+# -- registries -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Province:
+    slug: str
+    name: str
+    era: str  # "old" (until 30/06/2025) or "new" (from 01/07/2025)
+    type: str  # province | municipality
+    iso_3166_2: str | None = None
+    gso_code: str | None = None
+    region: str | None = None
+    region_en: str | None = None
+    merged_into: str | None = None  # old units: the new unit they became part of
+    merged_from: tuple[str, ...] = ()  # new units: the old units they were formed from
+
+
+@dataclass(frozen=True, slots=True)
+class CommitteeName:
+    name: str
+    from_year: int | None = None
+    to_year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Committee:
+    province: str
+    id: str
+    kind: str
+    names: tuple[CommitteeName, ...]
+    abbreviation: str | None = None
+    from_year: int | None = None
+    to_year: int | None = None
+    ended: dt.date | PartialDate | None = None  # as precise as known, e.g. 2025-02
+    predecessors: tuple[str, ...] = ()
+    successors: tuple[str, ...] = ()
+    note: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.province, self.id)
+
+    @property
+    def name(self) -> str:
+        return self.names[-1].name
+
+    def existed_in(self, year: int) -> bool:
+        return (self.from_year is None or year >= self.from_year) and (
+            self.to_year is None or year <= self.to_year)
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    provinces: dict[str, Province]  # keyed by (era, slug) flattened as "old:slug" / "new:slug"
+    committees: dict[tuple[str, str], Committee]
+
+    def province(self, slug: str, era: str | None = None) -> Province | None:
+        if era:
+            return self.provinces.get(f"{era}:{slug}")
+        return self.provinces.get(f"old:{slug}") or self.provinces.get(f"new:{slug}")
+
+    def slugs(self) -> list[str]:
+        return sorted({p.slug for p in self.provinces.values()})
+
+    def committees_of(self, slug: str) -> list[Committee]:
+        return sorted((c for c in self.committees.values() if c.province == slug),
+                      key=lambda c: (c.from_year or 0, c.id))
+
+
+# -- records ----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure exactly as the source states it: a count, a percent, or both."""
+
+    count: int | None = None
+    percent: Decimal | None = None
+    of: int | None = None  # the denominator the source wrote ("16/79" -> 79)
+    qualifier: str | None = None  # gần / trên / hơn / khoảng / trở lên: the value is approximate
+    quote: str | None = None
+    line: int = 0
+    column: int = 0
+
+    @property
+    def exact_count(self) -> int | None:
+        return self.count if self.qualifier is None else None
+
+
+@dataclass(frozen=True, slots=True)
+class RatingBlock:
+    total: Figure | None = None
+    rated: Figure | None = None
+    excellent: Figure | None = None
+    good: Figure | None = None
+    completed: Figure | None = None
+    not_completed: Figure | None = None
+    good_includes_excellent: bool | None = None
+    quote: str | None = None
+    line: int = 0
+    column: int = 0
+
+    def level(self, name: str) -> Figure | None:
+        return getattr(self, name)
+
+
+@dataclass(frozen=True, slots=True)
+class Subset:
+    label: str
+    admitted: Figure | None
+    exceeded_by: Figure | None
+    quote: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Admissions:
+    admitted: Figure | None = None
+    target: Figure | None = None
+    percent_of_target: Decimal | None = None
+    exceeded_by: Figure | None = None
+    subsets: tuple[Subset, ...] = ()
+    quote: str | None = None
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    metric: str
+    period: str
+    unit: str  # count | percent
+    value: Decimal | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+    label: str | None = None
+    quote: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    description: str
+    count: int | None = None
+    quote: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    url: str
+    publisher: str
+    published: dt.date | PartialDate
+    title: str
+    quote: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    kind: str = "full_year"  # full_year | quarter | half_year | nine_months | to_date
+    number: int | None = None  # quarter number or half number
+    until: dt.date | None = None
+    as_written: str | None = None
+
+    @property
+    def is_full_year(self) -> bool:
+        return self.kind == "full_year"
+
+    @property
+    def slug(self) -> str:
+        """The file-name suffix: 2022.yaml for a full year, 2022-q1.yaml, 2022-h1.yaml, ..."""
+        return {
+            "full_year": "",
+            "quarter": f"q{self.number}",
+            "half_year": f"h{self.number}",
+            "nine_months": "9m",
+            "to_date": "to-date",
+        }[self.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    path: str  # relative to the site, e.g. content/records/tra-vinh/khoi-.../2022.yaml
+    province: str
+    committee: str
+    year: int
+    period: Period
+    sources: tuple[Source, ...]
+    organizations: RatingBlock | None = None
+    collectives: RatingBlock | None = None
+    members: RatingBlock | None = None
+    admissions: Admissions | None = None
+    targets: tuple[Target, ...] = ()
+    mass_organizations: dict[str, Figure] = field(default_factory=dict)
+    awards: tuple[Award, ...] = ()
+    notes: tuple[str, ...] = ()
+    example: bool = False
+    synthetic: bool = False
+    digest: str = ""  # of the file's bytes: what caches key on
+
+    @property
+    def key(self) -> tuple[str, str, int, str]:
+        return (self.province, self.committee, self.year, self.period.slug)
+
+    @property
+    def stem(self) -> str:
+        return f"{self.year}-{self.period.slug}" if self.period.slug else str(self.year)
+
+    def block(self, name: str) -> RatingBlock | None:
+        return getattr(self, name)
+
+    def quotes(self) -> list[str]:
+        """Every sentence quoted for this record's figures, in file order, without repeats."""
+        found: list[str | None] = [s.quote for s in self.sources]
+        for name in BLOCKS:
+            block = self.block(name)
+            if block is not None:
+                found += [block.quote] + [f.quote for f in (block.total, block.rated) + tuple(
+                    block.level(lv) for lv in LEVELS) if f is not None]
+        if self.admissions is not None:
+            adm = self.admissions
+            found += [adm.quote] + [f.quote for f in (adm.admitted, adm.target, adm.exceeded_by) if f]
+            found += [s.quote for s in adm.subsets]
+        found += [f.quote for f in self.mass_organizations.values()]
+        found += [t.quote for t in self.targets] + [a.quote for a in self.awards]
+        return list(dict.fromkeys(q for q in found if q))

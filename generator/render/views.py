@@ -1,0 +1,58 @@
+"""Display helpers for templates: formatted cells and the rows of a rating table.
+
+They are plain Python because a national build calls them hundreds of thousands of times, where
+Jinja macros cost far more than a function call.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from generator.render import formats
+from generator.model.derive import ROWS, Derived, Value
+
+MISSING = Markup('<span class="missing">–</span>')
+
+
+def cell(v: Value | None, locale: str = formats.LOCALE) -> Markup:
+    """A value as shown in a table: the locale's format, and a marked, explained "*" when derived."""
+    if v is None:
+        return MISSING
+    return _cell(v, str(v.number), locale)  # keyed by the text too: 4.00 and 4 must not share an entry
+
+
+@lru_cache(maxsize=65536)
+def _cell(v: Value, _text: str, locale: str) -> Markup:
+    text = escape(formats.value(v, locale))
+    if v.derived:
+        text += Markup('<span class="derived" title="{}">*</span>').format(v.how or "")
+    return text
+
+
+def block_rows(d: Derived, name: str, labels: dict, locale: str = formats.LOCALE) -> list[tuple[str, str, Markup, Markup]]:
+    """(level label, as the source wrote it, count, share) for one rating block of one record."""
+    stated_block, block = d.record.block(name), d.block(name)
+    if stated_block is None or block is None:
+        return []
+    fields = labels["fields"]
+    rows: list[tuple[str, str, Markup, Markup]] = []
+    for key, value in (("total", block.total), ("rated", block.rated)):
+        stated = stated_block.level(key)
+        if stated is not None or value is not None:
+            rows.append((fields[key], formats.figure(stated, locale), cell(value, locale) if value else Markup(""),
+                         Markup("")))
+    for key in ROWS:
+        level = block.levels[key]
+        if key in ("good_only", "good_or_above"):
+            from_good = level.count is not None and not level.count.derived
+            stated = stated_block.good if from_good else None
+        else:
+            stated = stated_block.level(key)
+        if stated is not None or level.count is not None or level.share is not None:
+            rows.append((fields[key], formats.figure(stated, locale), cell(level.count, locale),
+                         cell(level.share, locale)))
+    if stated_block.good is not None and block.good_includes_excellent is None:
+        rows.append((fields["good"], formats.figure(stated_block.good, locale), Markup(escape(fields["includes_unknown"])),
+                     Markup("")))
+    return rows
