@@ -1,0 +1,97 @@
+"""The article as text: folding for matching, sentences and clauses, the SOURCE line, truncation."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-ỸẠ-Ỵ“\"(\d])")
+_URL = re.compile(r"https?://[^\s)\]]+")
+_DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
+_DATE_WORDS = re.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm ((?:19|20)\d\d)")
+_ISO_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_CHROME_START = ("Theo", "Nguồn", "Tin,", "Tin:", "Ảnh", "Tag", "File", "Xem", "•", "Banner")
+_CLOSED = re.compile(r"([.!?…\"”’)]|\.\.\.|\./\.)\s*$")
+
+
+def fold(text: str) -> str:
+    """Lower-case without diacritics, one character for one character (so positions still match)."""
+    out = []
+    for ch in text:
+        if ch in "đĐ":
+            out.append("d")
+            continue
+        base = unicodedata.normalize("NFD", ch)[0].lower()
+        out.append(base if len(base) == 1 else ch)
+    return "".join(out)
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences, without repeats (saved pages often repeat a caption or lede)."""
+    found: list[str] = []
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        start = 0
+        for m in _SENTENCE_END.finditer(line):
+            found.append(line[start:m.start()].strip())
+            start = m.end()
+        found.append(line[start:].strip())
+    return list(dict.fromkeys(s for s in found if s))
+
+
+def clauses(sentence: str) -> list[str]:
+    return [c.strip() for c in sentence.split(";") if c.strip()]
+
+
+def quote(text: str) -> str:
+    return text.strip(" .,;:")
+
+
+def source_line(text: str) -> tuple[dict[str, str], str]:
+    """The `SOURCE: url | publisher | date` first line, if any, and the rest of the text."""
+    first, _, rest = text.partition("\n")
+    if not first.startswith("SOURCE:"):
+        return source_in_text(text), text
+    parts = [p.strip() for p in first[len("SOURCE:"):].split("|")]
+    source = {"url": parts[0]}
+    if len(parts) > 1:
+        source["publisher"] = parts[1]
+    date = _ISO_PREFIX.match(parts[2]) if len(parts) > 2 else None
+    if date:
+        source["published"] = date.group(0)
+    return source, rest
+
+
+def source_in_text(text: str) -> dict[str, str]:
+    """Without a SOURCE line: a web address and a publication date written in the article, if any."""
+    source = {}
+    url = _URL.search(text)
+    if url:
+        source["url"] = url.group(0).rstrip(".,")
+    head = text[:600]
+    found = _DMY.search(head) or _DATE_WORDS.search(head)
+    if found:
+        day, month, year = (int(g) for g in found.groups())
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            source["published"] = f"{year:04d}-{month:02d}-{day:02d}"
+    return source
+
+
+def _is_chrome(line: str) -> bool:
+    """A byline, a photo credit, a "Theo …" line or page furniture, not article text."""
+    words = line.split()
+    if len(words) < 5 or line.startswith(_CHROME_START) or "http" in line:
+        return True
+    return all(w[0].isupper() or not w[0].isalpha() for w in words)
+
+
+def looks_cut_off(body: str) -> str | None:
+    """The last line of article text when it stops mid-sentence (the saved copy is incomplete)."""
+    lines = [" ".join(line.split()) for line in body.splitlines()]
+    text_lines = [line for line in lines if line and not _is_chrome(line)]
+    if not text_lines or _CLOSED.search(text_lines[-1]):
+        return None
+    return text_lines[-1][-60:]
