@@ -72,7 +72,7 @@ def _block_figures(data: dict[str, Any]) -> set[Figure]:
     out: set[Figure] = set()
     for block in BLOCKS:
         for level, fig in (data.get(block) or {}).items():
-            level = "good" if level == "good_or_above" else level
+            level = {"good_or_above": "good", "total_at_term_start": "total"}.get(level, level)
             if fig.get("count") is not None or fig.get("approx") is not None:
                 out.add((block, level, "count", Decimal(str(fig.get("count", fig.get("approx"))))))
             if "pct" in fig:

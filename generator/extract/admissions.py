@@ -16,12 +16,14 @@ _NAMES_BLOC = re.compile(r"dang (uy|bo) khoi")
 _SUBSET_LEAD = re.compile(r"^\s*(đảng viên|dang vien)\s*(được\s*)?(kết nạp\s*)?")
 _REACHED = re.compile(r"dat|bang")
 _RANGE = re.compile(r"(\d[\d.]*)\s*(?:-|–|đến)\s*(\d[\d.]*)\s*(đảng viên|dang vien)")
-_SINGLE = re.compile(r"(\d[\d.]*)\s*(đảng viên|dang vien)")
+_PAREN = re.compile(r"\([^()]*\)")
 _AGENCIES = re.compile(r"co quan, don vi|co quan$|^don vi")
 _ZERO = re.compile(r"khong co .*khong hoan thanh")
 _YEAR_AFTER = re.compile(r"nam ((?:19|20)\d\d)")
 _PARTS = re.compile(r",\s+|\s+và\s+")
 _SEP = re.compile(r"[;.]")
+AS_OF = {"now": "the publication date (“hiện có”, “đến nay”)", "term_start": "the start of the term",
+         "year_end": "the end of a year named in the quote"}
 TARGET_METRICS = {
     ("organizations", "good"): "organizations_good_or_above",
     ("organizations", "good_or_above"): "organizations_good_or_above",
@@ -35,8 +37,9 @@ TARGET_METRICS = {
 
 def _counts(part: str, folded: str, found: list[Mention], rules: Rules) -> list[Mention]:
     """Numbers followed by the admitted noun, near the verb."""
-    noun = rules.rx("admission.noun")
-    counts = [m for m in found if not m.percent and noun.match(fold(part[m.end:]).lstrip())]
+    noun, over = rules.rx("admission.noun"), rules.rx("admission.not_count_before")
+    counts = [m for m in found if not m.percent and noun.match(folded[m.end:].lstrip())
+              and not over.search(folded[max(0, m.start - 20):m.start])]
     passive = rules.rx("admission.passive").search(folded)
     verb = passive or rules.rx("admission.verb").search(folded)
     if verb is None:
@@ -143,35 +146,49 @@ def read_totals(draft: Draft, clause: str, rules: Rules) -> None:
 
 
 def _total(draft: Draft, block: str, clause: str, folded: str, rules: Rules) -> None:
+    found = [m for m in mentions(clause) if not m.percent and m.of is None]  # "2.662/2.748" is not a total
     for _, marker_rx in rules.table(f"totals.{block}"):
         marker = marker_rx.search(folded)
         if not marker:
             continue
         noun_in_marker = block == "members" and "dang vien" in marker.group(0)
-        for m in mentions(clause):
-            if m.percent or m.start < marker.end() - 1:
-                continue
-            if noun_in_marker or subject_at(folded[m.end:], rules) == block:
-                draft.set_level(block, "total", Figure(count=m.as_int(), qualifier=m.qualifier, quote=quote(clause)))
+        after = [m for m in found if m.start >= marker.end() - 1]
+        if noun_in_marker and after:
+            _set_total(draft, block, after[0], clause, folded, rules)
             return
+        named = next((m for m in after if subject_at(folded[m.end:], rules) == block), None)
+        if named is not None:
+            _set_total(draft, block, named, clause, folded, rules)
+            return
+    after_rx = rules.patterns.get(f"totals_after.{block}")
+    named = next((m for m in found if after_rx and after_rx.match(folded[m.end:])), None)
+    if named is not None:
+        _set_total(draft, block, named, clause, folded, rules)
+
+
+def _set_total(draft: Draft, block: str, m: Mention, clause: str, folded: str, rules: Rules) -> None:
+    draft.set_level(block, "total", Figure(count=m.as_int(), qualifier=m.qualifier, quote=quote(clause)))
+    as_of = next((name for name, rx in rules.table("as_of") if rx.search(folded)), None)
+    draft.totals_as_of[block] = AS_OF.get(as_of or "", "not said: CHECK when this total holds")
 
 
 # -- targets --------------------------------------------------------------------------------
 def _target_period(draft: Draft, sentence: str) -> str:
-    years = [int(y) for y in _YEAR_AFTER.findall(fold(sentence))]
-    later = [y for y in years if draft.year is None or y > draft.year]
-    if later:
-        return str(later[0])
+    """The year a target is for: one the sentence names (not before the results), else the next year."""
+    years = [int(y) for y in _YEAR_AFTER.findall(fold(_PAREN.sub("", sentence)))]
+    named = [y for y in years if draft.year is None or y >= draft.year]
+    if named:
+        return str(named[0])
     return str(draft.year + 1) if draft.year else "CHECK"
 
 
-def _admission_target(draft: Draft, clause: str, period: str) -> None:
+def _admission_target(draft: Draft, clause: str, period: str, rules: Rules) -> None:
     rng = _RANGE.search(clause)
     if rng:
         draft.targets.append(Target("admissions", period, "count", min=Decimal(rng.group(1).replace(".", "")),
                                     max=Decimal(rng.group(2).replace(".", "")), quote=quote(clause)))
         return
-    single = _SINGLE.search(clause)
+    single = rules.rx("targets.admissions").search(fold(_PAREN.sub("", clause)))
     if single:
         draft.targets.append(Target("admissions", period, "count", value=Decimal(single.group(1).replace(".", "")),
                                     quote=quote(clause)))
@@ -215,7 +232,7 @@ def read_targets(draft: Draft, sentence: str, rules: Rules) -> None:
     period = _target_period(draft, sentence)
     for clause in clauses(sentence):
         if rules.rx("admission.verb").search(fold(clause)):
-            _admission_target(draft, clause, period)
+            _admission_target(draft, clause, period, rules)
         else:
             _rating_targets(draft, clause, period, rules)
 

@@ -1,6 +1,7 @@
 """Read a whole article into a Draft: who and when, then each sentence, then what follows from all."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from generator.extract import who
@@ -13,8 +14,7 @@ from generator.extract.rules import Rules
 from generator.extract.text import clauses, fold, looks_cut_off, normalise, sentences, source_line
 from generator.model.types import Registry
 
-_TARGET_REACH = 60  # a target marker counts when a number follows within this many characters
-
+_PAREN = re.compile(r"\([^()]*\)")
 
 @dataclass(frozen=True)
 class Overrides:
@@ -77,15 +77,12 @@ def bloc_lines(ss: list[str], rules: Rules) -> list[str]:
     return list(dict.fromkeys(lines))
 
 
-def _is_target(s: str, rules: Rules) -> bool:
-    marker = rules.rx("targets.marker").search(fold(s))
-    return marker is not None and any(ch.isdigit() for ch in s[marker.start():marker.end() + _TARGET_REACH])
-
-
 def _read_sentence(draft: Draft, s: str, rules: Rules) -> None:
-    if _is_target(s, rules):
+    if who.is_target(s, rules):
         read_targets(draft, s, rules)
         ignore(draft, mentions(s), "target", s)
+        for aside in _PAREN.findall(s):  # "(đầu nhiệm kỳ, Đảng bộ Khối có tổng số 5.356 đảng viên)"
+            read_totals(draft, aside.strip("()"), rules)
         return
     cleaned = strip_asides(draft, s, rules)
     inclusion = bool(rules.rx("inclusion").search(fold(cleaned)))

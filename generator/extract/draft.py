@@ -58,6 +58,7 @@ class Draft:
     period: Period = field(default_factory=Period)
     period_evidence: str = ""
     blocks: dict[str, dict[str, Figure]] = field(default_factory=dict)
+    totals_as_of: dict[str, str] = field(default_factory=dict)  # block -> when its total holds
     includes: dict[str, Inclusion] = field(default_factory=dict)
     admitted: Figure | None = None
     percent_of_target: Figure | None = None

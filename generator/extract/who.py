@@ -15,6 +15,8 @@ _WORD = re.compile(r"[a-z]+")
 _BRAND = re.compile(r"portal|online|^bao|tv$")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _UNTIL = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*((?:19|20)\d\d))?")
+_TARGET_REACH = 60  # a target word counts when a number follows within this many characters
+_LISTED_UNITS = 2  # other units named beside the bloc in one sentence: a province-wide list
 _QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 
 
@@ -78,8 +80,23 @@ def detect_report(draft: Draft, title: str, sentences: list[str], rules: Rules) 
         return
     with_figures = [s for s in sentences if mentions(s)][:2]
     marker = rules.rx("province_report.marker")
-    if any(marker.search(fold(s)) for s in [title, *with_figures]):
+    if any(marker.search(fold(s)) for s in [title, *with_figures]) or any(_in_a_list(s, rules) for s in sentences):
         draft.report = Report.BLOC_LINE
+
+
+def _in_a_list(s: str, rules: Rules) -> bool:
+    """The bloc named in one sentence with other units and their figures (a province-wide list)."""
+    folded = fold(s)
+    if not committee_spans(folded, rules) or len(mentions(s)) < 2:
+        return False
+    units = [m for m in rules.rx("province_report.next_unit").finditer(folded) if not folded.startswith("khoi", m.end())]
+    return len(units) >= _LISTED_UNITS
+
+
+def is_target(s: str, rules: Rules) -> bool:
+    """A sentence that sets targets: a target word with a number soon after it."""
+    marker = rules.rx("targets.marker").search(fold(s))
+    return marker is not None and any(ch.isdigit() for ch in s[marker.start():marker.end() + _TARGET_REACH])
 
 
 def _plan_context(folded: str, start: int, rules: Rules) -> bool:
@@ -103,6 +120,8 @@ def _year_scores(sentences: list[str], pub_year: int | None, rules: Rules) -> tu
     scores: dict[int, int] = {}
     where: dict[int, str] = {}
     for s in sentences:
+        if is_target(s, rules):
+            continue  # a target's year is not the results' year
         f = fold(s)
         weight = 3 if rules.rx("year.strong").search(f) else 1
         for m in rules.rx("year.mention").finditer(f):
@@ -110,7 +129,8 @@ def _year_scores(sentences: list[str], pub_year: int | None, rules: Rules) -> tu
             before = f[max(0, m.start() - 25):m.start()]
             if pub_year and year > pub_year or rules.rx("year.plan_before").search(before):
                 continue  # "triển khai nhiệm vụ năm 2022": the next year's plan
-            if rules.rx("year.term_before").search(f[max(0, m.start() - 12):m.start()]):
+            if rules.rx("year.term_before").search(f[max(0, m.start() - 12):m.start()]) \
+                    or rules.rx("year_baseline").search(f[max(0, m.start() - 25):m.start()]):
                 continue
             scores[year] = scores.get(year, 0) + weight
             where.setdefault(year, " ".join(s[m.start():m.end()].split()))
