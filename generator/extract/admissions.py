@@ -224,8 +224,8 @@ def _flush(draft: Draft, pending: list[tuple[Mention, str | None, bool, str]], s
         metric = TARGET_METRICS.get((subj or subject or "", level))
         if metric:
             where = quote(text if len(pending) > 1 else clause)
-            bound = {"min": pct.value} if at_least else {"value": pct.value}
-            draft.targets.append(Target(metric, period, "percent", quote=where, **bound))
+            draft.targets.append(Target(metric, period, "percent", quote=where, value=None if at_least else pct.value,
+                                        min=pct.value if at_least else None))
 
 
 def read_targets(draft: Draft, sentence: str, rules: Rules) -> None:

@@ -8,8 +8,15 @@ from generator.extract import who
 from generator.extract.admissions import read_admissions, read_awards, read_targets, read_totals
 from generator.extract.draft import Draft, Report
 from generator.extract.numbers import mentions
-from generator.extract.ratings import (decide_inclusion, find_levels, ignore, read_ratings, reconcile_rated,
-                                       skip_reason, strip_asides)
+from generator.extract.ratings import (
+    decide_inclusion,
+    find_levels,
+    ignore,
+    read_ratings,
+    reconcile_rated,
+    skip_reason,
+    strip_asides,
+)
 from generator.extract.rules import Rules
 from generator.extract.text import clauses, fold, looks_cut_off, normalise, sentences, source_line
 from generator.model.types import Registry
@@ -98,7 +105,7 @@ def _read_clause(draft: Draft, clause: str, subject: str | None, inclusion: bool
     if reason == "award":
         read_awards(draft, clause, rules)
     if reason and not admission:
-        if reason != "award" or not draft.awards or draft.awards[-1].award.quote not in clause:
+        if reason != "award" or not draft.awards or (draft.awards[-1].award.quote or "") not in clause:
             ignore(draft, mentions(clause), reason, clause)
         return subject
     if admission:

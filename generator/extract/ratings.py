@@ -119,7 +119,7 @@ def _shared_level(c: Clause, segment: list[int], rules: Rules) -> list[tuple[int
         if subject:
             pairs.append((i, subject))
     joined = len(pairs) >= 2 and all(_JOINED.search(c.folded[c.found[a].end:c.found[b].start] + " ")
-                                     for (a, _), (b, _) in zip(pairs, pairs[1:]))
+                                     for (a, _), (b, _) in zip(pairs, pairs[1:], strict=False))
     return pairs if joined and len({s for _, s in pairs}) == len(pairs) else []
 
 

@@ -89,7 +89,8 @@ def _in_a_list(s: str, rules: Rules) -> bool:
     folded = fold(s)
     if not committee_spans(folded, rules) or len(mentions(s)) < 2:
         return False
-    units = [m for m in rules.rx("province_report.next_unit").finditer(folded) if not folded.startswith("khoi", m.end())]
+    next_unit = rules.rx("province_report.next_unit")
+    units = [m for m in next_unit.finditer(folded) if not folded.startswith("khoi", m.end())]
     return len(units) >= _LISTED_UNITS
 
 
