@@ -21,7 +21,6 @@ _AGENCIES = re.compile(r"co quan, don vi|co quan$|^don vi")
 _ZERO = re.compile(r"khong co .*khong hoan thanh")
 _YEAR_AFTER = re.compile(r"nam ((?:19|20)\d\d)")
 _PARTS = re.compile(r",\s+|\s+và\s+")
-_SEP = re.compile(r"[;.]")
 AS_OF = {"now": "the publication date (“hiện có”, “đến nay”)", "term_start": "the start of the term",
          "year_end": "the end of a year named in the quote"}
 TARGET_METRICS = {
@@ -241,9 +240,9 @@ def read_targets(draft: Draft, sentence: str, rules: Rules) -> None:
 def read_awards(draft: Draft, clause: str, rules: Rules) -> None:
     """"tặng Giấy khen cho 11 chi, đảng bộ … năm 2020": the award, how many, and for which year."""
     folded = fold(clause)
-    for m in rules.rx("award").finditer(folded):
-        name, count, who = (clause[m.start(i):m.end(i)] for i in (1, 2, 3))
-        tail = folded[m.end():m.end() + 40]
-        year_m = _YEAR_AFTER.search(folded[m.start(3):m.end()]) or _YEAR_AFTER.search(_SEP.split(tail)[0])
-        award = Award(f"{name} cho {who.strip()}", int(count), quote(clause[m.start():m.end()]))
-        draft.awards.append(DraftAward(award, int(year_m.group(1)) if year_m else None))
+    for _, rx in rules.table("award"):
+        for m in rx.finditer(folded):
+            name, count, who = (clause[m.start(g):m.end(g)] for g in ("name", "count", "who"))
+            year_m = _YEAR_AFTER.search(folded, m.start("who"))
+            award = Award(f"{name} {who.strip()}", int(count), quote(clause[m.start():m.end()]))
+            draft.awards.append(DraftAward(award, int(year_m.group(1)) if year_m else None))

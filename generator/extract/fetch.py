@@ -21,6 +21,7 @@ Fetcher = Callable[[str], str]
 TIMEOUT = 30  # seconds
 _AGENT = "party-bloc-portal extract (+https://github.com/)"
 _CHARSET = re.compile(r"charset=([\w-]+)")
+_MIN_WORDS = 30  # fewer words than this is a menu or an error page, not an article
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -71,7 +72,7 @@ def read_page(url: str, html: str) -> Page:
                               include_tables=False, favor_precision=True)
     data: dict[str, Any] = json.loads(raw) if raw else {}
     text = str(data.get("text") or "").strip()
-    if not text:
+    if len(text.split()) < _MIN_WORDS:
         raise FetchError(f"{url}: error: no article text found on the page; open it in a browser, copy the "
                          "article into a text file and give that instead")
     date = _ISO_DATE.match(str(data.get("date") or ""))

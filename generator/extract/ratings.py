@@ -106,6 +106,7 @@ class Clause:
     found: list[Mention]
     subject: str | None
     inclusion: bool
+    inclusion_rx: re.Pattern[str]
     used: set[int] = field(default_factory=set)
     previous_end: int = 0
 
@@ -176,6 +177,7 @@ def _one_level(draft: Draft, c: Clause, span: tuple[int, int, str], rules: Rules
         for i, subj in shared:
             store(draft, subj, level, _figure(c.found[i], c.text))
             c.used.add(i)
+            _note_inclusion(draft, c, subj, level, c.found[shared[0][0]].start)
         c.previous_end = end
         return
     if _stated_none(draft, c, start, end, level, rules):
@@ -202,15 +204,20 @@ def _keep(draft: Draft, c: Clause, level: str, count_i: int | None, pct_i: int |
                  of=int(count.of) if count and count.of else None, qualifier=qualifier, quote=quote(c.text))
     assert c.subject is not None
     store(draft, c.subject, level, fig)
-    if level == "excellent" and c.inclusion and draft.level(c.subject, "good") is not None:
-        lead = c.folded[max(0, (count.start if count else start) - 25):start]
-        if rules.rx("inclusion").search(lead):
-            draft.includes.setdefault(c.subject, Inclusion(True, "the article says “trong đó” (of which)"))
+    _note_inclusion(draft, c, c.subject, level, count.start if count else start)
+
+
+def _note_inclusion(draft: Draft, c: Clause, subject: str, level: str, first: int) -> None:
+    """"… hoàn thành tốt nhiệm vụ, trong đó … hoàn thành xuất sắc": excellent is part of good."""
+    if level != "excellent" or not c.inclusion or draft.level(subject, "good") is None:
+        return
+    if c.inclusion_rx.search(c.folded[max(0, first - 25):first]):
+        draft.includes.setdefault(subject, Inclusion(True, "the article says “trong đó” (of which)"))
 
 
 def read_ratings(draft: Draft, text: str, inherited: str | None, inclusion: bool, rules: Rules) -> str | None:
     """Levels in one clause. Returns the subject, for the next clause of the same sentence."""
-    c = Clause(text, fold(text), mentions(text), inherited, inclusion)
+    c = Clause(text, fold(text), mentions(text), inherited, inclusion, rules.rx("inclusion"))
     levels = find_levels(c.folded, rules)
     _rated(draft, c, levels, rules)
     for span in levels:

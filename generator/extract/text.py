@@ -10,6 +10,7 @@ _DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
 _DATE_WORDS = re.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm ((?:19|20)\d\d)")
 _ISO_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _CHROME_START = ("Theo", "Nguồn", "Tin,", "Tin:", "Ảnh", "Tag", "File", "Xem", "•", "Banner")
+_SHORT = 5  # words: a shorter line at the end may be page furniture
 _CLOSED = re.compile(r"([.!?…\"”’)]|\.\.\.|\./\.)\s*$")
 
 
@@ -80,18 +81,28 @@ def source_in_text(text: str) -> dict[str, str]:
     return source
 
 
-def _is_chrome(line: str) -> bool:
-    """A byline, a photo credit, a "Theo …" line or page furniture, not article text."""
-    words = line.split()
-    if len(words) < 5 or line.startswith(_CHROME_START) or "http" in line:
+def _marked(line: str) -> bool:
+    """A byline, a photo credit, a "Theo …" line, a link or a label: page furniture, not article text."""
+    if line.startswith(_CHROME_START) or "http" in line or line.endswith(":"):
         return True
-    return all(w[0].isupper() or not w[0].isalpha() for w in words)
+    return all(w[0].isupper() or not w[0].isalpha() for w in line.split())
 
 
 def looks_cut_off(body: str) -> str | None:
-    """The last line of article text when it stops mid-sentence (the saved copy is incomplete)."""
-    lines = [" ".join(line.split()) for line in body.splitlines()]
-    text_lines = [line for line in lines if line and not _is_chrome(line)]
-    if not text_lines or _CLOSED.search(text_lines[-1]):
+    """The end of the article's text when it stops mid-sentence (the saved copy is incomplete).
+
+    Short lines at the end ("Thống kê truy cập", "File đính kèm") are page furniture when a byline,
+    link or label is among them; otherwise the last short line is where the text stops.
+    """
+    lines = [" ".join(line.split()) for line in body.splitlines() if line.strip()]
+    i = len(lines)
+    while i > 0 and (_marked(lines[i - 1]) or len(lines[i - 1].split()) < _SHORT):
+        i -= 1
+    trailing = lines[i:]
+    if trailing and not any(_marked(line) for line in trailing):
+        last = trailing[-1]
+    elif i > 0:
+        last = lines[i - 1]
+    else:
         return None
-    return text_lines[-1][-60:]
+    return None if _CLOSED.search(last) else last[-60:]

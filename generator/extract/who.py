@@ -71,6 +71,9 @@ def detect_committee(draft: Draft, text: str, registry: Registry, rules: Rules) 
     draft.committee_kind = kind
     known = [c for c in registry.committees_of(draft.province or "") if c.kind == kind]
     draft.committee = known[0].id if known else kind.replace("_", "-")
+    if not known:
+        draft.checks.append(f"the province has no '{draft.committee}' committee in content/committees.yaml yet: "
+                            "add it there (or give --committee) before checking the record")
 
 
 def detect_report(draft: Draft, title: str, sentences: list[str], rules: Rules) -> None:
