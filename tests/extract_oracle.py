@@ -84,6 +84,8 @@ def _admission_figures(adm: dict[str, Any]) -> set[Figure]:
     out: set[Figure] = set()
     if adm.get("count") is not None:
         out.add(("admissions", "admitted", "count", Decimal(adm["count"])))
+    if adm.get("target") is not None:
+        out.add(("admissions", "target", "count", Decimal(adm["target"])))
     pot = adm.get("pct_of_target", adm.get("pct_of_target_min"))
     if pot is not None:
         out.add(("admissions", "percent_of_target", "pct", Decimal(str(pot))))
@@ -131,6 +133,8 @@ def _from_record(record: Record) -> Truth:
     a = record.admissions
     if a is not None and a.admitted and a.admitted.count is not None:
         out.add(("admissions", "admitted", "count", Decimal(a.admitted.count)))
+    if a is not None and a.target is not None and a.target.count is not None:
+        out.add(("admissions", "target", "count", Decimal(a.target.count)))
     if a is not None and a.percent_of_target is not None:
         out.add(("admissions", "percent_of_target", "pct", a.percent_of_target))
     for t in record.targets:

@@ -109,6 +109,8 @@ def _one_part(draft: Draft, part: str, first: bool, rules: Rules) -> None:
         return
     if draft.admitted is None:
         draft.admitted = Figure(count=m.as_int(), qualifier=m.qualifier, quote=quote(part))
+        if m.of is not None:  # "kết nạp mới 152/150 đảng viên": admitted / target
+            draft.admission_target = Figure(count=int(m.of), quote=quote(part))
     elif draft.admitted.count != m.as_int():
         draft.checks.append(f"admissions: another admission count {m.as_int()} in “{quote(part)[:80]}”; "
                             "left out — check which one is the bloc's")

@@ -50,6 +50,7 @@ def extract(text: str, registry: Registry, rules: Rules | None = None, overrides
         lines = bloc_lines(ss, rules) if draft.report is Report.BLOC_LINE else ss
         for s in lines:
             _read_sentence(draft, s, rules)
+        draft.settle_admission_target()
         decide_inclusion(draft)
         reconcile_rated(draft)
     who.settle_until(draft)

@@ -61,6 +61,7 @@ class Draft:
     totals_as_of: dict[str, str] = field(default_factory=dict)  # block -> when its total holds
     includes: dict[str, Inclusion] = field(default_factory=dict)
     admitted: Figure | None = None
+    admission_target: Figure | None = None
     percent_of_target: Figure | None = None
     exceeded_by: Figure | None = None
     subsets: list[Subset] = field(default_factory=list)
@@ -77,6 +78,13 @@ class Draft:
     @property
     def has_results(self) -> bool:
         return bool(self.blocks or self.admitted or self.percent_of_target or self.exceeded_by or self.mass)
+
+    def settle_admission_target(self) -> None:
+        """This year's admissions target, stated among the targets ("năm 2017 … sẽ kết nạp mới 350")."""
+        for t in self.targets:
+            if self.admission_target is None and t.metric == "admissions" and t.value is not None \
+                    and t.period == str(self.year) and self.admitted is not None:
+                self.admission_target = Figure(count=int(t.value), quote=t.quote)
 
     @property
     def target_only(self) -> bool:
@@ -131,6 +139,8 @@ def _admission_figures(draft: Draft) -> set[ScoredFigure]:
     out: set[ScoredFigure] = set()
     if draft.admitted is not None and draft.admitted.count is not None:
         out.add(("admissions", "admitted", "count", Decimal(draft.admitted.count)))
+    if draft.admission_target is not None and draft.admission_target.count is not None:
+        out.add(("admissions", "target", "count", Decimal(draft.admission_target.count)))
     if draft.percent_of_target is not None and draft.percent_of_target.percent is not None:
         out.add(("admissions", "percent_of_target", "pct", draft.percent_of_target.percent))
     e = draft.exceeded_by

@@ -105,6 +105,8 @@ def _admissions(draft: Draft) -> list[str]:
     lines = ["admissions:"]
     if draft.admitted:
         lines.append(f"  admitted: {_fig(draft.admitted)}")
+    if draft.admission_target:
+        lines.append(f"  target: {_fig(draft.admission_target)}")
     pot = draft.percent_of_target
     if pot is not None and pot.percent is not None:
         qualifier = f" — “{pot.qualifier}”: at least this much" if pot.qualifier else ""
@@ -184,7 +186,8 @@ def to_json(draft: Draft, article: str) -> dict[str, Any]:
         "totals_as_of": draft.totals_as_of,
         "good_includes_excellent": {b: {"value": i.value, "why": i.why, "inferred": i.inferred}
                                     for b, i in draft.includes.items()},
-        "admissions": {"admitted": _jsonable(draft.admitted), "percent_of_target": _jsonable(draft.percent_of_target),
+        "admissions": {"admitted": _jsonable(draft.admitted), "target": _jsonable(draft.admission_target),
+                       "percent_of_target": _jsonable(draft.percent_of_target),
                        "exceeded_by": _jsonable(draft.exceeded_by),
                        "subsets": [{"label": s.label, "admitted": _jsonable(s.admitted),
                                     "exceeded_by": _jsonable(s.exceeded_by), "quote": s.quote}
