@@ -135,8 +135,7 @@ def _inference_checks(draft: Draft) -> None:
         checks.append(f"the year is inferred, not stated: {draft.year_evidence}")
     if draft.period.kind == "to_date" and draft.period.until is not None:
         checks.append(f"the period ends on {draft.period.until.isoformat()}, taken from the publication date")
-    if draft.province and draft.province_evidence and all(" " not in e for e in draft.province_evidence) \
-            and draft.province_evidence != ["--province"]:
+    if draft.province and draft.province_evidence and draft.province_evidence[0].startswith("in the source"):
         checks.append("the province is taken from the source's name or address only, not the article's text")
     if draft.report is not Report.OTHER_UNIT and draft.target_only:
         checks.append("the article gives targets only, no results: the record holds the targets")

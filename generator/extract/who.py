@@ -41,7 +41,8 @@ def detect_province(draft: Draft, text: str, registry: Registry) -> None:
         source_hit = compact in compact_sources or compact in brand
         score = hits + (3 if source_hit else 0)
         if score and (best is None or score > best[0]):
-            best = (score, p.slug, ([p.name] if hits else []) + ([compact] if source_hit else []))
+            best = (score, p.slug, ([f"named in the article ({p.name})"] if hits else [])
+                    + ([f"in the source's address or name ({compact})"] if source_hit else []))
     if best:
         draft.province, draft.province_evidence = best[1], best[2]
 
