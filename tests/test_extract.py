@@ -132,6 +132,14 @@ def test_the_next_periods_plan_is_not_the_period_of_the_results(site: Site, rule
     assert draft.period.is_full_year and draft.year == 2022
 
 
+def test_a_targets_year_is_not_the_results_year(site: Site, rules: Rules) -> None:
+    text = ("Năm 2022, Đảng ủy Khối các cơ quan tỉnh Nghệ An kết nạp được 150 đảng viên mới. "
+            "Năm 2023, phấn đấu kết nạp mới 160 đảng viên. Mục tiêu năm 2023 kết nạp 160 đảng viên trở lên.")
+    draft = extract(text, site.registry, rules)
+    assert draft.year == 2022 and draft.admitted is not None and draft.admitted.count == 150
+    assert {t.period for t in draft.targets} == {"2023"}
+
+
 # -- honest drafts -----------------------------------------------------------------------------
 @pytest.mark.parametrize("article", sorted(p.name for p in ARTICLES.glob("*.txt")))
 def test_header_comments_are_clean(site: Site, rules: Rules, article: str) -> None:
@@ -183,6 +191,7 @@ def test_json_for_tools(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         "ninh-thuan", "khoi-co-quan-va-doanh-nghiep", 2021)
     admissions = first["admissions"]
     assert admissions["admitted"]["count"] == 152 and admissions["percent_of_target"]["percent"] == 101.3
+    assert admissions["target"]["count"] == 150  # "152/150": admitted / target
     assert first["blocks"]["organizations"]["good"]["percent"] == 91.4
     assert first["good_includes_excellent"]["organizations"]["value"] is True
     assert first["cut_off"] and any("cut off" in c for c in first["checks"])
