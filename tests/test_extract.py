@@ -146,7 +146,7 @@ def test_header_comments_are_clean(site: Site, rules: Rules, article: str) -> No
     lines = to_yaml(_draft(site, rules, article), article).splitlines()
     year = next(line for line in lines if line.startswith("# year: "))
     period = next(line for line in lines if line.startswith("# period: "))
-    assert re.fullmatch(r"# year: (“[^”]*(19|20)\d\d”|no year in the text; published .*|not found)", year), year
+    assert re.fullmatch(r"# year: (“[^”]*(19|20)\d\d”|no year stated for the results; published .*|not found)", year), year
     assert re.fullmatch(r"# period: (the full year \(no partial-period words in the article\)"
                         r"|[a-z -]+( \d)?, from “[^”]+”)", period), period
     assert all(len(line) < 400 for line in lines if line.startswith("# ") and not line.startswith("#   "))

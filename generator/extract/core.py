@@ -66,6 +66,7 @@ def _who_and_when(draft: Draft, body: str, ss: list[str], registry: Registry, ru
     who.detect_committee(draft, body, registry, rules)
     if overrides.committee:
         draft.committee, draft.committee_evidence = overrides.committee, ["--committee"]
+        draft.committee_registered = True
     who.detect_report(draft, draft.title, ss, rules)
     who.detect_period(draft, body, rules)
     who.detect_year(draft, ss, rules)
@@ -137,6 +138,9 @@ def _inference_checks(draft: Draft) -> None:
         checks.append(f"the period ends on {draft.period.until.isoformat()}, taken from the publication date")
     if draft.province and draft.province_evidence and draft.province_evidence[0].startswith("in the source"):
         checks.append("the province is taken from the source's name or address only, not the article's text")
+    if draft.committee and not draft.committee_registered:
+        checks.append(f"the province has no '{draft.committee}' committee in content/committees.yaml yet: "
+                      "add it there (or give --committee) before checking the record")
     if draft.report is not Report.OTHER_UNIT and draft.target_only:
         checks.append("the article gives targets only, no results: the record holds the targets")
     draft.checks[:0] = checks

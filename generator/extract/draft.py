@@ -51,6 +51,7 @@ class Draft:
     committee_kind: str | None = None
     committee: str | None = None
     committee_evidence: list[str] = field(default_factory=list)
+    committee_registered: bool = True  # the registry has this committee for the province
     report: Report = Report.BLOC
     year: int | None = None
     year_evidence: str = ""

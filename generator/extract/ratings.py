@@ -16,7 +16,7 @@ REASONS = {
     "not_admission": "a membership formality, not a new admission", "congress": "congress work, not a rating",
     "not_rated": "those not assessed", "province_wide": "the whole province's figure, not the bloc's",
     "sub_unit": "a single unit inside the bloc", "other_year": "another year's figure (a comparison)",
-    "target": "a target for a later period", "other_unit": "another unit's figure, not the bloc's",
+    "target": "in a target (see targets:), not a result", "other_unit": "another unit's figure, not the bloc's",
 }
 _PAREN = re.compile(r"\([^()]*\)")
 _JOINED = re.compile(r"\s(va|,)\s")
