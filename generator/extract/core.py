@@ -18,7 +18,7 @@ from generator.extract.ratings import (
     strip_asides,
 )
 from generator.extract.rules import Rules
-from generator.extract.text import clauses, fold, looks_cut_off, normalise, sentences, source_line
+from generator.extract.text import clauses, fold, looks_cut_off, normalise, sentences, source_line, title_line
 from generator.model.types import Registry
 
 _PAREN = re.compile(r"\([^()]*\)")
@@ -40,7 +40,10 @@ def extract(text: str, registry: Registry, rules: Rules | None = None, overrides
     draft.source, body = source_line(normalise(text))
     draft.source.update({k: v for k, v in (meta or {}).items() if v})
     ss = sentences(body)
-    draft.title = draft.source.get("title") or next((s for s in ss if len(s) > 10), "")[:200]
+    title = draft.source.get("title") or title_line(body)
+    draft.title = title or "CHECK-title"
+    if not draft.source.get("title"):
+        draft.checks.append("the title is the text's first headline-like line: check it against the page")
     draft.cut_off = looks_cut_off(body)
     _who_and_when(draft, body, ss, registry, rules, overrides)
     if draft.report is Report.OTHER_UNIT:

@@ -10,6 +10,7 @@ _DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
 _DATE_WORDS = re.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm ((?:19|20)\d\d)")
 _ISO_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _CHROME_START = ("Theo", "Nguồn", "Tin,", "Tin:", "Ảnh", "Tag", "File", "Xem", "•", "Banner")
+_TITLE_WORDS = (4, 30)
 _SHORT = 5  # words: a shorter line at the end may be page furniture
 _CLOSED = re.compile(r"([.!?…\"”’)]|\.\.\.|\./\.)\s*$")
 
@@ -79,6 +80,16 @@ def source_in_text(text: str) -> dict[str, str]:
         if 1 <= day <= 31 and 1 <= month <= 12:
             source["published"] = f"{year:04d}-{month:02d}-{day:02d}"
     return source
+
+
+def title_line(body: str) -> str | None:
+    """The first line that reads like a headline (4 to 30 words, not a link or a label)."""
+    for line in body.splitlines():
+        line = " ".join(line.split())
+        if _TITLE_WORDS[0] <= len(line.split()) <= _TITLE_WORDS[1] and not line.startswith(_CHROME_START) \
+                and "http" not in line and not line.endswith(":"):
+            return line
+    return None
 
 
 def _marked(line: str) -> bool:
