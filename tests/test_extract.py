@@ -232,7 +232,8 @@ def test_from_an_address_the_page_gives_text_and_source(tmp_path: Path, capsys, 
     assert main(["check", "--site", str(site)]) in (0, 1)  # the draft is a record the site can read
 
 
-def test_a_page_without_an_article_is_one_clear_error(tmp_path: Path, capsys) -> None:
+def test_a_page_without_an_article_is_one_clear_error(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
     args = parser().parse_args(["extract", ADDRESS, "--site", str(ROOT)])
     assert cmd_extract(args, fetcher=_saved("no_article.html")) == 1
     err = capsys.readouterr().err.strip().splitlines()
