@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from generator.render import formats
 from generator.model.derive import Value
-from generator.load.fields import PartialDate
+from generator.model.types import PartialDate
 from generator.model.types import Figure
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.load import yamlfile
-from generator.load.fields import Reader
+from generator.load.reader import Reader
 from generator.model.problems import Problems
 from generator.load.yamlfile import YMap
 

@@ -17,7 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 from xml.etree import ElementTree as etree
 
 from generator.load import yamlfile
-from generator.load.fields import Reader
+from generator.load.reader import Reader
 from generator.model.problems import Problems
 from generator.load.yamlfile import YMap
 

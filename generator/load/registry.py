@@ -4,20 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.load import yamlfile
-from generator.load.fields import Reader, suggest
-from generator.model.types import Committee, CommitteeName, Province, Registry
+from generator.load.reader import Reader, suggest
+from generator.model.types import (COMMITTEE_KINDS, PROVINCE_TYPES, Committee, CommitteeName, Era, Province,
+                                   Registry)
 from generator.model.problems import Problems
 from generator.load.yamlfile import YMap
 
-COMMITTEE_KINDS = (
-    "khoi_cac_co_quan",
-    "khoi_doanh_nghiep",
-    "khoi_co_quan_va_doanh_nghiep",
-    "khoi_dan_chinh_dang",
-    "co_quan_dang_2025",
-    "ubnd_2025",
-)
-ERAS = {"before_2025_07_01": "old", "from_2025_07_01": "new"}
+ERAS: dict[str, Era] = {"before_2025_07_01": "old", "from_2025_07_01": "new"}  # registry key -> era
 PROVINCE_KEYS = ("slug", "name", "type", "iso_3166_2", "gso_code", "region", "region_en",
                  "merged_into", "merged_from")
 COMMITTEE_KEYS = ("id", "kind", "names", "abbreviation", "from", "to", "ended", "predecessors",
@@ -35,10 +28,10 @@ def _slugs(r: Reader, m: YMap, key: str) -> tuple[str, ...]:
     return tuple(good)
 
 
-def _province(r: Reader, m: YMap, era: str) -> Province | None:
+def _province(r: Reader, m: YMap, era: Era) -> Province | None:
     r.keys(m, PROVINCE_KEYS, ("slug", "name", "type"), "in a province")
     slug, name = r.slug(m, "slug"), r.text(m, "name")
-    kind = r.choice(m, "type", ("province", "municipality"))
+    kind = r.choice(m, "type", PROVINCE_TYPES)
     if not (slug and name and kind):
         return None
     return Province(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from generator.load.fields import suggest
+from generator.load.reader import suggest
 from generator.model.types import BLOCKS, LEVELS, MERGER_DATE, Figure, RatingBlock, Record, Registry
 from generator.model.problems import Problems
 from generator.load.records import RECORDS_DIR

@@ -5,7 +5,7 @@ from xml.sax.saxutils import escape
 
 from generator.load.config import Config
 from generator.load.pages import ContentPage
-from generator.plan.planner import Page
+from generator.plan.page import PlannedPage
 
 
 def atom(config: Config, content_pages: list[ContentPage]) -> dict[str, bytes]:
@@ -25,7 +25,7 @@ def atom(config: Config, content_pages: list[ContentPage]) -> dict[str, bytes]:
     return {"feed.xml": feed.encode("utf-8")}
 
 
-def sitemap_and_robots(config: Config, planned: list[Page]) -> dict[str, bytes]:
+def sitemap_and_robots(config: Config, planned: list[PlannedPage]) -> dict[str, bytes]:
     base = config.base_url if config.base_url.startswith("http") else None
     files = {}
     lines = ["User-agent: *", "Disallow: /" if config.staging else "Allow: /"]

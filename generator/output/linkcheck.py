@@ -7,6 +7,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from generator.model.problems import ERROR, Problem
 
+Link = tuple[int, str, tuple[str, str, str]]  # position in the page, as written, (kind, path, fragment)
+Parsed = tuple[list[Link], set[str]]  # a page's internal links and its ids
+LinkCache = dict[str, tuple[bytes, Parsed]]  # output path -> (the page's bytes, parsed); kept by `serve`
+
 
 # The output is written by our own templates, so attributes are always double-quoted: a regular
 # expression finds them far faster than an HTML parser on a national build's many megabytes.
@@ -52,18 +56,19 @@ def _resolve(page: str, base_path: str, link: str) -> tuple[str, str, str] | Non
 
 
 def check(files: dict[str, bytes], base_path: str, level: str = ERROR,
-          cache: dict | None = None) -> list[Problem]:
+          cache: LinkCache | None = None) -> list[Problem]:
     """Problems for links that do not resolve. `cache` keeps each page's resolved links between
     rebuilds (keyed by the page's bytes)."""
-    parsed: dict[str, tuple[list, set[str]]] = {}
+    parsed: dict[str, Parsed] = {}
     for name, data in files.items():
         if not name.endswith(".html"):
             continue
         hit = cache.get(name) if cache is not None else None
         if hit is None or hit[0] != data:
             links, ids = _parse(data.decode("utf-8"))
-            resolved = [(pos, link, _resolve(name, base_path, link)) for pos, link in links]
-            hit = (data, ([r for r in resolved if r[2] is not None], ids))
+            resolved = [(pos, link, target) for pos, link in links
+                        if (target := _resolve(name, base_path, link)) is not None]
+            hit = (data, (resolved, ids))
             if cache is not None:
                 cache[name] = hit
         parsed[name] = hit[1]

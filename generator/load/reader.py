@@ -1,4 +1,6 @@
-"""Typed reading of YAML mappings, with messages a maintainer can act on.
+"""Reading typed values (text, numbers, dates, choices) out of YAML input, with messages a maintainer
+can act on. (Formatting numbers for readers is `render.formats`; finding numbers in article text is
+the extractor's.)
 
 Numbers are read from the text as typed, not from YAML's guess: YAML 1.1 reads `010` as octal 8,
 `0x10` as 16 and `no` as false, and `6.027` (six thousand and twenty-seven, Vietnamese style) as a
@@ -9,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 from generator.model.problems import WARNING, Problems
+from generator.model.types import PartialDate
 from generator.load.yamlfile import YList, YMap
 
 _INT = re.compile(r"[+-]?\d+")
@@ -23,19 +26,9 @@ _VI_DECIMAL = re.compile(r"\d+,\d+%?")
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?")
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 MAX_TEXT = 5000
+Choice = TypeVar("Choice", bound=str)
 # Invisible characters that reorder how text is displayed (used to disguise text): never published.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-
-
-@dataclass(frozen=True)
-class PartialDate:
-    """A publication date known only to the month or year, as some sources give it."""
-
-    year: int
-    month: int | None = None
-
-    def isoformat(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}" if self.month else f"{self.year:04d}"
 
 
 def _type_name(value: Any) -> str:
@@ -227,13 +220,13 @@ class Reader:
                    "write true or false")
         return None
 
-    def choice(self, m: YMap, key: str, choices: Sequence[str]) -> str | None:
+    def choice(self, m: YMap, key: str, choices: Sequence[Choice]) -> Choice | None:
         if key not in m or m[key] is None:
             return None
         raw = m.raw.get(key)
         value = raw if raw is not None else m[key]
         if isinstance(value, str) and value in choices:
-            return value
+            return choices[choices.index(value)]  # typed as one of the choices
         shown = raw if raw is not None else _type_name(m[key])
         hint = suggest(str(shown), choices) or "use one of: " + ", ".join(choices)
         self.error(m.where(key), f"'{key}' cannot be '{shown}'", hint)
