@@ -17,7 +17,7 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import unquote
 
 from livereload import Server
@@ -86,8 +86,8 @@ def error_banner(errors: Iterable[Problem]) -> bytes:
             f'cũ. Sửa các lỗi sau:</strong></p><ul>{items}</ul></div>').encode("utf-8")
 
 
-def make_app(dev: DevSite) -> Callable[[dict, StartResponse], list[bytes]]:
-    def app(environ: dict, start_response: StartResponse) -> list[bytes]:
+def make_app(dev: DevSite) -> Callable[[dict[str, Any], StartResponse], list[bytes]]:
+    def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         raw_path = environ.get("PATH_INFO", "/")
         if raw_path.startswith("/livereload"):
             start_response("404 Not Found", [("Content-Type", "text/plain")])
@@ -115,12 +115,12 @@ def _not_found(dev: DevSite, start_response: StartResponse) -> list[bytes]:
     return [body]
 
 
-class PortalServer(Server):
+class PortalServer(Server):  # type: ignore[misc]  # livereload has no type information
     """livereload's server with a same-origin reload script (see the module docstring)."""
 
     script = b""
 
-    def get_web_handlers(self, script: bytes) -> list:
+    def get_web_handlers(self, script: bytes) -> list[Any]:
         return [(r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(self.app, self.script)})]
 
 

@@ -74,7 +74,7 @@ class Reader:
             if key in allowed:
                 continue
             previous = keys[i - 1] if i else ""
-            if key.isdigit() and m.get(previous) is not None and m.raw.get(previous, "").isdigit():
+            if key.isdigit() and m.get(previous) is not None and (m.raw.get(previous) or "").isdigit():
                 # "{percent: 83,33}": inside braces the comma ends the value
                 self.error(m.key_pos[key], f"'{key}' after '{previous}' looks like the decimals of a number "
                            "written with a comma", f"write {m.raw[previous]}.{key} (a dot for the decimal point)")

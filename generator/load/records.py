@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.load import yamlfile
 from generator.load.reader import Reader
-from generator.model.types import (BLOCKS, LEVELS, PERIOD_KINDS, QUALIFIERS, UNITS, Admissions, Award, Figure,
+from generator.model.types import (BLOCK_FIGURES, BLOCKS, PERIOD_KINDS, QUALIFIERS, UNITS, Admissions, Block, Award, Figure,
                                    Period, RatingBlock, Record, Source, Subset, Target)
 from generator.hashing import digest
 from generator.model.problems import Problem, Problems
@@ -23,7 +23,7 @@ from generator.load.yamlfile import YMap
 RECORD_KEYS = ("province", "committee", "year", "period", "sources", *BLOCKS, "admissions",
                "targets", "mass_organizations", "awards", "notes", "example", "synthetic")
 FIGURE_KEYS = ("count", "percent", "of", "qualifier", "quote")
-BLOCK_KEYS = ("total", "rated", *LEVELS, "good_includes_excellent", "quote")
+BLOCK_KEYS = (*BLOCK_FIGURES, "good_includes_excellent", "quote")
 SOURCE_KEYS = ("url", "publisher", "published", "title", "quote", "note")
 ADMISSION_KEYS = ("admitted", "target", "percent_of_target", "exceeded_by", "subsets", "quote")
 TARGET_METRICS = (
@@ -71,13 +71,13 @@ def _figure(r: Reader, parent: YMap, key: str) -> Figure | None:
     return fig
 
 
-def _block(r: Reader, m: YMap, key: str) -> RatingBlock | None:
+def _block(r: Reader, m: YMap, key: Block) -> RatingBlock | None:
     value = r.mapping(m.get(key), m.where(key), f"'{key}'")
     if value is None:
         return None
     r.keys(value, BLOCK_KEYS, (), f"in '{key}'")
     return RatingBlock(
-        **{name: _figure(r, value, name) for name in ("total", "rated", *LEVELS)},
+        **{name: _figure(r, value, name) for name in BLOCK_FIGURES},
         good_includes_excellent=r.boolean(value, "good_includes_excellent"),
         quote=r.text(value, "quote"), line=m.key_pos[key][0], column=m.key_pos[key][1])
 
@@ -209,7 +209,8 @@ def parse(data: Any, display: str, problems: Problems) -> Record | None:
     record = Record(
         path=display, province=province or "", committee=committee or "", year=year or 0,
         period=period or Period(), sources=_sources(r, data),
-        **{name: _block(r, data, name) for name in BLOCKS},
+        organizations=_block(r, data, "organizations"), collectives=_block(r, data, "collectives"),
+        members=_block(r, data, "members"),
         admissions=_admissions(r, data), targets=_targets(r, data), mass_organizations=_mass(r, data),
         awards=_awards(r, data), notes=_notes(r, data),
         example=bool(r.boolean(data, "example")), synthetic=bool(r.boolean(data, "synthetic")))

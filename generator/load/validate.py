@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from generator.load.reader import suggest
-from generator.model.types import BLOCKS, LEVELS, MERGER_DATE, Figure, RatingBlock, Record, Registry
+from generator.model.types import BLOCK_FIGURES, BLOCKS, LEVELS, MERGER_DATE, BlockFigure, Era, Figure, RatingBlock, Record, Registry
 from generator.model.problems import Problems
 from generator.load.records import RECORDS_DIR
 
@@ -34,7 +34,7 @@ def _err(problems: Problems, rec: Record, line: int, column: int, message: str, 
 
 
 def _identity(rec: Record, registry: Registry, problems: Problems, this_year: int) -> None:
-    era = "new" if rec.year > MERGER_DATE.year else None
+    era: Era | None = "new" if rec.year > MERGER_DATE.year else None
     province = registry.province(rec.province, era)
     if province is None:
         known = registry.slugs()
@@ -66,7 +66,7 @@ def _path(rec: Record, problems: Problems) -> None:
              f"{' (' + rec.period.slug + ')' if rec.period.slug else ''} belongs at {expected}.yaml")
 
 
-def _percent_base(block: RatingBlock, level: str, fig: Figure) -> int | None:
+def _percent_base(block: RatingBlock, level: BlockFigure, fig: Figure) -> int | None:
     """The count a figure's percent is a share of: its `of`, else rated (or total, for `rated`)."""
     if fig.of is not None:
         return fig.of
@@ -78,11 +78,11 @@ def _check_block(rec: Record, name: str, block: RatingBlock, problems: Problems)
     where = f"in '{name}'"
     total = block.total.exact_count if block.total else None
     rated = block.rated.exact_count if block.rated else None
-    if total is not None and rated is not None and rated > total:
+    if block.rated is not None and total is not None and rated is not None and rated > total:
         _err(problems, rec, block.rated.line, block.rated.column,
              f"{rated} rated is more than the total of {total} {where}",
              "'rated' counts those assessed, which cannot exceed 'total'")
-    for level in ("rated", *LEVELS):
+    for level in BLOCK_FIGURES[1:]:  # rated and the levels
         fig = block.level(level)
         if fig is None:
             continue
@@ -114,9 +114,9 @@ def _check_levels(rec: Record, name: str, block: RatingBlock, rated: int | None,
              "add 'good_includes_excellent: true' when the article says 'trong đó' or 'trở lên', "
              "false when it lists the levels side by side")
         return
-    counts = {lv: (block.level(lv).exact_count if block.level(lv) else None) for lv in LEVELS}
-    if block.good_includes_excellent and counts["good"] is not None and counts["excellent"] is not None \
-            and counts["excellent"] > counts["good"]:
+    counts = {lv: (fig.exact_count if (fig := block.level(lv)) else None) for lv in LEVELS}
+    if block.good_includes_excellent and excellent is not None and counts["good"] is not None \
+            and counts["excellent"] is not None and counts["excellent"] > counts["good"]:
         _err(problems, rec, excellent.line, excellent.column,
              f"'excellent' ({counts['excellent']}) is more than 'good' ({counts['good']}), "
              f"which is said to include it {where}",

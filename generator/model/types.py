@@ -9,6 +9,8 @@ from typing import Literal, get_args
 # -- domain values: each defined once here; the tuples list them in display order ----------------
 Level = Literal["excellent", "good", "completed", "not_completed"]  # as sources state them
 LEVELS: tuple[Level, ...] = get_args(Level)
+BlockFigure = Literal[Literal["total", "rated"], Level]  # every figure a rating block may state
+BLOCK_FIGURES: tuple[BlockFigure, ...] = get_args(BlockFigure)
 Block = Literal["organizations", "collectives", "members"]  # the three rated blocks of a record
 BLOCKS: tuple[Block, ...] = get_args(Block)
 Era = Literal["old", "new"]  # provincial units until 30/06/2025, and from 01/07/2025
@@ -148,7 +150,7 @@ class RatingBlock:
     line: int = 0
     column: int = 0
 
-    def level(self, name: Level | Literal["total", "rated"]) -> Figure | None:
+    def level(self, name: BlockFigure) -> Figure | None:
         return getattr(self, name)  # type: ignore[no-any-return]
 
 
@@ -254,8 +256,7 @@ class Record:
         for name in BLOCKS:
             block = self.block(name)
             if block is not None:
-                found += [block.quote] + [f.quote for f in (block.total, block.rated) + tuple(
-                    block.level(lv) for lv in LEVELS) if f is not None]
+                found += [block.quote] + [f.quote for f in map(block.level, BLOCK_FIGURES) if f is not None]
         if self.admissions is not None:
             adm = self.admissions
             found += [adm.quote] + [f.quote for f in (adm.admitted, adm.target, adm.exceeded_by) if f]

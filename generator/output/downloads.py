@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from generator.model.derive import ROWS, Derived, Value
-from generator.model.types import BLOCKS, LEVELS, Figure, Record
+from generator.model.types import BLOCK_FIGURES, BLOCKS, Figure, Record
 from generator.plan.index import SiteIndex
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -43,7 +43,7 @@ def _columns() -> list[tuple[str, str, str]]:
         ("period_until", "date", "last day the figures cover, when stated"),
     ]
     for block in BLOCKS:
-        for part in ("total", "rated", *LEVELS):
+        for part in BLOCK_FIGURES:
             cols += [
                 (f"{block}_{part}_count", "integer", f"{block}: {part}, count as stated"),
                 (f"{block}_{part}_percent", "number", f"{block}: {part}, percent as stated"),
@@ -104,7 +104,7 @@ def row(d: Derived, province_name: str, committee_name: str) -> dict[str, Any]:
         block, db = r.block(name), d.block(name)
         if block is None or db is None:
             continue
-        for part in ("total", "rated", *LEVELS):
+        for part in BLOCK_FIGURES:
             cells.update(_figure_cells(f"{name}_{part}", block.level(part)))
         cells[f"{name}_good_includes_excellent"] = block.good_includes_excellent
         for level_name in ROWS:

@@ -78,8 +78,8 @@ def check(files: dict[str, bytes], base_path: str, level: str = ERROR,
         line = files[name].decode("utf-8").count("\n", 0, position) + 1
         problems.append(Problem(f"output/{name}", line, 1, level, message, hint))
 
-    for name, (links, ids) in sorted(parsed.items()):
-        for position, link, (kind, path, fragment) in links:
+    for name, (resolved, ids) in sorted(parsed.items()):
+        for position, link, (kind, path, fragment) in resolved:
             if kind == "anchor":
                 if fragment and fragment not in ids:
                     report(name, position, f"link to '#{fragment}' has no target on the page",
@@ -88,9 +88,9 @@ def check(files: dict[str, bytes], base_path: str, level: str = ERROR,
                 report(name, position, f"link '{link}' is outside the site's base path {base_path}",
                        "build internal links with url() in templates")
             else:
-                target = _target(files, path)
-                if target is None:
+                found = _target(files, path)
+                if found is None:
                     report(name, position, f"link '{link}' leads nowhere", "fix the link or add the page it points to")
-                elif fragment and target in parsed and fragment not in parsed[target][1]:
+                elif fragment and found in parsed and fragment not in parsed[found][1]:
                     report(name, position, f"link '{link}' points to a missing anchor", "fix the anchor")
     return problems

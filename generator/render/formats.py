@@ -43,7 +43,7 @@ def _number(text: str, locale: str) -> str:
     value = Decimal(text)
     exponent = value.as_tuple().exponent
     decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return _pattern(decimals).apply(value, _locale(locale))
+    return str(_pattern(decimals).apply(value, _locale(locale)))
 
 
 def percent(value: Decimal | int, locale: str = LOCALE) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from markupsafe import Markup
@@ -171,7 +171,10 @@ def default_workers(records: int) -> int:
     return min(cores, 8) if records >= 500 else 1
 
 
-def start_method() -> str:
+StartMethod = Literal["fork", "spawn"]
+
+
+def start_method() -> StartMethod:
     """`fork` where there is one (workers inherit the renderer and pages without copying them), else
     `spawn` (Windows, and macOS by default), where they receive them pickled."""
     return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -184,8 +187,8 @@ def _render_part(renderer: Renderer, part: list[tuple[int, PlannedPage]], result
 
 
 def _render_parallel(renderer: Renderer, pages: list[PlannedPage], todo: list[int], workers: int,
-                     method: str) -> dict[int, bytes | Problem]:
-    context = multiprocessing.get_context(method)
+                     method: StartMethod) -> dict[int, bytes | Problem]:
+    context = multiprocessing.get_context("fork") if method == "fork" else multiprocessing.get_context("spawn")
     running = []
     for n in range(workers):
         receive, send = context.Pipe(duplex=False)
@@ -207,7 +210,7 @@ def _render_parallel(renderer: Renderer, pages: list[PlannedPage], todo: list[in
 
 
 def render_pages(renderer: Renderer, pages: list[PlannedPage], site_fingerprint: str, cache: RenderCache | None = None,
-                 workers: int = 1, method: str | None = None) -> dict[str, bytes]:
+                 workers: int = 1, method: StartMethod | None = None) -> dict[str, bytes]:
     """Render every page; with a cache, pages whose inputs did not change are reused."""
     keys = [digest(repr((site_fingerprint, p.template, p.url, p.deps)).encode("utf-8")) for p in pages]
     results: dict[int, bytes | Problem] = {}
