@@ -19,7 +19,7 @@ from generator.plan.index import build_index
 from generator.plan.page import PlannedPage
 from generator.plan.planner import plan
 from generator.render.labels import LANGUAGES, THEME, load_labels
-from generator.render.renderer import RenderError, Renderer, RenderSettings, default_workers, render_pages
+from generator.render.renderer import Renderer, RenderError, RenderSettings, default_workers, render_pages
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ def _static_files(config: Config) -> dict[str, bytes]:
 def _site_fingerprint(site: Site) -> str:
     """Everything every page depends on: settings, registries, content pages, templates, labels."""
     parts = [repr(site.config), repr(sorted(site.registry.committees.items())),
-             repr(sorted(site.registry.provinces.items())), repr([(p.slug, p.lang, p.title, p.html) for p in site.pages])]
+             repr(sorted(site.registry.provinces.items())),
+             repr([(p.slug, p.lang, p.title, p.html) for p in site.pages])]
     for folder in (THEME, site.config.root / "templates"):
         if folder.is_dir():
             parts += [f.as_posix() + digest(f.read_bytes()) for f in sorted(folder.rglob("*")) if f.is_file()]

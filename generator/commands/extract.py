@@ -10,8 +10,8 @@ from generator.model.problems import Problems
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from generator.load import registry as registry_mod
     from generator.extract import extract, to_yaml, write_path
+    from generator.load import registry as registry_mod
 
     site = Path(args.site)
     problems = Problems()

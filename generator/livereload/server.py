@@ -15,9 +15,10 @@ import mimetypes
 import sys
 import tempfile
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import unquote
 
 from livereload import Server
@@ -25,9 +26,9 @@ from livereload.handlers import LiveReloadHandler
 from livereload.server import LiveScriptContainer
 from tornado import web
 
-from generator.pipeline import build
 from generator.cache import BuildCache
 from generator.model.problems import Problem, Problems
+from generator.pipeline import build
 
 WATCHED = ("site.yaml", "content", "templates", "static")
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
@@ -83,7 +84,7 @@ def resolve(root: Path, url_path: str) -> Path | None:
 def error_banner(errors: Iterable[Problem]) -> bytes:
     items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in errors)
     return (f'<div class="build-errors" role="alert"><p><strong>Bản dựng mới bị lỗi — đang hiển thị bản '
-            f'cũ. Sửa các lỗi sau:</strong></p><ul>{items}</ul></div>').encode("utf-8")
+            f'cũ. Sửa các lỗi sau:</strong></p><ul>{items}</ul></div>').encode()
 
 
 def make_app(dev: DevSite) -> Callable[[dict[str, Any], StartResponse], list[bytes]]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from generator.load import yamlfile
 from generator.load.reader import Reader
-from generator.model.problems import Problems
 from generator.load.yamlfile import YMap
+from generator.model.problems import Problems
 
 CONFIG_FILE = "site.yaml"
 KEYS = ("title", "description", "language", "base_url", "output_dir", "chartjs", "link_check",
@@ -56,7 +56,7 @@ class Config:
         path = (match.group(1) or "/") if match else self.base_url
         return path if path.endswith("/") else path + "/"
 
-    def with_base_url(self, url: str) -> "Config":
+    def with_base_url(self, url: str) -> Config:
         return replace(self, base_url=url if url.endswith("/") else url + "/")
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from decimal import Decimal
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any, TypeVar
 
+from generator.load.yamlfile import YList, YMap
 from generator.model.problems import WARNING, Problems
 from generator.model.types import PartialDate
-from generator.load.yamlfile import YList, YMap
 
 _INT = re.compile(r"[+-]?\d+")
 _DEC = re.compile(r"[+-]?\d+(?:\.\d+)?")
@@ -108,7 +108,7 @@ class Reader:
     def mappings(self, m: YMap, key: str, what: str) -> list[YMap]:
         """The groups of keys listed under `key`, reporting items that are not groups."""
         items = self.sequence(m, key)
-        found = (self.mapping(item, pos, what) for item, pos in zip(items, items.item_pos))
+        found = (self.mapping(item, pos, what) for item, pos in zip(items, items.item_pos, strict=True))
         return [item for item in found if item is not None]
 
     # -- scalars ---------------------------------------------------------------------------
@@ -216,8 +216,8 @@ class Reader:
         value, raw = m[key], m.raw.get(key)
         if isinstance(value, bool) and raw in ("true", "false"):
             return value
-        self.error(m.where(key), f"'{key}' should be true or false, not '{raw if raw is not None else _type_name(value)}'",
-                   "write true or false")
+        shown = raw if raw is not None else _type_name(value)
+        self.error(m.where(key), f"'{key}' should be true or false, not '{shown}'", "write true or false")
         return None
 
     def choice(self, m: YMap, key: str, choices: Sequence[Choice]) -> Choice | None:

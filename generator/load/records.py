@@ -12,13 +12,28 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from generator.hashing import digest
 from generator.load import yamlfile
 from generator.load.reader import Reader
-from generator.model.types import (BLOCK_FIGURES, BLOCKS, PERIOD_KINDS, QUALIFIERS, UNITS, Admissions, Block, Award, Figure,
-                                   Period, RatingBlock, Record, Source, Subset, Target)
-from generator.hashing import digest
-from generator.model.problems import Problem, Problems
 from generator.load.yamlfile import YMap
+from generator.model.problems import Problem, Problems
+from generator.model.types import (
+    BLOCK_FIGURES,
+    BLOCKS,
+    PERIOD_KINDS,
+    QUALIFIERS,
+    UNITS,
+    Admissions,
+    Award,
+    Block,
+    Figure,
+    Period,
+    RatingBlock,
+    Record,
+    Source,
+    Subset,
+    Target,
+)
 
 RECORD_KEYS = ("province", "committee", "year", "period", "sources", *BLOCKS, "admissions",
                "targets", "mass_organizations", "awards", "notes", "example", "synthetic")
@@ -184,7 +199,7 @@ def _awards(r: Reader, m: YMap) -> tuple[Award, ...]:
 def _notes(r: Reader, m: YMap) -> tuple[str, ...]:
     items = r.sequence(m, "notes")
     notes = []
-    for item, raw, pos in zip(items, items.raw, items.item_pos):
+    for item, raw, pos in zip(items, items.raw, items.item_pos, strict=True):
         if isinstance(item, str):
             text = r.checked_text(item, "notes", pos)
             if text:

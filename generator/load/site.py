@@ -10,9 +10,9 @@ from generator.load import records as records_mod
 from generator.load import registry as registry_mod
 from generator.load import validate
 from generator.load.config import Config
-from generator.model.types import Record, Registry
 from generator.load.pages import ContentPage, load_pages
 from generator.model.problems import Problems
+from generator.model.types import Record, Registry
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 from generator.load.reader import suggest
-from generator.model.types import BLOCK_FIGURES, BLOCKS, LEVELS, MERGER_DATE, BlockFigure, Era, Figure, RatingBlock, Record, Registry
-from generator.model.problems import Problems
 from generator.load.records import RECORDS_DIR
-
+from generator.model.problems import Problems
+from generator.model.types import (
+    BLOCK_FIGURES,
+    BLOCKS,
+    LEVELS,
+    MERGER_DATE,
+    BlockFigure,
+    Era,
+    Figure,
+    RatingBlock,
+    Record,
+    Registry,
+)
 
 
 def percent_agrees(count: int, base: int, percent: Decimal) -> bool:
@@ -94,13 +104,13 @@ def _check_block(rec: Record, name: str, block: RatingBlock, problems: Problems)
                  f"'{level}' is {fig.count}, more than the {rated} rated {where}",
                  "check the figure against the article")
         base = _percent_base(block, level, fig)
-        if fig.percent is not None and fig.exact_count is not None and base:
-            if not percent_agrees(fig.exact_count, base, fig.percent):
-                computed = Decimal(fig.exact_count) * 100 / Decimal(base)
-                _err(problems, rec, fig.line, fig.column,
-                     f"'{level}' says {_fmt_pct(fig.percent)}% but {fig.exact_count}/{base} is "
-                     f"{_fmt_pct(computed)}% {where}",
-                     "check the count, the percent and what it is a share of ('of:')")
+        if fig.percent is not None and fig.exact_count is not None and base \
+                and not percent_agrees(fig.exact_count, base, fig.percent):
+            computed = Decimal(fig.exact_count) * 100 / Decimal(base)
+            _err(problems, rec, fig.line, fig.column,
+                 f"'{level}' says {_fmt_pct(fig.percent)}% but {fig.exact_count}/{base} is "
+                 f"{_fmt_pct(computed)}% {where}",
+                 "check the count, the percent and what it is a share of ('of:')")
     _check_levels(rec, name, block, rated, problems)
 
 
@@ -140,13 +150,13 @@ def _check_admissions(rec: Record, problems: Problems) -> None:
         return
     admitted = adm.admitted.exact_count if adm.admitted else None
     target = adm.target.exact_count if adm.target else None
-    if adm.percent_of_target is not None and admitted is not None and target:
-        if not percent_agrees(admitted, target, adm.percent_of_target):
-            computed = Decimal(admitted) * 100 / Decimal(target)
-            _err(problems, rec, adm.line, adm.column,
-                 f"percent_of_target says {_fmt_pct(adm.percent_of_target)}% but {admitted}/{target} "
-                 f"is {_fmt_pct(computed)}%",
-                 "check 'admitted', 'target' and 'percent_of_target' against the article")
+    if adm.percent_of_target is not None and admitted is not None and target \
+            and not percent_agrees(admitted, target, adm.percent_of_target):
+        computed = Decimal(admitted) * 100 / Decimal(target)
+        _err(problems, rec, adm.line, adm.column,
+             f"percent_of_target says {_fmt_pct(adm.percent_of_target)}% but {admitted}/{target} "
+             f"is {_fmt_pct(computed)}%",
+             "check 'admitted', 'target' and 'percent_of_target' against the article")
     over = adm.exceeded_by
     if over is not None and over.exact_count is not None and admitted is not None and target is not None \
             and admitted - target != over.exact_count:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from generator.model.derive import ROWS, DerivedLevel, Derived, Value
+from generator.model.derive import ROWS, Derived, DerivedLevel, Value
 from generator.model.types import Block
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from generator.model.derive import DISJOINT, DisjointLevel, Derived, Value
+from generator.model.derive import DISJOINT, Derived, DisjointLevel, Value
 from generator.model.indicators import Indicator
 from generator.model.types import Block
 from generator.render.labels import Labels

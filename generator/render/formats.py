@@ -13,8 +13,7 @@ from babel.dates import format_date
 from babel.numbers import NumberPattern, parse_pattern
 
 from generator.model.derive import Value
-from generator.model.types import PartialDate
-from generator.model.types import Figure
+from generator.model.types import Figure, PartialDate
 
 LOCALE = "vi_VN"
 

@@ -135,13 +135,15 @@ class Renderer:
         problems = []
         for page_type, name in (self.config.templates or {}).items():
             if page_type not in PAGE_TYPES:
-                problems.append(Problem("site.yaml", 1, 1, "error", f"unknown page type '{page_type}' under 'templates'",
+                problems.append(Problem("site.yaml", 1, 1, "error",
+                                        f"unknown page type '{page_type}' under 'templates'",
                                         "use one of: " + ", ".join(PAGE_TYPES)))
                 continue
             try:
                 self.env.get_template(name)
             except jinja2.TemplateNotFound:
-                problems.append(Problem("site.yaml", 1, 1, "error", f"template '{name}' for '{page_type}' pages does not exist",
+                problems.append(Problem("site.yaml", 1, 1, "error",
+                                        f"template '{name}' for '{page_type}' pages does not exist",
                                         "put it in templates/ or remove the line"))
             except jinja2.TemplateSyntaxError as exc:
                 problems.append(template_problem(exc, self.config.root))

@@ -10,9 +10,9 @@ from typing import Literal
 
 from markupsafe import Markup, escape
 
-from generator.render import formats
 from generator.model.derive import ROWS, Derived, Value
 from generator.model.types import Block
+from generator.render import formats
 from generator.render.labels import Labels
 
 MISSING = Markup('<span class="missing">–</span>')
@@ -59,6 +59,6 @@ def block_rows(d: Derived, name: Block, labels: Labels,
             rows.append((fields[row], formats.figure(stated, locale), cell(level.count, locale),
                          cell(level.share, locale)))
     if stated_block.good is not None and block.good_includes_excellent is None:
-        rows.append((fields["good"], formats.figure(stated_block.good, locale), Markup(escape(fields["includes_unknown"])),
-                     Markup("")))
+        rows.append((fields["good"], formats.figure(stated_block.good, locale),
+                     Markup(escape(fields["includes_unknown"])), Markup("")))
     return rows
