@@ -14,8 +14,8 @@ import yaml
 
 from generator.extract import level_figures
 from generator.load.site import load_site
-from generator.model.types import BLOCKS, LEVELS, Record
 from generator.model.problems import Problems
+from generator.model.types import BLOCKS, LEVELS, Record
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -11,8 +11,8 @@ import pytest
 from generator.cli import main
 from generator.extract import extract, figures, to_yaml
 from generator.load.site import load_site
-from generator.numbers import mentions, parse
 from generator.model.problems import Problems
+from generator.numbers import mentions, parse
 from tests.extract_oracle import DISTRACTORS, FIXTURES, SCORED_TARGETS, expected
 
 ROOT = Path(__file__).resolve().parent.parent
