@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.load import yamlfile
 from generator.load.reader import Reader
 from generator.load.yamlfile import YMap
-from generator.model.problems import Problems
+from generator.model.problems import Problems, Severity
 
 CONFIG_FILE = "site.yaml"
 KEYS = ("title", "description", "language", "base_url", "output_dir", "chartjs", "link_check",
@@ -28,11 +28,6 @@ class ChartJs:
     def url(self) -> str:
         return f"{self.cdn.rstrip('/')}/{self.package}@{self.version}/{self.file}"
 
-    @property
-    def origin(self) -> str:
-        match = re.match(r"https://[^/]+", self.cdn)
-        return match.group(0) if match else self.cdn
-
 
 @dataclass(frozen=True)
 class Config:
@@ -43,7 +38,7 @@ class Config:
     output_dir: Path
     chartjs: ChartJs
     language: str = "vi"
-    link_check: str = "error"
+    link_check: Severity = "error"
     staging: bool = False
     allow_raw_html: bool = False
     cname: str | None = None

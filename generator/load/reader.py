@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from generator.load.yamlfile import YList, YMap
-from generator.model.problems import WARNING, Problems
+from generator.model.problems import Problems
 from generator.model.types import PartialDate
 
 _INT = re.compile(r"[+-]?\d+")
@@ -63,8 +63,6 @@ class Reader:
     def error(self, pos: tuple[int, int], message: str, hint: str = "") -> None:
         self.problems.add(self.path, pos[0], pos[1], message, hint)
 
-    def warn(self, pos: tuple[int, int], message: str, hint: str = "") -> None:
-        self.problems.add(self.path, pos[0], pos[1], message, hint, level=WARNING)
 
     # -- structure -------------------------------------------------------------------------
     def keys(self, m: YMap, allowed: Sequence[str], required: Sequence[str] = (),

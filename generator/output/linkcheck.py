@@ -5,7 +5,7 @@ import re
 from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
 
-from generator.model.problems import ERROR, Problem
+from generator.model.problems import ERROR, Problem, Severity
 
 Link = tuple[int, str, tuple[str, str, str]]  # position in the page, as written, (kind, path, fragment)
 Parsed = tuple[list[Link], set[str]]  # a page's internal links and its ids
@@ -55,7 +55,7 @@ def _resolve(page: str, base_path: str, link: str) -> tuple[str, str, str] | Non
     return ("inside", path[len(base_path):], parts.fragment)
 
 
-def check(files: dict[str, bytes], base_path: str, level: str = ERROR,
+def check(files: dict[str, bytes], base_path: str, level: Severity = ERROR,
           cache: LinkCache | None = None) -> list[Problem]:
     """Problems for links that do not resolve. `cache` keeps each page's resolved links between
     rebuilds (keyed by the page's bytes)."""
