@@ -8,8 +8,8 @@ from pathlib import Path
 
 from generator.cache import BuildCache
 from generator.hashing import digest
-from generator.load import pages
 from generator.load.config import Config
+from generator.load.content_pages import for_language
 from generator.load.site import Site, load_site
 from generator.model.derive import derive_all
 from generator.model.problems import ERROR, WARNING, Problems
@@ -50,7 +50,7 @@ def _site_fingerprint(site: Site) -> str:
     """Everything every page depends on: settings, registries, content pages, templates, labels."""
     parts = [repr(site.config), repr(sorted(site.registry.committees.items())),
              repr(sorted(site.registry.provinces.items())),
-             repr([(p.slug, p.lang, p.title, p.html) for p in site.pages])]
+             repr([(p.slug, p.lang, p.title, p.html) for p in site.content_pages])]
     for folder in (THEME, site.config.root / "templates"):
         if folder.is_dir():
             parts += [f.as_posix() + digest(f.read_bytes()) for f in sorted(folder.rglob("*")) if f.is_file()]
@@ -65,13 +65,13 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
     """
     config = site.config
     index = build_index(site.registry, derive_all(site.records, cache.derived if cache else None))
-    feed = feeds.atom(config, pages.for_language(site.pages, "vi"))
+    feed = feeds.atom(config, for_language(site.content_pages, "vi"))
     files: dict[str, bytes] = {}
     all_pages: list[PlannedPage] = []
     site_fingerprint = _site_fingerprint(site)  # read the templates once, not once per language
     for lang in LANGUAGES:
         labels = load_labels(lang)
-        content_pages = pages.for_language(site.pages, lang)
+        content_pages = for_language(site.content_pages, lang)
         site_plan = plan(index, labels, content_pages)
         settings = RenderSettings(config, labels, lang, index, content_pages, bool(feed))
         renderer = Renderer(settings, cache.render.bytecode if cache else None)

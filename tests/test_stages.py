@@ -13,7 +13,7 @@ import pytest
 import generator
 from generator.cache import BuildCache
 from generator.cli import main
-from generator.load import pages
+from generator.load.content_pages import for_language
 from generator.load.site import load_site
 from generator.model.derive import derive_all
 from generator.model.problems import Problems
@@ -31,7 +31,7 @@ def _renderer_and_pages(site: Path) -> tuple[Renderer, list]:
     assert loaded is not None
     index = build_index(loaded.registry, derive_all(loaded.records))
     labels = load_labels("en")
-    content_pages = pages.for_language(loaded.pages, "en")
+    content_pages = for_language(loaded.content_pages, "en")
     renderer = Renderer(RenderSettings(loaded.config, labels, "en", index, content_pages, False))
     return renderer, plan(index, labels, content_pages).pages
 

@@ -10,7 +10,7 @@ from generator.load import records as records_mod
 from generator.load import registry as registry_mod
 from generator.load import validate
 from generator.load.config import Config
-from generator.load.pages import ContentPage, load_pages
+from generator.load.content_pages import ContentPage, load_pages
 from generator.model.problems import Problems
 from generator.model.types import Record, Registry
 
@@ -20,7 +20,7 @@ class Site:
     config: Config
     registry: Registry
     records: list[Record]
-    pages: list[ContentPage]
+    content_pages: list[ContentPage]  # Markdown pages, every language
 
 
 def load_site(root: Path, problems: Problems, today: dt.date | None = None,

@@ -10,9 +10,9 @@ import ctypes.util
 import fcntl
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 _RENAME_EXCHANGE = 2
 

@@ -50,7 +50,8 @@ def _columns() -> list[tuple[str, str, str]]:
                 (f"{block}_{part}_of", "integer", f"{block}: {part}, denominator as stated (X/Y)"),
                 (f"{block}_{part}_qualifier", "string", f"{block}: {part}, approximation word (gần, trên, hơn)"),
             ]
-        cols.append((f"{block}_good_includes_excellent", "boolean", f"{block}: whether the stated good includes excellent"))
+        cols.append((f"{block}_good_includes_excellent", "boolean",
+                     f"{block}: whether the stated good includes excellent"))
         for row in ROWS:
             cols += [
                 (f"{block}_{row}_count_shown", "number", f"{block}: {row} count as shown on the pages"),
@@ -63,7 +64,8 @@ def _columns() -> list[tuple[str, str, str]]:
         ("admissions_admitted_qualifier", "string", "approximation word for admitted"),
         ("admissions_target", "integer", "admission target, as stated"),
         ("admissions_percent_of_target_shown", "number", "admitted as percent of target, as shown"),
-        ("admissions_percent_of_target_derived", "boolean", "true when derived (from admitted/target or 'exceeded by')"),
+        ("admissions_percent_of_target_derived", "boolean",
+         "true when derived (from admitted/target or 'exceeded by')"),
         ("admissions_exceeded_by_count", "integer", "exceeded the target by (members), as stated"),
         ("admissions_exceeded_by_percent", "number", "exceeded the target by (percent), as stated"),
         ("source_url", "string", "address of the first source article"),

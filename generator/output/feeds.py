@@ -4,7 +4,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from generator.load.config import Config
-from generator.load.pages import ContentPage
+from generator.load.content_pages import ContentPage
 from generator.plan.page import PlannedPage
 
 
@@ -30,10 +30,11 @@ def sitemap_and_robots(config: Config, planned: list[PlannedPage]) -> dict[str, 
     files = {}
     lines = ["User-agent: *", "Disallow: /" if config.staging else "Allow: /"]
     if base and not config.staging:
-        urls = "".join(f"<url><loc>{escape(base + p.url)}</loc></url>\n" for p in planned if p.template not in ("404", "embed"))
+        urls = "".join(f"<url><loc>{escape(base + p.url)}</loc></url>\n" for p in planned
+                       if p.template not in ("404", "embed"))
         files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-                                f"{urls}</urlset>\n").encode("utf-8")
+                                f"{urls}</urlset>\n").encode()
         lines.append(f"Sitemap: {base}sitemap.xml")
     files["robots.txt"] = ("\n".join(lines) + "\n").encode("utf-8")
     return files

@@ -55,10 +55,8 @@ def _resolve(page: str, base_path: str, link: str) -> tuple[str, str, str] | Non
     return ("inside", path[len(base_path):], parts.fragment)
 
 
-def check(files: dict[str, bytes], base_path: str, level: Severity = ERROR,
-          cache: LinkCache | None = None) -> list[Problem]:
-    """Problems for links that do not resolve. `cache` keeps each page's resolved links between
-    rebuilds (keyed by the page's bytes)."""
+def _parsed(files: dict[str, bytes], base_path: str, cache: LinkCache | None) -> dict[str, Parsed]:
+    """Each page's internal links and ids; with a cache, pages whose bytes did not change are not parsed again."""
     parsed: dict[str, Parsed] = {}
     for name, data in files.items():
         if not name.endswith(".html"):
@@ -72,25 +70,38 @@ def check(files: dict[str, bytes], base_path: str, level: Severity = ERROR,
             if cache is not None:
                 cache[name] = hit
         parsed[name] = hit[1]
+    return parsed
+
+
+def _broken(link: Link, ids: set[str], files: dict[str, bytes], parsed: dict[str, Parsed],
+            base_path: str) -> tuple[str, str] | None:
+    """(what is wrong, what would be right) for a link that does not resolve; None when it does."""
+    _, written, (kind, path, fragment) = link
+    if kind == "anchor":
+        if fragment and fragment not in ids:
+            return f"link to '#{fragment}' has no target on the page", "fix the anchor or the id it points to"
+        return None
+    if kind == "outside":
+        return (f"link '{written}' is outside the site's base path {base_path}",
+                "build internal links with url() in templates")
+    found = _target(files, path)
+    if found is None:
+        return f"link '{written}' leads nowhere", "fix the link or add the page it points to"
+    if fragment and found in parsed and fragment not in parsed[found][1]:
+        return f"link '{written}' points to a missing anchor", "fix the anchor"
+    return None
+
+
+def check(files: dict[str, bytes], base_path: str, level: Severity = ERROR,
+          cache: LinkCache | None = None) -> list[Problem]:
+    """Problems for links that do not resolve. `cache` keeps each page's resolved links between
+    rebuilds (keyed by the page's bytes)."""
+    parsed = _parsed(files, base_path, cache)
     problems = []
-
-    def report(name: str, position: int, message: str, hint: str) -> None:
-        line = files[name].decode("utf-8").count("\n", 0, position) + 1
-        problems.append(Problem(f"output/{name}", line, 1, level, message, hint))
-
     for name, (resolved, ids) in sorted(parsed.items()):
-        for position, link, (kind, path, fragment) in resolved:
-            if kind == "anchor":
-                if fragment and fragment not in ids:
-                    report(name, position, f"link to '#{fragment}' has no target on the page",
-                           "fix the anchor or the id it points to")
-            elif kind == "outside":
-                report(name, position, f"link '{link}' is outside the site's base path {base_path}",
-                       "build internal links with url() in templates")
-            else:
-                found = _target(files, path)
-                if found is None:
-                    report(name, position, f"link '{link}' leads nowhere", "fix the link or add the page it points to")
-                elif fragment and found in parsed and fragment not in parsed[found][1]:
-                    report(name, position, f"link '{link}' points to a missing anchor", "fix the anchor")
+        for link in resolved:
+            broken = _broken(link, ids, files, parsed, base_path)
+            if broken is not None:
+                line = files[name].decode("utf-8").count("\n", 0, link[0]) + 1
+                problems.append(Problem(f"output/{name}", line, 1, level, *broken))
     return problems

@@ -1,12 +1,12 @@
 """A planned page of the built site (address, page type, title) and, per page type, the typed data its
-template shows. Not to be confused with `load.pages.ContentPage`, a Markdown page the maintainers
+template shows. Not to be confused with `load.content_pages.ContentPage`, a Markdown page the maintainers
 write, which becomes one planned page of type "page" in each edition."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from typing import Any, Literal, get_args
 
-from generator.load.pages import ContentPage
+from generator.load.content_pages import ContentPage
 from generator.model.derive import Derived
 from generator.model.indicators import Indicator
 from generator.model.types import Committee, Province

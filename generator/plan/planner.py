@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.load.pages import ContentPage
+from generator.load.content_pages import ContentPage
 from generator.model.indicators import INDICATORS, indicator
 from generator.plan.charts import Chart, full_years, indicator_chart, level_chart, ranking_chart
 from generator.plan.index import ProvinceView, SiteIndex

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.load.pages import ContentPage
+from generator.load.content_pages import ContentPage
 from generator.model.indicators import INDICATORS
 from generator.plan.index import SiteIndex
 from generator.plan.titles import indicator_title, year_title

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from generator.hashing import digest
 from generator.load.config import Config
-from generator.load.pages import ContentPage
+from generator.load.content_pages import ContentPage
 from generator.model.problems import Problem
 from generator.model.types import BLOCKS
 from generator.plan.index import SiteIndex
