@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.render.renderer import LANGUAGES, THEME
+from generator.render.labels import LANGUAGES, THEME
 
 
 def keys(node: dict, prefix: str = "") -> set[str]:
