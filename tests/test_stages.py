@@ -15,12 +15,15 @@ from generator.cache import BuildCache
 from generator.cli import main
 from generator.load.content_pages import for_language
 from generator.load.site import load_site
-from generator.model.derive import derive_all
+from generator.model.derive import ROWS, derive_all
+from generator.model.indicators import INDICATORS
 from generator.model.problems import Problems
+from generator.model.types import BLOCK_FIGURES, BLOCKS, COMMITTEE_KINDS, PERIOD_KINDS
 from generator.pipeline import build
 from generator.plan.index import build_index
 from generator.plan.planner import plan
-from generator.render.labels import load_labels
+from generator.plan.search import KIND_RANK
+from generator.render.labels import LANGUAGES, Language, load_labels
 from generator.render.renderer import Renderer, RenderSettings, render_pages
 
 TRA_VINH_NAME = "Trà Vinh"
@@ -105,3 +108,16 @@ def test_version_is_the_one_in_pyproject(monkeypatch: pytest.MonkeyPatch, capsys
     monkeypatch.setattr(generator, "version", not_installed)
     assert generator._version() == expected  # a source checkout reads pyproject.toml itself
 
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_every_domain_value_has_its_words_in_each_language(lang: Language) -> None:
+    labels = load_labels(lang)
+    assert set(BLOCKS) <= set(labels["blocks"])
+    assert set(BLOCK_FIGURES) | set(ROWS) <= set(labels["fields"])
+    assert set(PERIOD_KINDS) <= set(labels["periods"])
+    assert set(COMMITTEE_KINDS) <= set(labels["kinds"])
+    assert {f"kind_{kind}" for kind in KIND_RANK} <= set(labels["site"])
+    assert {ind.unit for ind in INDICATORS} <= set(labels["units"])
+    assert {ind.measure for ind in INDICATORS} | {ind.block for ind in INDICATORS if ind.block} <= (
+        set(labels["fields"]) | set(labels["blocks"]))
