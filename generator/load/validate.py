@@ -134,11 +134,11 @@ def _check_levels(rec: Record, name: str, block: RatingBlock, rated: int | None,
     parts = ("good", "completed", "not_completed") if block.good_includes_excellent else LEVELS
     if rated is None or any(counts[p] is None for p in parts):
         return
-    total = sum(counts[p] for p in parts)  # type: ignore[misc]
-    if total != rated:
+    total = sum(c for p in parts if (c := counts[p]) is not None)
+    if total != rated and block.rated is not None:
         sum_text = " + ".join(str(counts[p]) for p in parts)
         incl = "including" if block.good_includes_excellent else "excluding"
-        _err(problems, rec, block.rated.line, block.rated.column,  # type: ignore[union-attr]
+        _err(problems, rec, block.rated.line, block.rated.column,
              f"the levels do not add up {where}: {sum_text} = {total}, but rated is {rated}",
              f"check each count (good is read as {incl} excellent: "
              f"good_includes_excellent is {str(bool(block.good_includes_excellent)).lower()})")

@@ -151,7 +151,8 @@ class RatingBlock:
     column: int = 0
 
     def level(self, name: BlockFigure) -> Figure | None:
-        return getattr(self, name)  # type: ignore[no-any-return]
+        figure: Figure | None = getattr(self, name)
+        return figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +249,8 @@ class Record:
         return f"{self.year}-{self.period.slug}" if self.period.slug else str(self.year)
 
     def block(self, name: Block) -> RatingBlock | None:
-        return getattr(self, name)  # type: ignore[no-any-return]
+        block: RatingBlock | None = getattr(self, name)
+        return block
 
     def quotes(self) -> list[str]:
         """Every sentence quoted for this record's figures, in file order, without repeats."""

@@ -21,11 +21,12 @@ PAGE_TYPES: tuple[PageType, ...] = get_args(PageType)
 Coverage = Literal["full", "partial"]
 
 
+@dataclass(frozen=True)
 class PageContext:
-    """What a template sees besides `page` and the site-wide globals: the dataclass's fields."""
+    """What a template sees besides `page` and the site-wide globals: the fields of a subclass."""
 
     def variables(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
