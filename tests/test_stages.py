@@ -4,6 +4,7 @@ they depend on, and the search index and downloads read the one site index."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from importlib.metadata import PackageNotFoundError
 from pathlib import Path
@@ -17,10 +18,11 @@ from generator.load.content_pages import for_language
 from generator.load.site import load_site
 from generator.model.derive import ROWS, derive_all
 from generator.model.indicators import INDICATORS
-from generator.model.problems import Problems
+from generator.model.problems import Problem, Problems
 from generator.model.types import BLOCK_FIGURES, BLOCKS, COMMITTEE_KINDS, PERIOD_KINDS
 from generator.pipeline import build
 from generator.plan.index import build_index
+from generator.plan.page import PlannedPage
 from generator.plan.planner import plan
 from generator.plan.search import KIND_RANK
 from generator.render.labels import LANGUAGES, Language, load_labels
@@ -29,7 +31,7 @@ from generator.render.renderer import Renderer, RenderSettings, render_pages
 TRA_VINH_NAME = "Trà Vinh"
 
 
-def _renderer_and_pages(site: Path) -> tuple[Renderer, list]:
+def _renderer_and_pages(site: Path) -> tuple[Renderer, list[PlannedPage]]:
     loaded = load_site(site, Problems())
     assert loaded is not None
     index = build_index(loaded.registry, derive_all(loaded.records))
@@ -45,6 +47,24 @@ def test_worker_processes_render_what_one_process_renders(site: Path, method: st
     assert len(planned) >= 24  # enough pages to use the workers
     alone = render_pages(renderer, planned, "fingerprint")
     assert render_pages(renderer, planned, "fingerprint", workers=2, method=method) == alone  # type: ignore[arg-type]
+
+
+class _DiesInWorkers(Renderer):
+    """A renderer whose worker processes die before they send anything back."""
+
+    parent = os.getpid()
+
+    def render_one(self, page: PlannedPage) -> bytes | Problem:
+        if os.getpid() != self.parent:
+            os._exit(1)
+        return super().render_one(page)
+
+
+def test_pages_of_a_worker_that_died_are_rendered_all_the_same(site: Path) -> None:
+    renderer, planned = _renderer_and_pages(site)
+    alone = render_pages(renderer, planned, "fingerprint")
+    dying = _DiesInWorkers(renderer.settings)
+    assert render_pages(dying, planned, "fingerprint", workers=2, method="fork") == alone
 
 
 def _replace(path: Path, old: str, new: str) -> None:
