@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.model.derive import derive_record
 from generator.load.site import load_site
+from generator.model.derive import derive_record
 from generator.model.problems import Problems
 
 ROOT = Path(__file__).resolve().parent.parent

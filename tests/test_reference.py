@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.render.formats import number
 from generator.load.site import load_site
-from generator.model.types import BLOCKS, LEVELS, Figure, Record
 from generator.model.problems import Problems
+from generator.model.types import BLOCKS, LEVELS, Figure, Record
+from generator.render.formats import number
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -4,20 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.load import yamlfile
-from generator.load.fields import Reader, suggest
-from generator.model.types import Committee, CommitteeName, Province, Registry
-from generator.model.problems import Problems
+from generator.load.reader import Reader, suggest
 from generator.load.yamlfile import YMap
+from generator.model.problems import Problems
+from generator.model.types import COMMITTEE_KINDS, PROVINCE_TYPES, Committee, CommitteeName, Era, Province, Registry
 
-COMMITTEE_KINDS = (
-    "khoi_cac_co_quan",
-    "khoi_doanh_nghiep",
-    "khoi_co_quan_va_doanh_nghiep",
-    "khoi_dan_chinh_dang",
-    "co_quan_dang_2025",
-    "ubnd_2025",
-)
-ERAS = {"before_2025_07_01": "old", "from_2025_07_01": "new"}
+ERAS: dict[str, Era] = {"before_2025_07_01": "old", "from_2025_07_01": "new"}  # registry key -> era
 PROVINCE_KEYS = ("slug", "name", "type", "iso_3166_2", "gso_code", "region", "region_en",
                  "merged_into", "merged_from")
 COMMITTEE_KEYS = ("id", "kind", "names", "abbreviation", "from", "to", "ended", "predecessors",
@@ -27,7 +19,7 @@ COMMITTEE_KEYS = ("id", "kind", "names", "abbreviation", "from", "to", "ended", 
 def _slugs(r: Reader, m: YMap, key: str) -> tuple[str, ...]:
     items = r.sequence(m, key)
     good = []
-    for item, raw, pos in zip(items, items.raw, items.item_pos):
+    for item, raw, pos in zip(items, items.raw, items.item_pos, strict=True):
         if isinstance(item, str) and raw is not None:
             good.append(item)
         else:
@@ -35,10 +27,10 @@ def _slugs(r: Reader, m: YMap, key: str) -> tuple[str, ...]:
     return tuple(good)
 
 
-def _province(r: Reader, m: YMap, era: str) -> Province | None:
+def _province(r: Reader, m: YMap, era: Era) -> Province | None:
     r.keys(m, PROVINCE_KEYS, ("slug", "name", "type"), "in a province")
     slug, name = r.slug(m, "slug"), r.text(m, "name")
-    kind = r.choice(m, "type", ("province", "municipality"))
+    kind = r.choice(m, "type", PROVINCE_TYPES)
     if not (slug and name and kind):
         return None
     return Province(
@@ -108,7 +100,7 @@ def _load_committees(root: Path, provinces: dict[str, Province],
     if not isinstance(data, YMap):
         return committees
     known = {p.slug for p in provinces.values()}
-    for slug, items in data.items():
+    for slug in data:
         if slug not in known:
             hint = suggest(slug, known) or "use a slug from content/provinces.yaml"
             r.error(data.key_pos[slug], f"unknown province '{slug}'", hint)
