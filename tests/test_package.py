@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -57,6 +58,12 @@ def test_installed_wheel_inits_checks_and_builds(wheel: Path, tmp_path: Path) ->
     env_dir = tmp_path / "env"
     venv.create(env_dir, system_site_packages=True, with_pip=False)  # dependencies come from the system
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    # When the tests themselves run in a virtual environment, its packages are not the "system" ones: list
+    # them after the new environment's own, so the wheel installed there is the one imported.
+    inner = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    outer = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+    Path(inner, "outer-environment.pth").write_text("\n".join(sorted(outer)) + "\n", encoding="utf-8")
     environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--ignore-installed",
                               "--disable-pip-version-check", str(wheel)], capture_output=True, text=True, env=environ)
