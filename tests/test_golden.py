@@ -82,3 +82,15 @@ def test_a_change_deep_in_a_long_line_is_shown_not_cut_off() -> None:
     assert '"changed"' in diff and '"1999"' in diff
     assert max(len(line) for line in diff.splitlines()) < 300
     assert "binary" in file_diff("x.png", b"\x89PNG\xff", b"\x89PNG\xfe")
+
+
+def test_the_test_site_pins_the_portals_chartjs() -> None:
+    """The browser tests serve the pinned Chart.js of site.yaml to the test site's pages."""
+    import yaml
+
+    from tests.goldens import SITE
+
+    def pin(path: Path) -> dict:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))["chartjs"]
+
+    assert pin(SITE / "site.yaml") == pin(SITE.parent.parent / "site.yaml")
