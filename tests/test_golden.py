@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
-from generator.render.renderer import THEME
-from tests.goldens import GOLDEN, SHOWN_FILES, compare, file_diff, files_under, report
+import generator
+from tests.goldens import GOLDEN, SHOWN_FILES, SITE, compare, file_diff, files_under, report
+
+TEMPLATES = Path(generator.__file__).resolve().parent / "render" / "theme" / "templates"
 
 # Where each page type's pages are written (vi at the root, en under en/).
 PAGE_TYPES = {
@@ -34,9 +38,8 @@ def test_whole_output_matches_the_goldens(test_site_output: Path) -> None:
 
 
 def test_the_test_site_has_every_page_type_in_both_languages(test_site_output: Path) -> None:
-    import re
-
-    templates = {p.stem for p in (THEME / "templates").glob("*.html")} - {"base", "macros", "_head"}
+    templates = {p.stem for p in TEMPLATES.glob("*.html")} - {"base", "macros", "_head"}
+    assert templates
     assert sorted(templates - set(PAGE_TYPES)) == [], "a new page type: add it to PAGE_TYPES and to tests/site"
     names = list(files_under(test_site_output))
     for kind, pattern in PAGE_TYPES.items():
@@ -86,9 +89,6 @@ def test_a_change_deep_in_a_long_line_is_shown_not_cut_off() -> None:
 
 def test_the_test_site_pins_the_portals_chartjs() -> None:
     """The browser tests serve the pinned Chart.js of site.yaml to the test site's pages."""
-    import yaml
-
-    from tests.goldens import SITE
 
     def pin(path: Path) -> dict:
         return yaml.safe_load(path.read_text(encoding="utf-8"))["chartjs"]
