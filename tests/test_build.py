@@ -101,7 +101,7 @@ def test_committee_pages_link_their_lineage(test_site_output: Path) -> None:
         assert f'href="/portal/provinces/tuyen-quang/{predecessor}/"' in html
     assert "Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh Tuyên Quang" in html  # its later name
     province = read(test_site_output, "provinces/vinh-long/index.html")
-    assert 'href="/portal/provinces/tra-vinh/dang-bo-ubnd/"' in province  # across the merger of provinces
+    assert 'href="/portal/provinces/tra-vinh/#c-dang-bo-ubnd"' in province  # across the merger of provinces
 
 
 def test_chart_json_matches_the_table_and_partial_periods_stay_out(test_site_output: Path) -> None:
