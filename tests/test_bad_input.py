@@ -128,8 +128,8 @@ CASES = [
     Case("site.yaml bad integrity", replace_in("site.yaml", "integrity: sha384-", "integrity: md5-"), "error: chartjs integrity is not an SRI hash"),
     Case("site.yaml output outside", replace_in("site.yaml", "output_dir: output", "output_dir: ../elsewhere"), "site.yaml:10:13: error: output_dir may not leave the site folder"),
     Case("page without title", replace_in("content/pages/about.md", "title: Giới thiệu\n", ""), "content/pages/about.md:2:1: error: missing required key 'title'"),
-    Case("unknown template page type", append_site_yaml("templates:\n  provnce: x.html\n"), "site.yaml:1:1: error: unknown page type 'provnce' under 'templates'", "build"),
-    Case("missing template", append_site_yaml("templates:\n  province: missing.html\n"), "site.yaml:1:1: error: template 'missing.html' for 'province' pages does not exist", "build"),
+    Case("unknown template page type", append_site_yaml("templates:\n  provnce: x.html\n"), "site.yaml:26:3: error: unknown page type 'provnce' under 'templates'", "build"),
+    Case("missing template", append_site_yaml("templates:\n  province: missing.html\n"), "site.yaml:26:13: error: template 'missing.html' for 'province' pages does not exist", "build"),
     Case("template syntax error", template("404.html", '{% extends "base.html" %}\n{% block content %}\n{% if %}\n{% endblock %}\n'), "templates/404.html:3:1: error: template error: Expected an expression", "build"),
     Case("template runtime error", template("404.html", '{% extends "base.html" %}\n{% block content %}\n\n{{ no_such_thing.x }}\n{% endblock %}\n'), "templates/404.html:4:1: error: template error: 'no_such_thing' is undefined", "build"),
 ]
