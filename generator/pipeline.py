@@ -6,6 +6,7 @@ import shutil
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 from generator.output import downloads
 
@@ -149,17 +150,22 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
 
 
 def build(root: Path, problems: Problems, output: Path | None = None, base_url: str | None = None,
-          strict: bool = False, cache: BuildCache | None = None, workers: int | None = None) -> BuildResult | None:
+          strict: bool = False, cache: BuildCache | None = None, workers: int | None = None,
+          on_stage: Callable[[str], None] | None = None) -> BuildResult | None:
     """Check and build the site under `root`. Writes nothing unless the whole build succeeds.
 
     With a `cache` (as `serve` keeps one), unchanged inputs are not parsed or rendered again and
     the output folder is updated in place, file by file; without one, the whole site is written to
-    a fresh folder and swapped in.
+    a fresh folder and swapped in. `on_stage(name)` is called at each stage boundary ("loaded",
+    "rendered", "checked", "staged", "aside" (fallback swap only), "swapped", "done"), so tests can
+    interrupt a build at an exact point.
     """
+    notify = on_stage or atomic._no_stage
     started = time.perf_counter()
     site = load_site(root, problems, cache=cache)
     if site is None or problems.errors or (strict and problems.warnings):
         return None
+    notify("loaded")
     if base_url:
         site = replace(site, config=site.config.with_base_url(base_url))
     if workers is None:
@@ -168,24 +174,39 @@ def build(root: Path, problems: Problems, output: Path | None = None, base_url: 
     if rendered is None:
         return None
     planned, files = rendered
+    notify("rendered")
     level = ERROR if site.config.link_check == "error" else WARNING
     problems.extend(linkcheck.check(files, site.config.base_path, level, cache.links if cache is not None else None))
     if problems.errors or (strict and problems.warnings):
         return None
+    notify("checked")
     target = output or site.config.output_dir
     target = target if target.is_absolute() else Path(os.getcwd()) / target
-    if cache is None:
-        write(files, target)
-    else:
-        update(files, target, cache)
+    try:
+        if cache is None:
+            write(files, target, notify)
+        else:
+            update(files, target, cache)
+    except atomic.OutputRefused as exc:
+        problems.add(_shown(target, root), 0, 0, str(exc))
+        return None
+    notify("done")
     return BuildResult(len(planned), len(site.records), time.perf_counter() - started, target, site.config)
+
+
+def _shown(target: Path, root: Path) -> str:
+    """The output folder as the maintainer named it: relative to the site when inside it."""
+    try:
+        return target.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(target)
 
 
 def update(files: dict[str, bytes], target: Path, cache: BuildCache) -> None:
     """Bring `target` in line with `files`, writing only what changed (each file replaced atomically)."""
     with atomic.locked(target):
         if not target.is_dir() or not cache.written:
-            _write_fresh(files, target)
+            _write_fresh(files, target, atomic._no_stage)
             cache.written = dict(files)
             return
         for relative, data in files.items():
@@ -196,19 +217,24 @@ def update(files: dict[str, bytes], target: Path, cache: BuildCache) -> None:
         cache.written = dict(files)
 
 
-def write(files: dict[str, bytes], target: Path) -> None:
+def write(files: dict[str, bytes], target: Path, on_stage: Callable[[str], None] = atomic._no_stage) -> None:
     """Write all files to a fresh folder and swap it in under the lock."""
     with atomic.locked(target):
-        _write_fresh(files, target)
+        _write_fresh(files, target, on_stage)
 
 
-def _write_fresh(files: dict[str, bytes], target: Path) -> None:
+def _write_fresh(files: dict[str, bytes], target: Path, on_stage: Callable[[str], None]) -> None:
     atomic.clean_stale(target)
+    refused = atomic.refusal(target)
+    if refused:
+        raise atomic.OutputRefused(refused)
     staged = atomic.staging_dir(target)
     try:
         for relative, data in sorted(files.items()):
             atomic.write_file(staged, relative, data)
-        atomic.swap_in(staged, target)
+        atomic.write_file(staged, atomic.MARKER, atomic.MARKER_TEXT)
+        on_stage("staged")
+        atomic.swap_in(staged, target, on_stage)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise

@@ -92,7 +92,7 @@ def output_problem(root: Path, output: Path) -> str | None:
     for name in INPUT_FOLDERS:
         if target.is_relative_to(site / name):
             return f"the output folder is inside the site's {name} folder, which the build reads"
-    for name in (CONFIG_FILE, *INPUT_FOLDERS):
+    for name in (CONFIG_FILE, "content", ".git"):  # (a built site has static/ of its own)
         if (target / name).exists():
             return f"the output folder {target} holds {name}: it looks like a site or repository, not an output"
     return None
