@@ -122,8 +122,12 @@ def swap_in(staged: Path, output: Path, on_stage: OnStage = _no_stage) -> None:
     if os.path.lexists(previous):  # left by a build killed after its swap: output/ is complete
         shutil.rmtree(previous)
     os.rename(output, previous)
-    on_stage("aside")
-    os.rename(staged, output)
+    try:
+        on_stage("aside")
+        os.rename(staged, output)
+    except BaseException:  # Ctrl+C or a failed rename: put the old site straight back
+        recover(output)
+        raise
     on_stage("swapped")
     shutil.rmtree(previous, ignore_errors=True)
 
