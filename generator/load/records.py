@@ -220,6 +220,9 @@ def record_files(root: Path, problems: Problems) -> list[Path]:
                 problems.add(path.relative_to(root).as_posix(), 0, 0,
                              "this folder is a link to a folder outside the site",
                              "copy the records into content/records instead of linking to them")
+            if d.endswith((".yaml", ".yml")):  # a folder where a record file is expected
+                problems.add(path.relative_to(root).as_posix(), 1, 1, "this is a folder, not a text file",
+                             "replace it with the record file, or rename the folder")
         files += [Path(folder) / n for n in names if n.endswith((".yaml", ".yml"))]
     return sorted(files)
 

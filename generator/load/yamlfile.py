@@ -202,13 +202,14 @@ def read_input(file: Path, display: str, problems: Problems, limit: int = MAX_BY
         problems.add(display, 1, 1, f"cannot read the file ({_why(file, exc)})",
                      "replace it with a plain text file, or remove it")
         return None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a plain file (a pipe or device)"
+        problems.add(display, 1, 1, f"this is {kind}, not a text file",
+                     "replace it with a plain text file, or remove it")
+        return None
     with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a plain file (a pipe or device)"
-            problems.add(display, 1, 1, f"this is {kind}, not a text file",
-                         "replace it with a plain text file, or remove it")
-            return None
         data = fh.read(limit + 1)
     if len(data) > limit:
         problems.add(display, 1, 1, f"the file is larger than {limit // 1_000_000} MB",
