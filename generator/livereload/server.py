@@ -24,7 +24,7 @@ import threading
 import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import unquote
 
 from livereload import Server
@@ -120,8 +120,8 @@ def error_banner(errors: Iterable[Problem]) -> bytes:
             f'cũ. Sửa các lỗi sau:</strong></p><ul>{items}</ul></div>').encode("utf-8")
 
 
-def make_app(dev: DevSite, hosts: frozenset[str] | None = None) -> Callable[[dict, StartResponse], list[bytes]]:
-    def app(environ: dict, start_response: StartResponse) -> list[bytes]:
+def make_app(dev: DevSite, hosts: frozenset[str] | None = None) -> Callable[[dict[str, Any], StartResponse], list[bytes]]:
+    def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         if hosts is not None and environ.get("HTTP_HOST", "").lower() not in hosts:
             start_response("421 Misdirected Request", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"This preview server answers only to its own address."]
@@ -135,7 +135,7 @@ def make_app(dev: DevSite, hosts: frozenset[str] | None = None) -> Callable[[dic
     return app
 
 
-def _respond(dev: DevSite, environ: dict, start_response: StartResponse) -> list[bytes]:
+def _respond(dev: DevSite, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
     raw_path = environ.get("PATH_INFO", "/")
     if raw_path.startswith("/livereload"):
         start_response("404 Not Found", [("Content-Type", "text/plain")])
@@ -163,12 +163,12 @@ def _not_found(dev: DevSite, start_response: StartResponse) -> list[bytes]:
     return [body]
 
 
-class PortalServer(Server):
+class PortalServer(Server):  # type: ignore[misc]  # livereload has no type hints
     """livereload's server with a same-origin reload script (see the module docstring)."""
 
     script = b""
 
-    def get_web_handlers(self, script: bytes) -> list:
+    def get_web_handlers(self, script: bytes) -> list[tuple[str, type, dict[str, Any]]]:
         return [(r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(self.app, self.script)})]
 
 

@@ -38,7 +38,7 @@ _STANDARD_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in (
 _NUMBER_TAGS = frozenset(("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"))
 
 
-class YMap(dict):
+class YMap(dict[str, Any]):
     """A mapping from a YAML file: `pos` of the mapping, `key_pos`/`value_pos`/`raw` per key."""
 
     def __init__(self, pos: Pos):
@@ -52,7 +52,7 @@ class YMap(dict):
         return self.value_pos.get(key) or self.key_pos.get(key) or self.pos
 
 
-class YList(list):
+class YList(list[Any]):
     """A sequence from a YAML file with the position of each item."""
 
     def __init__(self, pos: Pos):
@@ -238,9 +238,10 @@ def load(file: Path, display: str, problems: Problems) -> Any:
 def _refused_event(event: yaml.Event, depth: int) -> str | None:
     """Why this parser event is not accepted in a portal file, or None."""
     if isinstance(event, yaml.AliasEvent):
-        return f"an alias (*{visible(str(event.anchor))}) repeats another part of the file"
-    if getattr(event, "anchor", None) is not None:
-        return f"an anchor (&{visible(str(event.anchor))}) marks a part of the file for repeating"
+        return f"an alias (*{visible(str(getattr(event, 'anchor', '')))}) repeats another part of the file"
+    anchor = getattr(event, "anchor", None)
+    if anchor is not None:
+        return f"an anchor (&{visible(str(anchor))}) marks a part of the file for repeating"
     tag = getattr(event, "tag", None)
     if tag is not None and tag not in _STANDARD_TAGS and tag != "!":
         return f"the tag {visible(str(tag))} is not a kind of value the portal knows"
@@ -264,7 +265,8 @@ def _screen(text: str, display: str, problems: Problems) -> bool:
         why = _refused_event(event, depth)
         if why is not None:
             mark = event.start_mark
-            problems.add(display, mark.line + 1, mark.column + 1, why,
+            line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+            problems.add(display, line, column, why,
                          "write the values out in full (anchors, aliases and tags are not used in portal files)")
             return False
     return True
