@@ -142,3 +142,31 @@ def test_recovery_puts_the_aside_copy_back(fresh: Path) -> None:
     assert tree(output) == before and not atomic.aside(output).exists()
 
 
+
+
+def test_ctrl_c_during_parallel_rendering(fresh: Path, tmp_path: Path) -> None:
+    """Ctrl+C reaches every process of the terminal's group: one message, no worker tracebacks."""
+    import subprocess
+    import sys
+
+    flag = tmp_path / "interrupted"
+    script = (
+        "import multiprocessing, os, signal, sys\n"
+        "import generator.pipeline as pipeline, generator.render.renderer as renderer\n"
+        "pipeline.default_workers = lambda records: 2\n"
+        "real = renderer._render_one\n"
+        "def one(r, page):\n"
+        f"    if multiprocessing.current_process().name != 'MainProcess' and not os.path.exists({str(flag)!r}):\n"
+        f"        open({str(flag)!r}, 'w').close()\n"
+        "        os.killpg(os.getpgid(0), signal.SIGINT)  # what a terminal does on Ctrl+C\n"
+        "    return real(r, page)\n"
+        "renderer._render_one = one\n"
+        "from generator.cli import main\n"
+        f"sys.exit(main(['build', '--site', {str(fresh)!r}]))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                            start_new_session=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert flag.exists()
+    assert result.returncode == 130, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == ["Interrupted; the previous output was left as it was."], result.stderr  # no worker noise
+    assert leftovers(fresh / "output") == []
