@@ -120,7 +120,10 @@ def error_banner(errors: Iterable[Problem]) -> bytes:
             f'cũ. Sửa các lỗi sau:</strong></p><ul>{items}</ul></div>').encode("utf-8")
 
 
-def make_app(dev: DevSite, hosts: frozenset[str] | None = None) -> Callable[[dict[str, Any], StartResponse], list[bytes]]:
+WsgiApp = Callable[[dict[str, Any], StartResponse], list[bytes]]
+
+
+def make_app(dev: DevSite, hosts: frozenset[str] | None = None) -> WsgiApp:
     def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         if hosts is not None and environ.get("HTTP_HOST", "").lower() not in hosts:
             start_response("421 Misdirected Request", [("Content-Type", "text/plain; charset=utf-8")])
