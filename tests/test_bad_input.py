@@ -170,7 +170,8 @@ CASES += [
          "site.yaml:9:11: error: base_url 'javascript:alert(1)' is neither"),
     Case("chartjs version not exact", replace_in("site.yaml", "version: 4.5.1", "version: latest"),
          "site.yaml:15:12: error: chartjs version 'latest' is not valid"),
-    Case("chartjs cdn not https", replace_in("site.yaml", "cdn: https://cdn.jsdelivr.net/npm/", "cdn: http://x.example/"),
+    Case("chartjs cdn not https",
+         replace_in("site.yaml", "cdn: https://cdn.jsdelivr.net/npm/", "cdn: http://x.example/"),
          "site.yaml:18:8: error: chartjs cdn 'http://x.example/' is not valid"),
     Case("chartjs cdn adds a source", replace_in("site.yaml", "cdn: https://cdn.jsdelivr.net/npm/",
                                                  "cdn: \"https://cdn.jsdelivr.net/npm/ 'unsafe-inline'\""),
@@ -184,8 +185,8 @@ CASES += [
     Case("front matter error at its line", replace_in("content/pages/about.md", "title: Giới thiệu\n",
                                                       "title: Giới thiệu\nordre: 2\n"),
          "content/pages/about.md:3:1: error: unknown key 'ordre'"),
-    Case("names empty", replace_in("content/committees.yaml", "    names:\n      - name: Đảng bộ Khối các cơ quan tỉnh "
-                                   "Phú Thọ\n", "    names: []\n"),
+    Case("names empty", replace_in("content/committees.yaml",
+                                   "    names:\n      - name: Đảng bộ Khối các cơ quan tỉnh Phú Thọ\n", "    names: []\n"),
          "content/committees.yaml:15:12: error: 'names' is empty"),
     Case("committee registry is a list", file_at("content/committees.yaml", "- phu-tho\n"),
          "content/committees.yaml:1:1: error: the committee registry should be a group of keys"),
@@ -202,7 +203,8 @@ CASES += [
          f"{NEW}:6:16: error: 'publisher' contains an invisible control character (U+0000)"),
     Case("alias in a record", minimal("  rated: 60\n", "  rated: &n 60\n  total: *n\n"),
          f"{NEW}:10:10: error: an anchor (&n) marks a part of the file for repeating"),
-    Case("year with 40 digits", minimal("year: 2018", "year: " + "9" * 40), f"{NEW}:3:7: error: this number has 40 digits"),
+    Case("year with 40 digits", minimal("year: 2018", "year: " + "9" * 40),
+         f"{NEW}:3:7: error: this number has 40 digits"),
 ]
 
 
