@@ -126,6 +126,7 @@ def test_force_names_what_is_lost(site: Path, remote: Path, tmp_path: Path,
     ("alice", "portal", "https://alice.github.io/portal/", True),
     ("alice", "portal", "/portal/", True),
     ("alice", "portal", "/other/", False),
+    ("alice", "portal", "https://example.org/portal/", False),
     ("alice", "alice.github.io", "/", True),
     ("alice", "alice.github.io", "/portal/", False),
 ])

@@ -85,6 +85,9 @@ def expected_base(config: Config, remote_url: str) -> str | None:
         if found is None:
             return None
         address, wanted_path = found
+    if config.base_url.startswith("http"):  # a full address must be the one that serves the site
+        same = config.base_url.split("://", 1)[1].lower().rstrip("/") == address.split("://", 1)[1].rstrip("/")
+        return None if same else address
     return None if config.base_path == wanted_path else address
 
 
