@@ -41,6 +41,10 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--remote", default="origin", help="git remote to push to (default origin)")
     d.add_argument("--branch", default="gh-pages", help="branch to publish (default gh-pages)")
     d.add_argument("--message", default="Publish the portal", help="commit message")
+    d.add_argument("--base-url", help="the address the site is served at, e.g. https://<user>.github.io/<repo>/ "
+                   "(default: base_url from site.yaml)")
+    d.add_argument("--force", action="store_true", help="start the branch afresh, dropping its published history "
+                   "(the commits that would be lost are named first)")
     d.set_defaults(func=deploy.cmd_deploy)
 
     x = sub.add_parser("extract", help="draft a record from a newspaper article (a text file or a web address)")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from generator.load.content_pages import for_language
 from generator.load.site import Site, load_site
 from generator.model.derive import derive_all
 from generator.model.problems import ERROR, WARNING, Problems
-from generator.output import downloads, feeds, linkcheck, writer
+from generator.output import atomic, downloads, feeds, linkcheck, writer
 from generator.output.search_index import search_index
 from generator.plan.index import build_index
 from generator.plan.page import PlannedPage
@@ -99,17 +100,22 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
 
 
 def build(root: Path, problems: Problems, output: Path | None = None, base_url: str | None = None,
-          strict: bool = False, cache: BuildCache | None = None, workers: int | None = None) -> BuildResult | None:
+          strict: bool = False, cache: BuildCache | None = None, workers: int | None = None,
+          on_stage: Callable[[str], None] | None = None) -> BuildResult | None:
     """Check and build the site under `root`. Writes nothing unless the whole build succeeds.
 
     With a `cache` (as `serve` keeps one), unchanged inputs are not parsed or rendered again and
     the output folder is updated in place, file by file; without one, the whole site is written to
-    a fresh folder and swapped in.
+    a fresh folder and swapped in. `on_stage(name)` is called at each stage boundary ("loaded",
+    "rendered", "checked", "staged", "aside" (fallback swap only), "swapped", "done"), so tests can
+    interrupt a build at an exact point.
     """
+    notify = on_stage or atomic.no_stage
     started = time.perf_counter()
     site = load_site(root, problems, cache=cache.records if cache else None)
     if site is None or problems.errors or (strict and problems.warnings):
         return None
+    notify("loaded")
     if base_url:
         site = replace(site, config=site.config.with_base_url(base_url))
     if workers is None:
@@ -118,14 +124,29 @@ def build(root: Path, problems: Problems, output: Path | None = None, base_url: 
     if rendered is None:
         return None
     planned, files = rendered
+    notify("rendered")
     level = ERROR if site.config.link_check == "error" else WARNING
     problems.extend(linkcheck.check(files, site.config.base_path, level, cache.links if cache else None))
     if problems.errors or (strict and problems.warnings):
         return None
+    notify("checked")
     target = output or site.config.output_dir
     target = target if target.is_absolute() else Path(os.getcwd()) / target
-    if cache is None:
-        writer.write(files, target)
-    else:
-        writer.update(files, target, cache.written)
+    try:
+        if cache is None:
+            writer.write(files, target, notify)
+        else:
+            writer.update(files, target, cache.written)
+    except atomic.OutputRefused as exc:
+        problems.add(_shown(target, root), 0, 0, str(exc))
+        return None
+    notify("done")
     return BuildResult(len(planned), len(site.records), time.perf_counter() - started, target, site.config)
+
+
+def _shown(target: Path, root: Path) -> str:
+    """The output folder as the maintainer named it: relative to the site when inside it."""
+    try:
+        return target.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(target)

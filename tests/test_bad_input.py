@@ -127,11 +127,84 @@ CASES = [
     Case("site.yaml bad base_url", replace_in("site.yaml", "base_url: /", "base_url: portal"), "site.yaml:9:11: error: base_url 'portal' is neither a path nor a web address"),
     Case("site.yaml bad integrity", replace_in("site.yaml", "integrity: sha384-", "integrity: md5-"), "error: chartjs integrity is not an SRI hash"),
     Case("site.yaml output outside", replace_in("site.yaml", "output_dir: output", "output_dir: ../elsewhere"), "site.yaml:10:13: error: output_dir may not leave the site folder"),
-    Case("page without title", replace_in("content/pages/about.md", "title: Giới thiệu\n", ""), "content/pages/about.md:1:1: error: missing required key 'title'"),
-    Case("unknown template page type", append_site_yaml("templates:\n  provnce: x.html\n"), "site.yaml:1:1: error: unknown page type 'provnce' under 'templates'", "build"),
-    Case("missing template", append_site_yaml("templates:\n  province: missing.html\n"), "site.yaml:1:1: error: template 'missing.html' for 'province' pages does not exist", "build"),
+    Case("page without title", replace_in("content/pages/about.md", "title: Giới thiệu\n", ""), "content/pages/about.md:2:1: error: missing required key 'title'"),
+    Case("unknown template page type", append_site_yaml("templates:\n  provnce: x.html\n"), "site.yaml:26:3: error: unknown page type 'provnce' under 'templates'", "build"),
+    Case("missing template", append_site_yaml("templates:\n  province: missing.html\n"), "site.yaml:26:13: error: template 'missing.html' for 'province' pages does not exist", "build"),
     Case("template syntax error", template("404.html", '{% extends "base.html" %}\n{% block content %}\n{% if %}\n{% endblock %}\n'), "templates/404.html:3:1: error: template error: Expected an expression", "build"),
     Case("template runtime error", template("404.html", '{% extends "base.html" %}\n{% block content %}\n\n{{ no_such_thing.x }}\n{% endblock %}\n'), "templates/404.html:4:1: error: template error: 'no_such_thing' is undefined", "build"),
+]
+
+
+def output_at(where: Callable[[Path], str]) -> Mutation:
+    def apply(site: Path) -> None:
+        replace_in("site.yaml", "output_dir: output", f"output_dir: {where(site)}")(site)
+    return apply
+
+
+def file_at(relative: str, text: str) -> Mutation:
+    def apply(site: Path) -> None:
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text(text, encoding="utf-8")
+    return apply
+
+
+def link_at(relative: str, to: str) -> Mutation:
+    return lambda site: (site / relative).symlink_to(to)
+
+
+OUT = "site.yaml:10:13: error: the output folder"
+CASES += [
+    Case("output_dir is the site", output_at(lambda s: "."), f"{OUT} is the site folder itself"),
+    Case("output_dir is the site, absolutely", output_at(str), f"{OUT} is the site folder itself"),
+    Case("output_dir holds the site", output_at(lambda s: str(s.parent)), "contains the site folder"),
+    Case("output_dir is content", output_at(lambda s: "content"), f"{OUT} is inside the site's content folder"),
+    Case("output_dir inside templates", output_at(lambda s: "templates/out"), f"{OUT} is inside the site's templates"),
+    Case("output_dir inside .git", output_at(lambda s: ".git/out"), f"{OUT} is inside the site's .git folder"),
+    Case("output folder not made by a build", file_at("output/my-notes.txt", "keep me"),
+         "output: error: the folder", "build"),
+    Case("base_url to another host", replace_in("site.yaml", "base_url: /", "base_url: //evil.example/"),
+         "site.yaml:9:11: error: base_url '//evil.example/' is neither a path nor a web address"),
+    Case("base_url with a quote", replace_in("site.yaml", "base_url: /", "base_url: /a'b/"),
+         "site.yaml:9:11: error: base_url '/a'b/' is neither"),
+    Case("base_url javascript", replace_in("site.yaml", "base_url: /", "base_url: javascript:alert(1)"),
+         "site.yaml:9:11: error: base_url 'javascript:alert(1)' is neither"),
+    Case("chartjs version not exact", replace_in("site.yaml", "version: 4.5.1", "version: latest"),
+         "site.yaml:15:12: error: chartjs version 'latest' is not valid"),
+    Case("chartjs cdn not https",
+         replace_in("site.yaml", "cdn: https://cdn.jsdelivr.net/npm/", "cdn: http://x.example/"),
+         "site.yaml:18:8: error: chartjs cdn 'http://x.example/' is not valid"),
+    Case("chartjs cdn adds a source", replace_in("site.yaml", "cdn: https://cdn.jsdelivr.net/npm/",
+                                                 "cdn: \"https://cdn.jsdelivr.net/npm/ 'unsafe-inline'\""),
+         "site.yaml:18:8: error: chartjs cdn"),
+    Case("chartjs file leaves the package", replace_in("site.yaml", "file: dist/chart.umd.min.js", "file: ../../x.js"),
+         "site.yaml:16:9: error: chartjs file '../../x.js' is not valid"),
+    Case("page slug takes a section", file_at("content/pages/search.md", "---\ntitle: Tìm\n---\nx\n"),
+         "content/pages/search.md:1:1: error: the page address /search/ is already used"),
+    Case("page slug takes en", file_at("content/pages/en.md", "---\ntitle: En\n---\nx\n"),
+         "content/pages/en.md:1:1: error: the page address /en/ is already used"),
+    Case("front matter error at its line", replace_in("content/pages/about.md", "title: Giới thiệu\n",
+                                                      "title: Giới thiệu\nordre: 2\n"),
+         "content/pages/about.md:3:1: error: unknown key 'ordre'"),
+    Case("names empty", replace_in("content/committees.yaml",
+                                   "    names:\n      - name: Đảng bộ Khối các cơ quan tỉnh Phú Thọ\n", "    names: []\n"),
+         "content/committees.yaml:15:12: error: 'names' is empty"),
+    Case("committee registry is a list", file_at("content/committees.yaml", "- phu-tho\n"),
+         "content/committees.yaml:1:1: error: the committee registry should be a group of keys"),
+    Case("committee link at its line", replace_in("content/committees.yaml", "predecessors: [khoi-cac-co-quan]",
+                                                  "predecessors: [khoi-cac-co-quann]"),
+         "content/committees.yaml:25:20: error: committee 'phu-tho/dang-bo-cac-co-quan-dang' links to unknown"),
+    Case("lineage at its line", replace_in("content/provinces.yaml", "merged_into: ha-noi", "merged_into: hue"),
+         "content/provinces.yaml:17:18: error: 'ha-noi' says it merged into 'hue'"),
+    Case("template linked from outside", link_at("templates/evil.html", "/etc/hostname"),
+         "templates/evil.html:1:1: error: this template is a link to something outside the site"),
+    Case("escape character in a record", minimal("title: Tổng kết năm 2018", 'title: "Tổng kết\\e[2J"'),
+         f"{NEW}:8:12: error: 'title' contains an invisible control character (U+001B)"),
+    Case("nul in a record", minimal("publisher: Báo Lâm Đồng", 'publisher: "Báo\\0"'),
+         f"{NEW}:6:16: error: 'publisher' contains an invisible control character (U+0000)"),
+    Case("alias in a record", minimal("  rated: 60\n", "  rated: &n 60\n  total: *n\n"),
+         f"{NEW}:10:10: error: an anchor (&n) marks a part of the file for repeating"),
+    Case("year with 40 digits", minimal("year: 2018", "year: " + "9" * 40),
+         f"{NEW}:3:7: error: this number has 40 digits"),
 ]
 
 

@@ -135,3 +135,120 @@ def test_site_is_served_under_its_base_path_only(server: tuple[int, Path]) -> No
     port, _ = server
     assert get(port, "/portal/static/style.css")[0] == 200
     assert get(port, "/provinces/lam-dong/")[0] == 404
+
+
+# --- hardening: checked on the WSGI app in-process, and once on a real server -------------------
+
+def _call(app, path: str, host: str = "127.0.0.1:8000", method: str = "GET") -> tuple[str, bytes]:
+    seen: dict = {}
+
+    def start_response(status: str, headers: list) -> None:
+        seen["status"] = status
+
+    body = b"".join(app({"PATH_INFO": path, "HTTP_HOST": host, "REQUEST_METHOD": method}, start_response))
+    return seen["status"], body
+
+
+@pytest.fixture
+def broken_dev(site: Path, tmp_path: Path):
+    from generator.livereload.server import DevSite, allowed_hosts, make_app
+
+    record = site / LAM_DONG
+    record.write_text(record.read_text(encoding="utf-8").replace("count: 145,", "count: 1.450,"), encoding="utf-8")
+    dev = DevSite(site, tmp_path / "www", "/")
+    assert dev.rebuild() is False  # the very first build fails
+    return make_app(dev, allowed_hosts("127.0.0.1", 8000))
+
+
+def test_first_failed_build_shows_the_errors(broken_dev) -> None:
+    status, body = _call(broken_dev, "/")
+    assert status.startswith("404") and b"build-errors" in body
+    assert b"2019.yaml:33:21: error:" in body
+
+
+@pytest.mark.parametrize("host,ok", [("127.0.0.1:8000", True), ("localhost:8000", True), ("[::1]:8000", True),
+                                     ("evil.example:8000", False), ("evil.example", False), ("", False),
+                                     ("127.0.0.1.evil.example:8000", False)])
+def test_host_header_is_checked(broken_dev, host: str, ok: bool) -> None:
+    status, _ = _call(broken_dev, "/", host=host)
+    assert status.startswith("404") if ok else status.startswith("421")
+
+
+def test_head_and_long_segments(broken_dev) -> None:
+    status, body = _call(broken_dev, "/", method="HEAD")
+    assert status.startswith("404") and body == b""
+    assert _call(broken_dev, "/" + "a" * 300 + "/index.html")[0].startswith("404")
+    assert _call(broken_dev, "/", method="POST")[0].startswith("405")
+
+
+def test_any_host_when_bound_to_every_address(capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.livereload.server import _announce, allowed_hosts
+
+    assert allowed_hosts("0.0.0.0", 8000) is None
+    assert "evil.example:8000" not in (allowed_hosts("192.168.1.5", 8000) or ())
+    _announce("0.0.0.0", 8000, 8000, "/")
+    assert "WARNING: listening on 0.0.0.0" in capsys.readouterr().err
+    _announce("127.0.0.1", 8000, 8000, "/")
+    assert "WARNING" not in capsys.readouterr().err
+
+
+def test_all_ports_busy_exits_2(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.cli import main
+    from generator.livereload.server import PORTS_TO_TRY
+
+    held = []
+    start = free_port()
+    try:
+        for port in range(start, start + PORTS_TO_TRY):
+            s = socket.socket()
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                s.close()
+                continue
+            s.listen()
+            held.append(s)
+        if len(held) < PORTS_TO_TRY:
+            pytest.skip("another program holds one of the ports")  # pragma: no cover
+        assert main(["serve", "--site", str(site), "--port", str(start)]) == 2
+    finally:
+        for s in held:
+            s.close()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "are all busy" in err[0]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the stand-in browser is a shell script")
+def test_busy_port_open_and_clean_exit(site: Path, tmp_path: Path) -> None:
+    """A busy port moves to the next one and says so; --open opens the real address; Ctrl+C leaves
+    no temporary folder and no traceback."""
+    import os
+    import signal
+
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n', encoding="utf-8")
+    browser.chmod(0o755)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    port = busy.getsockname()[1]
+    log = tmp_path / "serve.log"
+    with open(log, "w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", str(port),
+                                 "--open"], stdout=subprocess.DEVNULL, stderr=err,
+                                env={**os.environ, "BROWSER": str(browser), "TMPDIR": str(temp)})
+        try:
+            wait_for(lambda: opened.exists() and opened.read_text().strip() != "")
+            assert list(temp.glob("portal-serve-*"))
+        finally:
+            proc.send_signal(signal.SIGINT)
+            code = proc.wait(timeout=20)
+            busy.close()
+    text = log.read_text(encoding="utf-8")
+    assert f"Port {port} is busy" in text and "Traceback" not in text
+    served = int(text.split("serving on port ")[1].split(" ")[0])
+    assert opened.read_text().strip() == f"http://127.0.0.1:{served}/"
+    assert code == 0 and not list(temp.glob("portal-serve-*"))

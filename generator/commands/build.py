@@ -9,9 +9,31 @@ from generator.commands import print_problems
 from generator.model.problems import Problems
 
 
+def option_problems(site: Path, output: str | None, base_url: str | None) -> list[str]:
+    """Messages for a bad --output or --base-url, each naming the option (nothing is built then)."""
+    from generator.load.config import base_url_problem, output_problem
+
+    found = []
+    if output is not None:
+        problem = output_problem(site, Path(output) if Path(output).is_absolute() else Path.cwd() / output)
+        if problem:
+            found.append(f"--output {output}: error: {problem}; give a folder of its own, e.g. --output output")
+    if base_url is not None:
+        problem = base_url_problem(base_url)
+        if problem:
+            found.append(f"--base-url {base_url[:80]}: error: {problem}; "
+                         "give / or /portal/ or https://example.org/portal/")
+    return found
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.pipeline import build
 
+    refused = option_problems(Path(args.site), args.output, args.base_url)
+    for line in refused:
+        print(line, file=sys.stderr)
+    if refused:
+        return 1
     problems = Problems()
     result = build(Path(args.site), problems, output=Path(args.output) if args.output else None,
                    base_url=args.base_url, strict=args.strict)

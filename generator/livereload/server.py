@@ -1,20 +1,27 @@
 """`generator serve`: build, serve under the base path, rebuild on change, reload open pages.
 
-Reloading goes through the livereload package. Two of its defaults are changed on purpose:
+Reloading goes through the livereload package. Two of its defaults are changed on purpose (by a
+subclass and by calling its public class methods, never by patching the package):
 - its snippet is an inline script, which the pages' Content-Security-Policy would block, so pages get
   a same-origin `<script src="/livereload.js">` instead;
 - it ignores changes that come within 3 s of the previous reload, which makes reloading look as if
-  it silently stopped; here every finished rebuild sends a reload.
+  it silently stopped; here every finished rebuild sends the reload itself.
 A failed rebuild keeps the last good site and shows the errors in a banner on every page until the
-files are fixed. Only files inside the output folder are ever served.
+files are fixed; when no build has succeeded yet, every address shows the errors. Only files inside
+the output folder are ever served, only to requests naming this server (a web page elsewhere cannot
+reach it through DNS rebinding), and the temporary folder is removed on exit.
 """
 from __future__ import annotations
 
 import html
+import ipaddress
 import mimetypes
+import shutil
+import socket
 import sys
 import tempfile
 import threading
+import webbrowser
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,13 +31,15 @@ from urllib.parse import unquote
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from livereload.server import LiveScriptContainer
-from tornado import web
+from tornado import ioloop, web
 
 from generator.cache import BuildCache
 from generator.model.problems import Problem, Problems
 from generator.pipeline import build
 
 WATCHED = ("site.yaml", "content", "templates", "static")
+MAX_SEGMENT = 255  # longer than any file name a file system allows
+PORTS_TO_TRY = 20
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
 
@@ -62,6 +71,12 @@ class DevSite:
                   f"({len(problems.errors)} error(s) shown in the browser).", file=sys.stderr)
             return result is not None
 
+    def rebuild_and_reload(self) -> None:
+        """Rebuild, then tell every open page to reload now (not after livereload's 3 s pause)."""
+        self.rebuild()
+        if LiveReloadHandler.waiters:
+            LiveReloadHandler.reload_waiters()
+
 
 def resolve(root: Path, url_path: str) -> Path | None:
     """The file for a request path inside `root`, or None (also for any attempt to leave it)."""
@@ -69,16 +84,35 @@ def resolve(root: Path, url_path: str) -> Path | None:
     if "\x00" in path or "\\" in path:
         return None
     parts = [p for p in path.split("/") if p not in ("", ".")]
-    if any(p == ".." for p in parts):
+    if any(p == ".." or len(p.encode("utf-8")) > MAX_SEGMENT for p in parts):
         return None
     target = root.joinpath(*parts)
-    if target.is_dir():
-        target = target / "index.html"
     try:
+        if target.is_dir():
+            target = target / "index.html"
         real = target.resolve(strict=True)
-    except (OSError, RuntimeError):
+        return real if real.is_file() and real.is_relative_to(root.resolve()) else None
+    except (OSError, RuntimeError, ValueError):
         return None
-    return real if real.is_file() and real.is_relative_to(root.resolve()) else None
+
+
+def allowed_hosts(host: str, port: int) -> frozenset[str] | None:
+    """The Host headers this server answers; None when bound to every address (any name may be used)."""
+    if host in ("0.0.0.0", "::", ""):
+        return None
+    names = {host, f"[{host}]"}
+    if is_loopback(host):
+        names |= {"localhost", "127.0.0.1", "[::1]"}
+    return frozenset(name + suffix for name in names for suffix in ("", f":{port}"))
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def error_banner(errors: Iterable[Problem]) -> bytes:
@@ -87,58 +121,118 @@ def error_banner(errors: Iterable[Problem]) -> bytes:
             f'cũ. Sửa các lỗi sau:</strong></p><ul>{items}</ul></div>').encode()
 
 
-def make_app(dev: DevSite) -> Callable[[dict[str, Any], StartResponse], list[bytes]]:
+WsgiApp = Callable[[dict[str, Any], StartResponse], list[bytes]]
+
+
+def make_app(dev: DevSite, hosts: frozenset[str] | None = None) -> WsgiApp:
     def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        raw_path = environ.get("PATH_INFO", "/")
-        if raw_path.startswith("/livereload"):
-            start_response("404 Not Found", [("Content-Type", "text/plain")])
-            return [b"not found"]
-        file = resolve(dev.www, environ.get("RAW_URI") or raw_path)
-        if file is None:
-            return _not_found(dev, start_response)
-        body = file.read_bytes()
-        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        if kind == "text/html" and dev.errors:
-            body = body.replace(b"<main", error_banner(dev.errors) + b"<main", 1)
-        start_response("200 OK", [("Content-Type", f"{kind}; charset=utf-8" if kind.startswith("text/") or
-                                   kind.endswith("javascript") else kind), ("Cache-Control", "no-store")])
-        return [body]
+        if hosts is not None and environ.get("HTTP_HOST", "").lower() not in hosts:
+            start_response("421 Misdirected Request", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"This preview server answers only to its own address."]
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method not in ("GET", "HEAD"):
+            start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"), ("Content-Type", "text/plain")])
+            return [b"method not allowed"]
+        body = _respond(dev, environ, start_response)
+        return [b""] if method == "HEAD" else body
 
     return app
 
 
+def _respond(dev: DevSite, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+    raw_path = environ.get("PATH_INFO", "/")
+    if raw_path.startswith("/livereload"):
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found"]
+    file = resolve(dev.www, environ.get("RAW_URI") or raw_path)
+    if file is None:
+        return _not_found(dev, start_response)
+    body = file.read_bytes()
+    kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    if kind == "text/html" and dev.errors:
+        body = body.replace(b"<main", error_banner(dev.errors) + b"<main", 1)
+    start_response("200 OK", [("Content-Type", f"{kind}; charset=utf-8" if kind.startswith("text/") or
+                               kind.endswith("javascript") else kind), ("Cache-Control", "no-store")])
+    return [body]
+
+
 def _not_found(dev: DevSite, start_response: StartResponse) -> list[bytes]:
     page = dev.output / "404.html"
-    body = page.read_bytes() if page.is_file() else b"<!doctype html><title>404</title><h1>404</h1>"
+    body = page.read_bytes() if page.is_file() else (
+        b'<!doctype html><html lang="vi"><meta charset="utf-8"><title>L\xe1\xbb\x97i</title>'
+        b"<main><h1>404</h1></main></html>")
     if dev.errors:
         body = body.replace(b"<main", error_banner(dev.errors) + b"<main", 1)
     start_response("404 Not Found", [("Content-Type", "text/html; charset=utf-8")])
     return [body]
 
 
-class PortalServer(Server):  # type: ignore[misc]  # livereload has no type information
+class PortalServer(Server):  # type: ignore[misc]  # livereload has no type hints
     """livereload's server with a same-origin reload script (see the module docstring)."""
 
     script = b""
 
-    def get_web_handlers(self, script: bytes) -> list[Any]:
+    def get_web_handlers(self, script: bytes) -> list[tuple[str, type, dict[str, Any]]]:
         return [(r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(self.app, self.script)})]
+
+
+def free_port(host: str, port: int) -> int | None:
+    """`port` if it can be listened on, else the next free one of PORTS_TO_TRY; None if all are busy."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    for candidate in range(port, port + PORTS_TO_TRY):
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                continue
+            return candidate
+    return None
+
+
+def _announce(host: str, asked: int, port: int, path: str) -> str:
+    """Print where the site is served (and why not on the port asked for); its address."""
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}{path}"
+    if port != asked:
+        print(f"Port {asked} is busy (another program is using it); serving on port {port} instead. "
+              f"To choose one, pass --port.", file=sys.stderr)
+    if not is_loopback(host):
+        print(f"WARNING: listening on {host}: other computers on the network can see this preview. "
+              "Use the default --host 127.0.0.1 unless you mean that.", file=sys.stderr)
+    print(f"Serving on {url} (Ctrl+C to stop)", file=sys.stderr)
+    return url
 
 
 def serve(site: Path, host: str, port: int, open_browser: bool, base_path: str | None = None) -> int:
     from generator.load.config import load as load_config
 
-    problems = Problems()
-    config = load_config(site, problems)
+    chosen = free_port(host, port)
+    if chosen is None:
+        print(f"error: ports {port} to {port + PORTS_TO_TRY - 1} on {host} are all busy; stop the program "
+              "using them or pass another --port", file=sys.stderr)
+        return 2
+    config = load_config(site, Problems())
     path = base_path or (config.base_path if config else "/")
     dev = DevSite(site, Path(tempfile.mkdtemp(prefix="portal-serve-")), path)
+    try:
+        return _run(dev, host, port, chosen, open_browser)
+    finally:
+        shutil.rmtree(dev.www, ignore_errors=True)
+
+
+def _run(dev: DevSite, host: str, asked: int, port: int, open_browser: bool) -> int:
     dev.rebuild()
-    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # never drop a reload (see the module docstring)
-    server = PortalServer(app=make_app(dev))
+    server = PortalServer(app=make_app(dev, allowed_hosts(host, port)))
     server.script = b'<script src="/livereload.js?port=' + str(port).encode() + b'"></script>'
     for name in WATCHED:
-        if (site / name).exists():
-            server.watch(str(site / name), dev.rebuild)
-    print(f"Serving on http://{host}:{port}{path} (Ctrl+C to stop)", file=sys.stderr)
-    server.serve(host=host, port=port, open_url_delay=1 if open_browser else None, debug=False)
+        if (dev.site / name).exists():
+            server.watch(str(dev.site / name), dev.rebuild_and_reload)
+    url = _announce(host, asked, port, dev.base_path)
+    if open_browser:
+        ioloop.IOLoop.current().call_later(0.5, lambda: webbrowser.open(url))
+    try:
+        server.serve(host=host, port=port, debug=False)
+    except OSError as exc:  # taken between the check and the listen
+        print(f"error: cannot listen on {host}:{port} ({exc.strerror}); pass another --port", file=sys.stderr)
+        return 2
     return 0

@@ -12,8 +12,22 @@ from generator.model.problems import Problems, Severity
 
 CONFIG_FILE = "site.yaml"
 KEYS = ("title", "description", "language", "base_url", "output_dir", "chartjs", "link_check",
-        "staging", "allow_raw_html", "cname", "templates")
+        "staging", "allow_raw_html", "cname", "templates", "deploy")
 CHARTJS_KEYS = ("package", "version", "file", "integrity", "cdn")
+DEPLOY_KEYS = ("keep",)
+# Folders the build reads: the output may never be one of them, inside one, or hold one.
+INPUT_FOLDERS = ("content", "templates", "static", ".git")
+_URL_PATH = r"(?:/[A-Za-z0-9._~%/-]*)?"
+_BASE_URL = re.compile(r"(?:https?://[A-Za-z0-9.-]+(?::\d{1,5})?" + _URL_PATH + r"|/(?!/)[A-Za-z0-9._~%/-]*)")
+# What reaches the Content-Security-Policy and the script tag: nothing that could add a source.
+_CHARTJS_RULES = {
+    "package": (r"(?:@[a-z0-9-]+/)?[a-z0-9][a-z0-9._-]*", "an npm package name such as chart.js"),
+    "version": (r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?", "an exact version such as 4.5.1"),
+    "file": (r"[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*", "a path in the package such as "
+             "dist/chart.umd.min.js"),
+    "cdn": (r"https://[A-Za-z0-9.-]+(?::\d{1,5})?/(?:[A-Za-z0-9._~-]+/)*", "an https address ending in /, such as "
+            "https://cdn.jsdelivr.net/npm/"),
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,7 @@ class Config:
     allow_raw_html: bool = False
     cname: str | None = None
     templates: dict[str, str] | None = None  # page type -> template file name overrides
+    deploy_keep: tuple[str, ...] = ()  # files on the published branch that deploy must keep
 
     @property
     def base_path(self) -> str:
@@ -55,13 +70,126 @@ class Config:
         return replace(self, base_url=url if url.endswith("/") else url + "/")
 
 
+def base_url_problem(text: str) -> str | None:
+    """Why `text` cannot be a base URL (an http(s) address or a path from the root), or None."""
+    if _BASE_URL.fullmatch(text):
+        return None
+    return f"base_url '{text[:80]}' is neither a path nor a web address"
+
+
+def output_problem(root: Path, output: Path) -> str | None:
+    """Why the build may not write to `output` (it would replace the site or its inputs), or None."""
+    site, target = root.resolve(), output.resolve()
+    if target == site:
+        return "the output folder is the site folder itself: a build would replace the whole site"
+    if site.is_relative_to(target):
+        return f"the output folder {target} contains the site folder: a build would replace the whole site"
+    for name in INPUT_FOLDERS:
+        if target.is_relative_to(site / name):
+            return f"the output folder is inside the site's {name} folder, which the build reads"
+    for name in (CONFIG_FILE, "content", ".git"):  # (a built site has static/ of its own)
+        if (target / name).exists():
+            return f"the output folder {target} holds {name}: it looks like a site or repository, not an output"
+    return None
+
+
 def _base_url(r: Reader, m: YMap) -> str:
     text = r.text(m, "base_url") or "/"
-    if not (text.startswith("/") or re.match(r"https?://[^/\s]+(/\S*)?$", text)):
-        r.error(m.where("base_url"), f"base_url '{text}' is neither a path nor a web address",
-                "use / or https://example.org/portal/")
+    problem = base_url_problem(text)
+    if problem:
+        r.error(m.where("base_url"), problem, "use / or /portal/ or https://example.org/portal/")
         return "/"
     return text if text.endswith("/") else text + "/"
+
+
+def _output_dir(r: Reader, root: Path, m: YMap) -> Path:
+    text = r.text(m, "output_dir") or "output"
+    output = root / text
+    if ".." in Path(text).parts:
+        r.error(m.where("output_dir"), "output_dir may not leave the site folder", "use e.g. output")
+        return root / "output"
+    problem = output_problem(root, output)
+    if problem:
+        r.error(m.where("output_dir"), problem, "use a folder of its own, e.g. output_dir: output")
+        return root / "output"
+    return output
+
+
+def _chartjs(r: Reader, data: YMap) -> ChartJs | None:
+    cj = r.mapping(data.get("chartjs"), data.where("chartjs"), "'chartjs'")
+    if cj is None:
+        return None
+    r.keys(cj, CHARTJS_KEYS, CHARTJS_KEYS, "in 'chartjs'")
+    values = {k: r.text(cj, k) for k in CHARTJS_KEYS}
+    integrity = values["integrity"] or ""
+    if integrity and not re.fullmatch(r"sha(256|384|512)-[A-Za-z0-9+/]+=*", integrity):
+        r.error(cj.where("integrity"), "chartjs integrity is not an SRI hash",
+                "write it as sha384-<base64 of the file's SHA-384 digest>")
+        values["integrity"] = None
+    for key, (pattern, example) in _CHARTJS_RULES.items():
+        text = values[key]
+        if text and (not re.fullmatch(pattern, text) or ".." in text):
+            r.error(cj.where(key), f"chartjs {key} '{text[:80]}' is not valid", f"write {example}")
+            values[key] = None
+    return ChartJs(**values) if all(values.values()) else None  # type: ignore[arg-type]
+
+
+def _templates(r: Reader, root: Path, data: YMap) -> dict[str, str] | None:
+    """`templates:` overrides, each checked at its own line: a known page type, an existing file."""
+    from generator.plan.page import PAGE_TYPES  # the planners import this module
+    from generator.render.labels import THEME
+
+    tm = r.mapping(data.get("templates"), data.where("templates"), "'templates'")
+    if tm is None:
+        return None
+    templates: dict[str, str] = {}
+    for page_type in tm:
+        name = r.text(tm, page_type)
+        if page_type not in PAGE_TYPES:
+            r.error(tm.key_pos[page_type], f"unknown page type '{page_type}' under 'templates'",
+                    "use one of: " + ", ".join(PAGE_TYPES))
+        elif name and (".." in name.split("/") or name.startswith("/") or "\\" in name
+                       or not any((base / name).is_file() for base in (root / "templates", THEME / "templates"))):
+            r.error(tm.where(page_type), f"template '{name[:80]}' for '{page_type}' pages does not exist",
+                    "put it in templates/ or remove the line")
+        elif name:
+            templates[page_type] = name
+    return templates
+
+
+def _template_links(root: Path, problems: Problems) -> None:
+    """A link in templates/ may not lead outside the site (it would publish whatever it points at)."""
+    folder = root / "templates"
+    if not folder.is_dir():
+        return
+    site = root.resolve()
+    for path in sorted(folder.rglob("*")):
+        if not path.is_symlink():
+            continue
+        try:
+            inside = path.resolve(strict=True).is_relative_to(site)
+        except (OSError, RuntimeError):
+            inside = False
+        if not inside:
+            problems.add(path.relative_to(root).as_posix(), 1, 1,
+                         "this template is a link to something outside the site (or to nothing)",
+                         "copy the file into templates/ instead of linking to it")
+
+
+def _deploy_keep(r: Reader, data: YMap) -> tuple[str, ...]:
+    dm = r.mapping(data.get("deploy"), data.where("deploy"), "'deploy'")
+    if dm is None:
+        return ()
+    r.keys(dm, DEPLOY_KEYS, (), "in 'deploy'")
+    items = r.sequence(dm, "keep")
+    keep = []
+    for item, pos in zip(items, items.item_pos, strict=False):
+        if not isinstance(item, str) or not item.strip() or item.startswith("/") or ".." in item.split("/"):
+            r.error(pos, "each item of 'keep' should be a file name or pattern on the published branch",
+                    "e.g. - googleabc123.html")
+            continue
+        keep.append(item.strip())
+    return tuple(keep)
 
 
 def load(root: Path, problems: Problems) -> Config | None:
@@ -74,34 +202,17 @@ def load(root: Path, problems: Problems) -> Config | None:
         r.error((1, 1), "site.yaml should be a group of 'key: value' lines", "see docs/configuration.md")
         return None
     r.keys(data, KEYS, ("title", "chartjs"), "in site.yaml")
-    cj = r.mapping(data.get("chartjs"), data.where("chartjs"), "'chartjs'")
-    chartjs = None
-    if cj is not None:
-        r.keys(cj, CHARTJS_KEYS, CHARTJS_KEYS, "in 'chartjs'")
-        values = {k: r.text(cj, k) for k in CHARTJS_KEYS}
-        integrity = values["integrity"] or ""
-        if integrity and not re.fullmatch(r"sha(256|384|512)-[A-Za-z0-9+/]+=*", integrity):
-            r.error(cj.where("integrity"), "chartjs integrity is not an SRI hash",
-                    "write it as sha384-<base64 of the file's SHA-384 digest>")
-        texts = {k: v for k, v in values.items() if v}
-        if len(texts) == len(CHARTJS_KEYS):
-            chartjs = ChartJs(**texts)
-    templates = None
-    tm = r.mapping(data.get("templates"), data.where("templates"), "'templates'")
-    if tm is not None:
-        templates = {k: v for k in tm if (v := r.text(tm, k))}
-    output = r.text(data, "output_dir") or "output"
-    if ".." in Path(output).parts:
-        r.error(data.where("output_dir"), "output_dir may not leave the site folder", "use e.g. output")
-        output = "output"
+    chartjs = _chartjs(r, data)
+    templates = _templates(r, root, data)
+    _template_links(root, problems)
     title, description = r.text(data, "title") or "", r.text(data, "description") or ""
-    base_url = _base_url(r, data)
+    base_url, output_dir = _base_url(r, data), _output_dir(r, root, data)
     language = r.choice(data, "language", ("vi",)) or "vi"
     link_check: Severity = r.choice(data, "link_check", ("error", "warning")) or "error"
     staging, allow_raw_html = bool(r.boolean(data, "staging")), bool(r.boolean(data, "allow_raw_html"))
-    cname = r.text(data, "cname")
+    cname, deploy_keep = r.text(data, "cname"), _deploy_keep(r, data)
     if chartjs is None or not title:
         return None
-    return Config(root=root, title=title, description=description, base_url=base_url, output_dir=root / output,
+    return Config(root=root, title=title, description=description, base_url=base_url, output_dir=output_dir,
                   chartjs=chartjs, language=language, link_check=link_check, staging=staging,
-                  allow_raw_html=allow_raw_html, cname=cname, templates=templates)
+                  allow_raw_html=allow_raw_html, cname=cname, templates=templates, deploy_keep=deploy_keep)

@@ -22,6 +22,11 @@ from generator.load.yamlfile import YMap
 from generator.model.problems import Problems
 
 PAGES_DIR = "content/pages"
+# Addresses the build itself makes at the top of the site: a content page may not take one of them.
+RESERVED_SLUGS = frozenset(("provinces", "years", "indicators", "en", "data", "search", "embed", "static",
+                            "feed", "sitemap", "robots", "livereload"))
+MAX_ORDER = 100_000
+_FORBIDDEN_BODY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 FRONT_KEYS = ("title", "description", "date", "order")
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
@@ -87,19 +92,46 @@ def render_markdown(text: str, allow_raw_html: bool) -> tuple[str, str]:
     return html, toc
 
 
+def _good_name(r: Reader, file: Path, slug: str, lang: str) -> bool:
+    """A page's file name must make a valid address that no generated section already uses."""
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or lang not in ("vi", "en"):
+        r.error((1, 1), f"the page file name '{yamlfile.visible(file.name)}' is not a valid address",
+                "name it with lowercase letters, digits and hyphens, e.g. methodology.md "
+                "(and methodology.en.md for its English version)")
+        return False
+    if slug in RESERVED_SLUGS:
+        r.error((1, 1), f"the page address /{slug}/ is already used by the portal's own '{slug}' section",
+                f"rename the file, e.g. about-{slug}.md")
+        return False
+    return True
+
+
+def _check_body(r: Reader, text: str, start: int) -> None:
+    """Control and direction characters in the Markdown body, reported at their line (by code)."""
+    found = _FORBIDDEN_BODY.search(text, start)
+    if found is None:
+        return
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    r.error((line, column), f"the text contains an invisible control character (U+{ord(found.group(0)):04X})",
+            "retype the text, or delete and retype the characters around that spot")
+
+
 def load_pages(root: Path, allow_raw_html: bool, problems: Problems) -> list[ContentPage]:
     pages = []
     base = root / PAGES_DIR
     for file in sorted(base.glob("*.md")) if base.is_dir() else []:
         display = file.relative_to(root).as_posix()
-        text = yamlfile.decode(file.read_bytes(), display, problems)
+        data = yamlfile.read_input(file, display, problems)
+        text = yamlfile.decode(data, display, problems) if data is not None else None
         if text is None:
             continue
         text = text.replace("\r\n", "\n")
         front: YMap = YMap((1, 1))
         match = _FRONT.match(text)
         if match:
-            loaded = yamlfile.loads(match.group(1), display, problems)
+            # a blank line stands in for the opening --- so that lines are counted as in the file
+            loaded = yamlfile.loads("\n" + match.group(1), display, problems)
             front = loaded if isinstance(loaded, YMap) else front
             body = text[match.end():]
         else:
@@ -108,11 +140,9 @@ def load_pages(root: Path, allow_raw_html: bool, problems: Problems) -> list[Con
         r.keys(front, FRONT_KEYS, ("title",), "in the page's front matter (between the --- lines)")
         slug, _, lang = file.stem.partition(".")
         lang = lang or "vi"
-        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or lang not in ("vi", "en"):
-            r.error((1, 1), f"the page file name '{file.name}' is not a valid address",
-                    "name it with lowercase letters, digits and hyphens, e.g. methodology.md "
-                    "(and methodology.en.md for its English version)")
+        if not _good_name(r, file, slug, lang):
             continue
+        _check_body(r, text, len(text) - len(body))
         title = r.text(front, "title")
         if not title:
             continue
@@ -120,5 +150,5 @@ def load_pages(root: Path, allow_raw_html: bool, problems: Problems) -> list[Con
         html, toc = render_markdown(body, allow_raw_html)
         pages.append(ContentPage(slug, title, r.text(front, "description") or "", html, toc,
                                  date if isinstance(date, dt.date) else None,
-                                 r.integer(front, "order") or 100, lang))
+                                 r.integer(front, "order", -MAX_ORDER, MAX_ORDER) or 100, lang))
     return sorted(pages, key=lambda p: (p.order, p.slug))

@@ -245,22 +245,32 @@ def record_files(root: Path, problems: Problems) -> list[Path]:
                 problems.add(path.relative_to(root).as_posix(), 0, 0,
                              "this folder is a link to a folder outside the site",
                              "copy the records into content/records instead of linking to them")
+            if d.endswith((".yaml", ".yml")):  # a folder where a record file is expected
+                problems.add(path.relative_to(root).as_posix(), 1, 1, "this is a folder, not a text file",
+                             "replace it with the record file, or rename the folder")
         files += [Path(folder) / n for n in names if n.endswith((".yaml", ".yml"))]
     return sorted(files)
 
 
 def _load_one(file: Path, display: str) -> tuple[str, Record | None, list[Problem]]:
     problems = Problems()
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        problems.add(display, 0, 0, f"cannot read the file ({exc.strerror})", "check that it exists")
+    data = yamlfile.read_input(file, display, problems)
+    if data is None:
         return "", None, problems.items
     text = yamlfile.decode(data, display, problems)
     record = parse(yamlfile.loads(text, display, problems), display, problems) if text is not None else None
     if record is not None:
         record = replace(record, digest=digest(data))
     return (record.digest if record else digest(data)), record, problems.items
+
+
+def _inside(file: Path, real_root: Path) -> bool:
+    """Whether a link leads inside the site; a dangling or looping link counts as inside (it is
+    reported as unreadable when it is read)."""
+    try:
+        return file.resolve(strict=True).is_relative_to(real_root)
+    except (OSError, RuntimeError):
+        return True
 
 
 def load_all(root: Path, problems: Problems, cache: RecordCache | None = None) -> list[Record]:
@@ -272,12 +282,15 @@ def load_all(root: Path, problems: Problems, cache: RecordCache | None = None) -
     for file in record_files(root, problems):
         display = file.relative_to(root).as_posix()
         # os.walk does not enter linked folders, so only a linked file itself can lead outside
-        if file.is_symlink() and not file.resolve().is_relative_to(real_root):
+        if file.is_symlink() and not _inside(file, real_root):
             problems.add(display, 0, 0, "this record is a link to a file outside the site",
                          "copy the file into content/records instead of linking to it")
             continue
-        stat = file.stat()
-        key = (stat.st_size, stat.st_mtime_ns)
+        try:
+            stat = file.stat()
+            key = (stat.st_size, stat.st_mtime_ns)
+        except OSError:  # a dangling or looping link: read_input says so, at the file
+            key = (-1, -1)
         hit = cache.files.get(display) if cache is not None else None
         if hit is None or hit[0] != key:
             hit = (key, *_load_one(file, display))

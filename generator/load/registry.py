@@ -5,7 +5,7 @@ from pathlib import Path
 
 from generator.load import yamlfile
 from generator.load.reader import Reader, suggest
-from generator.load.yamlfile import YMap
+from generator.load.yamlfile import YList, YMap
 from generator.model.problems import Problems
 from generator.model.types import COMMITTEE_KINDS, PROVINCE_TYPES, Committee, CommitteeName, Era, Province, Registry
 
@@ -51,6 +51,7 @@ def _load_provinces(root: Path, problems: Problems) -> dict[str, Province]:
                      "start with 'before_2025_07_01:' and 'from_2025_07_01:'")
         return provinces
     r.keys(data, tuple(ERAS), tuple(ERAS), "in the province registry")
+    lines: dict[str, tuple[int, int]] = {}  # where each unit says what it merged into
     for key, era in ERAS.items():
         for m in r.mappings(data, key, "a province"):
             p = _province(r, m, era)
@@ -59,11 +60,12 @@ def _load_provinces(root: Path, problems: Problems) -> dict[str, Province]:
             if f"{era}:{p.slug}" in provinces:
                 r.error(m.pos, f"province '{p.slug}' is listed twice", "keep one entry")
             provinces[f"{era}:{p.slug}"] = p
-    for p in provinces.values():  # lineage must agree both ways
+            lines[f"{era}:{p.slug}"] = m.where("merged_into")
+    for key, p in provinces.items():  # lineage must agree both ways
         if p.era == "old" and p.merged_into:
             new = provinces.get(f"new:{p.merged_into}")
             if new is None or p.slug not in new.merged_from:
-                r.error((1, 1), f"'{p.slug}' says it merged into '{p.merged_into}', "
+                r.error(lines[key], f"'{p.slug}' says it merged into '{p.merged_into}', "
                         "but that unit does not list it in merged_from",
                         "make the two lists agree")
     return provinces
@@ -78,7 +80,9 @@ def _committee(r: Reader, m: YMap, province: str) -> Committee | None:
         r.keys(nm, ("name", "from", "to"), ("name",), "in a committee name")
         text = r.text(nm, "name")
         if text:
-            names.append(CommitteeName(text, r.integer(nm, "from"), r.integer(nm, "to")))
+            names.append(CommitteeName(text, r.integer(nm, "from", 1930, 2100), r.integer(nm, "to", 1930, 2100)))
+    if isinstance(m.get("names"), list) and not m["names"]:
+        r.error(m.where("names"), "'names' is empty", "give the committee's name: - name: Đảng bộ Khối …")
     if not (cid and kind and names):
         return None
     ended = r.date(m, "ended", partial=True)
@@ -98,7 +102,11 @@ def _load_committees(root: Path, provinces: dict[str, Province],
     r = Reader(display, problems)
     committees: dict[tuple[str, str], Committee] = {}
     if not isinstance(data, YMap):
+        if data is not None:
+            r.error((1, 1), "the committee registry should be a group of keys, one per province",
+                    "start each group with a province slug and a colon, e.g. 'tra-vinh:'")
         return committees
+    where: dict[tuple[str, str], YMap] = {}
     known = {p.slug for p in provinces.values()}
     for slug in data:
         if slug not in known:
@@ -112,13 +120,25 @@ def _load_committees(root: Path, provinces: dict[str, Province],
             if c.key in committees:
                 r.error(m.pos, f"committee '{c.id}' is listed twice for '{slug}'", "keep one entry")
             committees[c.key] = c
+            where[c.key] = m
     for c in committees.values():
-        for link in c.predecessors + c.successors:
+        _check_links(r, c, where[c.key], committees)
+    return committees
+
+
+def _check_links(r: Reader, c: Committee, m: YMap, committees: dict[tuple[str, str], Committee]) -> None:
+    """Predecessors and successors must be committees of this file, reported at the item's line."""
+    for key in ("predecessors", "successors"):
+        items = m.get(key)
+        if not isinstance(items, YList):
+            continue
+        for link, pos in zip(items, items.item_pos, strict=False):
+            if not isinstance(link, str):
+                continue
             target = tuple(link.split("/", 1)) if "/" in link else (c.province, link)
             if target not in committees:
-                r.error((1, 1), f"committee '{c.province}/{c.id}' links to unknown committee '{link}'",
+                r.error(pos, f"committee '{c.province}/{c.id}' links to unknown committee '{link}'",
                         "use an id listed in this file (or province/id for another province)")
-    return committees
 
 
 def load(root: Path, problems: Problems) -> Registry:

@@ -7,6 +7,9 @@ or that `no` was typed where text was meant).
 """
 from __future__ import annotations
 
+import os
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,17 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 _CONSTRUCTOR = yaml.SafeLoader(stream="")
 
 Pos = tuple[int, int]
+
+MAX_BYTES = 2_000_000  # the largest registry is ~60 kB; anything near this is a mistake or an attack
+MAX_DEPTH = 20  # records nest four levels deep; more is a mistake (or a bomb)
+MAX_NUMBER_DIGITS = 30  # no count, year or percent needs more digits
+# Characters a text may not carry: C0/C1 controls (tab and line ends aside) and the invisible
+# direction overrides that can make a line read differently from what it says.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_STANDARD_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in (
+    "str", "int", "float", "bool", "null", "timestamp", "map", "seq", "binary", "merge", "value", "omap",
+    "pairs", "set"))
+_NUMBER_TAGS = frozenset(("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"))
 
 
 class YMap(dict[str, Any]):
@@ -68,30 +82,76 @@ def _scalar(node: yaml.Node) -> Any:
         return node.value
 
 
+def visible(text: str) -> str:
+    """`text` with every forbidden character shown as its code (U+001B), safe to print."""
+    return _FORBIDDEN.sub(lambda m: f"U+{ord(m.group(0)):04X}", text)
+
+
+def _clean(text: str, node: yaml.Node, what: str, path: str, problems: Problems) -> str:
+    """Report control and direction characters in `text` (by code, never raw) and drop them."""
+    found = _FORBIDDEN.search(text)
+    if found is None:
+        return text
+    line, col = _pos(node)
+    code = ord(found.group(0))
+    kind = "text-direction" if code > 0x9F else "control"
+    problems.add(path, line, col, f"{what} contains an invisible {kind} character (U+{code:04X}), "
+                 "often left by copying from a web page",
+                 "retype the text, or delete and retype the characters around that spot")
+    return _FORBIDDEN.sub("", text)
+
+
+def _checked_scalar(node: yaml.ScalarNode, what: str, path: str, problems: Problems) -> tuple[Any, str | None]:
+    """The scalar's value and raw text, or (None, None) after reporting why it cannot be used."""
+    line, col = _pos(node)
+    if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_DIGITS:
+        problems.add(path, line, col, f"this number has {len(node.value)} digits",
+                     "no count, year or percent needs that many; check the digits against the article")
+        return None, None
+    raw = _clean(node.value, node, what, path, problems)
+    if raw != node.value:
+        return raw, raw
+    return _scalar(node), raw
+
+
+def _key_text(key_node: yaml.Node, path: str, problems: Problems) -> str:
+    if not isinstance(key_node, yaml.ScalarNode):
+        return "?"
+    return _clean(str(key_node.value), key_node, "a key", path, problems)
+
+
 def _convert(node: yaml.Node, path: str, problems: Problems) -> Any:
     if isinstance(node, yaml.MappingNode):
         result = YMap(_pos(node))
         for key_node, value_node in node.value:
-            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            key = _key_text(key_node, path, problems)
             line, col = _pos(key_node)
             if key in result:
                 first = result.key_pos[key][0]
                 problems.add(path, line, col, f"duplicate key '{key}' (also at line {first})",
                              "keep only one of them: YAML would silently use the last one")
                 continue
-            result[key] = _convert(value_node, path, problems)
+            value, raw = _value(value_node, f"'{key}'", path, problems)
+            result[key] = value
             result.key_pos[key] = (line, col)
             result.value_pos[key] = _pos(value_node)
-            result.raw[key] = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
+            result.raw[key] = raw
         return result
     if isinstance(node, yaml.SequenceNode):
         items = YList(_pos(node))
         for item in node.value:
-            items.append(_convert(item, path, problems))
+            value, raw = _value(item, "an item", path, problems)
+            items.append(value)
             items.item_pos.append(_pos(item))
-            items.raw.append(item.value if isinstance(item, yaml.ScalarNode) else None)
+            items.raw.append(raw)
         return items
-    return _scalar(node)
+    return _checked_scalar(node, "the value", path, problems)[0]  # type: ignore[arg-type]
+
+
+def _value(node: yaml.Node, what: str, path: str, problems: Problems) -> tuple[Any, str | None]:
+    if isinstance(node, yaml.ScalarNode):
+        return _checked_scalar(node, what, path, problems)
+    return _convert(node, path, problems), None
 
 
 def _syntax_problem(exc: yaml.YAMLError, text: str, path: str, problems: Problems) -> None:
@@ -129,12 +189,45 @@ def decode(data: bytes, path: str, problems: Problems) -> str | None:
         return None
 
 
+def read_input(file: Path, display: str, problems: Problems, limit: int = MAX_BYTES) -> bytes | None:
+    """The bytes of an input file, or None after a located problem.
+
+    A FIFO, device, folder, dangling or looping link in place of the file is reported instead of
+    read: opening without blocking and checking what was opened means nothing can make us wait.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(file, flags)
+    except OSError as exc:
+        problems.add(display, 1, 1, f"cannot read the file ({_why(file, exc)})",
+                     "replace it with a plain text file, or remove it")
+        return None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a plain file (a pipe or device)"
+        problems.add(display, 1, 1, f"this is {kind}, not a text file",
+                     "replace it with a plain text file, or remove it")
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        problems.add(display, 1, 1, f"the file is larger than {limit // 1_000_000} MB",
+                     "split it up, or check that the right file was saved here")
+        return None
+    return data
+
+
+def _why(file: Path, exc: OSError) -> str:
+    if file.is_symlink() and not file.exists():
+        return "it is a link to something that does not exist, or to itself"
+    return exc.strerror or str(exc)
+
+
 def load(file: Path, display: str, problems: Problems) -> Any:
     """Return the file's content as YMap/YList/scalars, or None after reporting why it can't be read."""
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        problems.add(display, 0, 0, f"cannot read the file ({exc.strerror})", "check that it exists")
+    data = read_input(file, display, problems)
+    if data is None:
         return None
     text = decode(data, display, problems)
     if text is None:
@@ -142,8 +235,47 @@ def load(file: Path, display: str, problems: Problems) -> Any:
     return loads(text, display, problems)
 
 
+def _refused_event(event: yaml.Event, depth: int) -> str | None:
+    """Why this parser event is not accepted in a portal file, or None."""
+    if isinstance(event, yaml.AliasEvent):
+        return f"an alias (*{visible(str(getattr(event, 'anchor', '')))}) repeats another part of the file"
+    anchor = getattr(event, "anchor", None)
+    if anchor is not None:
+        return f"an anchor (&{visible(str(anchor))}) marks a part of the file for repeating"
+    tag = getattr(event, "tag", None)
+    if tag is not None and tag not in _STANDARD_TAGS and tag != "!":
+        return f"the tag {visible(str(tag))} is not a kind of value the portal knows"
+    if depth > MAX_DEPTH:
+        return f"the values are nested more than {MAX_DEPTH} levels deep"
+    return None
+
+
+def _screen(text: str, display: str, problems: Problems) -> bool:
+    """Refuse anchors, aliases, unknown tags and deep nesting before anything is built from them.
+
+    Aliases can make a few hundred bytes expand to gigabytes (or refer to themselves); the events
+    are read one at a time, so a hostile file costs no more than its own size.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        why = _refused_event(event, depth)
+        if why is not None:
+            mark = event.start_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+            problems.add(display, line, column, why,
+                         "write the values out in full (anchors, aliases and tags are not used in portal files)")
+            return False
+    return True
+
+
 def loads(text: str, display: str, problems: Problems) -> Any:
     try:
+        if not _screen(text, display, problems):
+            return None
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         _syntax_problem(exc, text, display, problems)

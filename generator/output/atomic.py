@@ -1,20 +1,43 @@
 """Write the built site atomically: into a fresh folder beside `output/`, swapped in at the end.
 
-A build that fails or is killed leaves the previous output exactly as it was; a lock stops two builds
-from swapping at once.
+A build that fails or is killed leaves the previous output exactly as it was; a lock (through the
+`filelock` library, so it works on Windows too) stops two builds from swapping at once.
+
+The swap. Where Linux's renameat2 can exchange the two folders, one call does it. Elsewhere (macOS,
+Windows, older kernels) the old site is renamed aside to `.output.previous` only once the new one is
+complete, and the new one is renamed into place. A build killed between those two renames leaves the
+old site in `.output.previous`; the next build, before anything else, renames it back. So at every
+moment either the old or the new site exists complete, and nothing ever deletes the aside copy while
+`output/` is missing.
+
+The build replaces only a folder it made itself: every output carries a marker file, and a folder
+without it (the site, a colleague's documents) is refused with a message instead of deleted.
 """
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import fcntl
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import FileLock
+
 _RENAME_EXCHANGE = 2
+MARKER = ".portal-output"  # written into every output folder a build makes
+MARKER_TEXT = b"Made by the portal's build; the next build replaces this whole folder.\n"
+
+OnStage = Callable[[str], None]
+
+
+def no_stage(name: str) -> None:
+    """The default stage callback: nothing to do."""
+
+
+class OutputRefused(Exception):
+    """The output folder exists but was not made by a build: it is never replaced."""
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -33,20 +56,42 @@ def _exchange(a: Path, b: Path) -> bool:
 def locked(output: Path) -> Iterator[None]:
     """Hold an exclusive lock for `output` (a lock file beside it) while building."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = output.parent / f".{output.name}.lock"
-    with open(lock_path, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with FileLock(str(output.parent / f".{output.name}.lock")):
+        yield
+
+
+def aside(output: Path) -> Path:
+    """Where the fallback swap keeps the old site while the new one is renamed in."""
+    return output.parent / f".{output.name}.previous"
+
+
+def recover(output: Path) -> None:
+    """Put the old site back if a build was killed between the two renames of the fallback swap."""
+    previous = aside(output)
+    if previous.is_dir() and not previous.is_symlink() and not os.path.lexists(output):
+        os.rename(previous, output)
 
 
 def clean_stale(output: Path) -> None:
-    """Remove folders left by builds that were killed before they finished."""
+    """Recover an interrupted swap, then remove folders left by builds that were killed."""
+    recover(output)
     for stale in output.parent.glob(f".{output.name}.*"):
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def refusal(output: Path) -> str | None:
+    """Why `output` may not be replaced (it is not a folder a build made), or None."""
+    if output.is_symlink():
+        return "the output folder is a link; a build never replaces what a link points at"
+    if not output.exists():
+        return None
+    if not output.is_dir():
+        return "the output path is a file, not a folder a build made"
+    if (output / MARKER).is_file() or not any(output.iterdir()):
+        return None
+    return (f"the folder {output} was not made by a build (it has no {MARKER} file), so it is not replaced; "
+            "move it away or delete it yourself if it is an old output, or choose another output folder")
 
 
 def staging_dir(output: Path) -> Path:
@@ -63,20 +108,28 @@ def write_file(root: Path, relative: str, data: bytes) -> None:
     target.write_bytes(data)
 
 
-def swap_in(staged: Path, output: Path) -> None:
-    """Make `staged` the new `output`; the old one is removed afterwards."""
-    if output.is_dir() and not output.is_symlink():
-        if _exchange(staged, output):
-            shutil.rmtree(staged, ignore_errors=True)  # now holds the previous site
-            return
-        previous = output.parent / f".{output.name}.old-{os.getpid()}"
-        os.rename(output, previous)
+def swap_in(staged: Path, output: Path, on_stage: OnStage = no_stage) -> None:
+    """Make `staged` the new `output`; the old one is removed afterwards (see the module docstring)."""
+    if not output.is_dir():
         os.rename(staged, output)
-        shutil.rmtree(previous, ignore_errors=True)
+        on_stage("swapped")
         return
-    if output.exists() or output.is_symlink():
-        output.unlink()
-    os.rename(staged, output)
+    if _exchange(staged, output):
+        on_stage("swapped")
+        shutil.rmtree(staged, ignore_errors=True)  # now holds the previous site
+        return
+    previous = aside(output)
+    if os.path.lexists(previous):  # left by a build killed after its swap: output/ is complete
+        shutil.rmtree(previous)
+    os.rename(output, previous)
+    try:
+        on_stage("aside")
+        os.rename(staged, output)
+    except BaseException:  # Ctrl+C or a failed rename: put the old site straight back
+        recover(output)
+        raise
+    on_stage("swapped")
+    shutil.rmtree(previous, ignore_errors=True)
 
 
 def replace_file(root: Path, relative: str, data: bytes) -> None:

@@ -20,7 +20,7 @@ def update(files: dict[str, bytes], target: Path, written: WrittenFiles) -> None
     """Bring `target` in line with `files`, writing only what changed (each file replaced atomically)."""
     with atomic.locked(target):
         if not target.is_dir() or not written.files:
-            _write_fresh(files, target)
+            _write_fresh(files, target, atomic.no_stage)
             written.files = dict(files)
             return
         for relative, data in files.items():
@@ -39,19 +39,25 @@ def _remove_empty_folders(target: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-def write(files: dict[str, bytes], target: Path) -> None:
+def write(files: dict[str, bytes], target: Path, on_stage: atomic.OnStage = atomic.no_stage) -> None:
     """Write all files to a fresh folder and swap it in under the lock."""
     with atomic.locked(target):
-        _write_fresh(files, target)
+        _write_fresh(files, target, on_stage)
 
 
-def _write_fresh(files: dict[str, bytes], target: Path) -> None:
+def _write_fresh(files: dict[str, bytes], target: Path, on_stage: atomic.OnStage) -> None:
+    """Stage every file and the output marker, then swap; refuse a folder no build made."""
     atomic.clean_stale(target)
+    refused = atomic.refusal(target)
+    if refused:
+        raise atomic.OutputRefused(refused)
     staged = atomic.staging_dir(target)
     try:
         for relative, data in sorted(files.items()):
             atomic.write_file(staged, relative, data)
-        atomic.swap_in(staged, target)
+        atomic.write_file(staged, atomic.MARKER, atomic.MARKER_TEXT)
+        on_stage("staged")
+        atomic.swap_in(staged, target, on_stage)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise

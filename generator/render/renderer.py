@@ -10,7 +10,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import signal
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection
@@ -183,7 +187,9 @@ def start_method() -> StartMethod:
 
 
 def _render_part(renderer: Renderer, part: list[tuple[int, PlannedPage]], results: Connection) -> None:
-    """In a worker process: render some of the pages and send back (index, HTML or problem) pairs."""
+    """In a worker process: render some of the pages and send back (index, HTML or problem) pairs.
+    Workers ignore Ctrl+C: the parent stops and reports once, without worker tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     results.send([(i, renderer.render_one(page)) for i, page in part])
     results.close()
 
@@ -191,14 +197,19 @@ def _render_part(renderer: Renderer, part: list[tuple[int, PlannedPage]], result
 def _render_parallel(renderer: Renderer, pages: list[PlannedPage], todo: list[int], workers: int,
                      method: StartMethod) -> dict[int, bytes | Problem]:
     context = multiprocessing.get_context("fork") if method == "fork" else multiprocessing.get_context("spawn")
-    running = []
-    for n in range(workers):
-        receive, send = context.Pipe(duplex=False)
-        part = [(i, pages[i]) for i in todo[n::workers]]
-        process = context.Process(target=_render_part, args=(renderer, part, send), daemon=True)
-        process.start()
-        send.close()  # the worker holds the sending end now: reading sees EOF if the worker dies
-        running.append((process, receive, part))
+    with _ctrl_c_deferred() as interrupted:
+        running = []
+        for n in range(workers):
+            receive, send = context.Pipe(duplex=False)
+            part = [(i, pages[i]) for i in todo[n::workers]]
+            process = context.Process(target=_render_part, args=(renderer, part, send), daemon=True)
+            process.start()
+            send.close()  # the worker holds the sending end now: reading sees EOF if the worker dies
+            running.append((process, receive, part))
+    if interrupted:
+        for process, _, _ in running:
+            process.terminate()
+        raise KeyboardInterrupt
     results: dict[int, bytes | Problem] = {}
     for process, receive, part in running:
         try:
@@ -209,6 +220,21 @@ def _render_parallel(renderer: Renderer, pages: list[PlannedPage], todo: list[in
             receive.close()
             process.join()
     return results
+
+
+@contextmanager
+def _ctrl_c_deferred() -> Iterator[list[bool]]:
+    """Hold a Ctrl+C that arrives while workers are being started (Python drops a KeyboardInterrupt
+    raised inside its own fork hooks) and report it once they all exist."""
+    if threading.current_thread() is not threading.main_thread():
+        yield []
+        return
+    interrupted: list[bool] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(True))
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def render_pages(renderer: Renderer, pages: list[PlannedPage], site_fingerprint: str, cache: RenderCache | None = None,
