@@ -17,7 +17,8 @@ AXE_WIDTHS = (375, 1366)
 # Every page type of both editions; the embed page is found in the build (its name follows the planner).
 PAGE_TYPES = {**PAGES, "provinces": "provinces/", "years": "years/", "indicators": "indicators/",
               "data": "data/", "search": "search/?q=tra", "embed": None,
-              "en-province": "en/provinces/tra-vinh/", "en-indicator": "en/indicators/organizations-good-or-above/"}
+              "en-home": "en/", "en-province": "en/provinces/tra-vinh/", "en-year": "en/years/2022/",
+              "en-indicator": "en/indicators/organizations-good-or-above/"}
 
 
 def vnu_messages(site_root: Path) -> tuple[int, list[dict]]:
