@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from playwright.sync_api import Browser
@@ -39,7 +40,7 @@ def vnu_messages(site_root: Path) -> tuple[int, list[dict]]:
 
 def located(message: dict, site_root: Path) -> str:
     """`file:line:col: error: message`, as the office team reads every other message of the project."""
-    path = message.get("url", "").removeprefix("file:")
+    path = unquote(urlsplit(message.get("url", "")).path)
     try:
         path = str(Path(path).relative_to(site_root))
     except ValueError:
