@@ -22,7 +22,7 @@ SCREENSHOTS = ("province", "year", "indicator", "en-province", "en-year", "en-in
 BROKEN_WORDS_JS = """() => {
     const broken = [];
     const word = /[^\\s\\-\\u2010-\\u2014]+[\\-\\u2010-\\u2014]?/g;
-    for (const el of document.querySelectorAll('th, td, caption, h1, h2, h3, h4, h5, h6')) {
+    for (const el of document.querySelectorAll('th, td, caption, h1, h2, h3, h4, h5, h6, dt, dd')) {
         if (!el.getClientRects().length) continue;
         const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
         for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -112,6 +112,13 @@ FIRST_COLUMN_JS = """(i) => {
     return out;
 }"""
 
+# How far a wide table's caption runs past the visible box (a caption cut off at the edge is unread).
+CAPTION_OVERRUN_JS = """(i) => {
+    const wrap = document.querySelectorAll('.table-wrap')[i];
+    const caption = wrap.querySelector('caption');
+    return caption ? Math.round(caption.getBoundingClientRect().right - wrap.getBoundingClientRect().right) : 0;
+}"""
+
 # The darkest pixel (0 black … 255 white) of the rightmost 12 px of a PNG, read back through a canvas.
 DARKEST_AT_RIGHT_EDGE_JS = """async (png) => {
     const img = new Image();
@@ -150,6 +157,9 @@ def test_wide_tables_on_a_phone_scroll_with_a_sticky_first_column_and_a_cue(serv
             for text, left, opaque in v.page.evaluate(FIRST_COLUMN_JS, i):
                 if abs(left) > 1 or not opaque:
                     problems.append(f"{width} px, table {i}: first cell {text!r} at {left} px, opaque: {opaque}")
+            overrun = v.page.evaluate(CAPTION_OVERRUN_JS, i)
+            if overrun > 1:
+                problems.append(f"{width} px, table {i}: its caption runs {overrun} px past the visible box")
             if width == 375 and more >= CELL_PADDING:
                 start = darkest_at_right_edge(v.page, i, "0")
                 end = darkest_at_right_edge(v.page, i, "w.scrollWidth")
