@@ -40,12 +40,10 @@ def vnu_messages(site_root: Path) -> tuple[int, list[dict]]:
 
 def located(message: dict, site_root: Path) -> str:
     """`file:line:col: error: message`, as the office team reads every other message of the project."""
-    path = unquote(urlsplit(message.get("url", "")).path)
-    try:
-        path = str(Path(path).relative_to(site_root))
-    except ValueError:
-        pass
-    return f"{path}:{message.get('lastLine', 0)}:{message.get('firstColumn', message.get('lastColumn', 0))}: " \
+    path = Path(unquote(urlsplit(message.get("url", "")).path))
+    if path.is_relative_to(site_root):
+        path = path.relative_to(site_root)
+    return f"{path.as_posix()}:{message.get('lastLine', 0)}:{message.get('firstColumn', message.get('lastColumn', 0))}: " \
            f"{message['type']}: {message['message']}"
 
 
