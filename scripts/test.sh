@@ -2,7 +2,8 @@
 # Installs what the tests need and runs every test. CI (.ci/run) runs exactly this.
 #  - the package with its test extras (pytest, Hypothesis, Playwright for Python, ruff, mypy and stubs);
 #  - Debian's Chromium for the browser tests, when /usr/bin/chromium is missing (needs root/apt);
-#  - the pinned Chart.js and axe-core from the npm registry into tests/.cache/.
+#  - Debian's Java runtime for the W3C Nu HTML Checker, when `java` is missing (needs root/apt);
+#  - the pinned Chart.js, axe-core and vnu-jar (the Nu HTML Checker) from the npm registry into tests/.cache/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install --quiet --disable-pip-version-check -e '.[test]'
@@ -10,6 +11,11 @@ if [ ! -x /usr/bin/chromium ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+if ! command -v java >/dev/null; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq default-jre-headless >/dev/null
 fi
 python tests/browser/vendor.py
 python -m ruff check generator tests  # lint gate: rule set and complexity limit in pyproject.toml

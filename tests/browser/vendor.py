@@ -1,7 +1,8 @@
 """Local copies of the front-end packages the browser tests need, fetched from the npm registry.
 
 Chart.js comes at the exact version site.yaml pins, so the page's integrity hash is checked against
-the same bytes jsDelivr serves. Run `python tests/browser/vendor.py` (scripts/test.sh does) to fetch
+the same bytes jsDelivr serves. axe-core checks accessibility in the page; vnu-jar is the W3C Nu HTML
+Checker, a Java program run with the system's Java runtime. Run `python tests/browser/vendor.py` (scripts/test.sh does) to fetch
 what is missing into tests/.cache/.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "tests" / ".cache"
 AXE_VERSION = "4.11.0"
+VNU_VERSION = "26.9.27"
 
 
 def chartjs() -> dict[str, str]:
@@ -31,6 +33,10 @@ def chartjs_path() -> Path:
 
 def axe_path() -> Path:
     return CACHE / f"axe-core@{AXE_VERSION}" / "axe.min.js"
+
+
+def vnu_path() -> Path:
+    return CACHE / f"vnu-jar@{VNU_VERSION}" / "build" / "dist" / "vnu.jar"
 
 
 def _fetch(package: str, version: str) -> None:
@@ -53,8 +59,10 @@ def ensure() -> None:
         _fetch(cj["package"], cj["version"])
     if not axe_path().is_file():
         _fetch("axe-core", AXE_VERSION)
+    if not vnu_path().is_file():
+        _fetch("vnu-jar", VNU_VERSION)
 
 
 if __name__ == "__main__":
     ensure()
-    print(f"{chartjs_path().relative_to(ROOT)}, {axe_path().relative_to(ROOT)}", file=sys.stderr)
+    print(", ".join(str(p.relative_to(ROOT)) for p in (chartjs_path(), axe_path(), vnu_path())), file=sys.stderr)

@@ -5,7 +5,7 @@
   "use strict";
   var form = document.querySelector("form.search");
   if (!form) { return; }
-  var input = form.querySelector("input[type=search]");
+  var input = form.querySelector("input[name=q]");
   var list = form.querySelector("[role=listbox]");
   var index = null;
   var active = -1;
