@@ -25,6 +25,14 @@ class Province:
     region_en: str | None = None
     merged_into: str | None = None  # old units: the new unit they became part of
     merged_from: tuple[str, ...] = ()  # new units: the old units they were formed from
+    became: str | None = None  # a later type, e.g. Thừa Thiên Huế became a municipality ...
+    became_on: dt.date | None = None  # ... on 1 January 2025
+
+    def type_on(self, day: dt.date) -> str:
+        """The unit's type on a given day (a province may become a centrally-governed city)."""
+        if self.became and self.became_on and day >= self.became_on:
+            return self.became
+        return self.type
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +99,7 @@ class Figure:
     quote: str | None = None
     line: int = 0
     column: int = 0
+    base_unstated: bool = False  # the article gives the percent without saying what it is a share of
 
     @property
     def exact_count(self) -> int | None:
@@ -127,6 +136,7 @@ class Admissions:
     admitted: Figure | None = None
     target: Figure | None = None
     percent_of_target: Decimal | None = None
+    percent_of_target_qualifier: str | None = None  # "đạt trên 100%": a lower bound, not a value
     exceeded_by: Figure | None = None
     subsets: tuple[Subset, ...] = ()
     quote: str | None = None
@@ -151,6 +161,7 @@ class Award:
     description: str
     count: int | None = None
     quote: str | None = None
+    year: int | None = None  # the year the award was given for, when the article says it
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +172,7 @@ class Source:
     title: str
     quote: str | None = None
     note: str | None = None
+    title_reconstructed: bool = False  # the saved copy had no title; this one was written from the address
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +181,7 @@ class Period:
     number: int | None = None  # quarter number or half number
     until: dt.date | None = None
     as_written: str | None = None
+    until_published: bool = False  # 'until' is the article's date: the article only says "đến nay"
 
     @property
     def is_full_year(self) -> bool:
@@ -216,6 +229,13 @@ class Record:
 
     def block(self, name: str) -> RatingBlock | None:
         return getattr(self, name)
+
+    @property
+    def has_results(self) -> bool:
+        """True when the record states a rating or an admission figure (not only awards or targets)."""
+        adm = self.admissions
+        return any(self.block(name) is not None for name in BLOCKS) or bool(self.mass_organizations) or (
+            adm is not None and (adm.admitted is not None or adm.percent_of_target is not None))
 
     def quotes(self) -> list[str]:
         """Every sentence quoted for this record's figures, in file order, without repeats."""

@@ -14,6 +14,12 @@ LEVEL_COLOURS = {"excellent": "#0072B2", "good_only": "#56B4E9", "completed": "#
                  "not_completed": "#D55E00"}
 
 
+def chartable(v: Value | None) -> Value | None:
+    """A value a chart may show: a percent whose base the article does not state is left out,
+    since bars side by side claim a common base (those rated)."""
+    return None if v is None or v.base_unstated else v
+
+
 @dataclass
 class Series:
     label: str

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.output import search
-from generator.plan.charts import LEVEL_COLOURS, PALETTE, Chart, Series
+from generator.plan.charts import LEVEL_COLOURS, PALETTE, Chart, Series, chartable
 from generator.model.derive import DISJOINT, Derived
 from generator.model.indicators import INDICATORS, Indicator, indicator
 from generator.load.site import Site
@@ -43,6 +43,14 @@ def _full_years(items: list[Derived]) -> list[Derived]:
     return [d for d in items if d.record.period.is_full_year]
 
 
+def latest_with_results(items: list[Derived]) -> Derived | None:
+    """The newest record that states results (a full year when there is one); a record with only
+    awards or targets never stands for a province's latest results."""
+    shown = [d for d in items if d.record.has_results]
+    pool = _full_years(shown) or shown
+    return max(pool, key=lambda d: (d.record.year, d.record.key)) if pool else None
+
+
 def level_chart(cid: str, title: str, unit: str, items: list[Derived], block: str, labels: dict) -> Chart | None:
     """Stacked 100% bars of the disjoint levels, one bar per full year; None when nothing to show."""
     rows = [d for d in _full_years(items) if d.block(block) is not None]
@@ -50,7 +58,7 @@ def level_chart(cid: str, title: str, unit: str, items: list[Derived], block: st
         return None
     series = []
     for level in DISJOINT:
-        values = [d.block(block).share(level) for d in rows]  # type: ignore[union-attr]
+        values = [chartable(d.block(block).share(level)) for d in rows]  # type: ignore[union-attr]
         if any(v is not None for v in values):
             series.append(Series(labels["fields"][level], values, LEVEL_COLOURS[level]))
     if not series:
@@ -62,7 +70,7 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: list
                     names: dict[str, str], committee_names: dict[str, str] | None = None,
                     by_series: bool = False) -> Chart | None:
     """One series per committee (a province may have several), one bar per full year."""
-    rows = [d for d in _full_years(items) if ind.value(d) is not None]
+    rows = [d for d in _full_years(items) if chartable(ind.value(d)) is not None]
     if not rows:
         return None
     years = sorted({d.record.year for d in rows})
@@ -87,7 +95,7 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: list
 
 def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived],
                   names: dict[str, str]) -> Chart | None:
-    rows = sorted(((ind.value(d), d) for d in _full_years(items) if ind.value(d) is not None),
+    rows = sorted(((ind.value(d), d) for d in _full_years(items) if chartable(ind.value(d)) is not None),
                   key=lambda pair: (-pair[0].number, pair[1].record.province))  # type: ignore[union-attr]
     if not rows:
         return None
@@ -117,7 +125,8 @@ def plan(site: Site, derived: list[Derived], labels: dict, content_pages: list[C
     coverage = {slug: {y: ("full" if any(d.record.period.is_full_year for d in items if d.record.year == y)
                            else "partial") for y in {d.record.year for d in items}}
                 for slug, items in by_province.items()}
-    latest = {slug: (_full_years(items) or items)[-1] for slug, items in by_province.items()}
+    latest = {slug: found for slug, items in by_province.items()
+              if (found := latest_with_results(items)) is not None}
     pages.append(Page("", "home", labels["home"]["heading"], {
         **common, "latest": latest, "coverage": coverage, "years": years, "indicators": INDICATORS},
         deps=(tuple((s, d.record.digest) for s, d in sorted(latest.items())), str(sorted(coverage.items())))))
@@ -139,9 +148,9 @@ def plan(site: Site, derived: list[Derived], labels: dict, content_pages: list[C
                             labels["units"]["percent_of_target"], indicator("admissions-percent-of-target"), items, names,
                             common["committee_names"]),
         ) if c is not None]
-        full = _full_years(items)
+        full = [d for d in _full_years(items) if d.record.has_results]
         pages.append(Page(f"provinces/{v.slug}/", "province", v.name, {
-            **common, "view": v, "records": items, "latest": full[-1] if full else None,
+            **common, "view": v, "records": items, "latest": latest_with_results(full),
             "charts": charts, "committees": site.registry.committees_of(v.slug),
             "parent": site.registry.province(v.old.merged_into, "new") if v.old and v.old.merged_into else None,
             "children": [site.registry.province(s, "old") for s in (v.new.merged_from if v.new else ())],

@@ -27,6 +27,8 @@ def _cell(v: Value, _text: str, locale: str) -> Markup:
     text = escape(formats.value(v, locale))
     if v.derived:
         text += Markup('<span class="derived" title="{}">*</span>').format(v.how or "")
+    if v.base_unstated:  # explained by the legend under the table (labels: site.base_unstated_legend)
+        text += Markup('<span class="base-unstated">†</span>')
     return text
 
 
