@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from generator.load import yamlfile
-from generator.load.fields import Reader, suggest
+from generator.load.fields import PartialDate, Reader, suggest
 from generator.model.types import Committee, CommitteeName, Province, Registry
 from generator.model.problems import Problems
 from generator.load.yamlfile import YMap
@@ -19,7 +20,7 @@ COMMITTEE_KINDS = (
 )
 ERAS = {"before_2025_07_01": "old", "from_2025_07_01": "new"}
 PROVINCE_KEYS = ("slug", "name", "type", "iso_3166_2", "gso_code", "region", "region_en",
-                 "merged_into", "merged_from")
+                 "merged_into", "merged_from", "became", "became_on")
 COMMITTEE_KEYS = ("id", "kind", "names", "abbreviation", "from", "to", "ended", "predecessors",
                   "successors", "note")
 
@@ -45,7 +46,19 @@ def _province(r: Reader, m: YMap, era: str) -> Province | None:
         slug=slug, name=name, era=era, type=kind,
         iso_3166_2=r.text(m, "iso_3166_2"), gso_code=r.text(m, "gso_code"),
         region=r.text(m, "region"), region_en=r.text(m, "region_en"),
-        merged_into=r.slug(m, "merged_into"), merged_from=_slugs(r, m, "merged_from"))
+        merged_into=r.slug(m, "merged_into"), merged_from=_slugs(r, m, "merged_from"),
+        **_became(r, m))
+
+
+def _became(r: Reader, m: YMap) -> dict[str, Any]:
+    """A change of type before the merger (Thừa Thiên Huế: a municipality from 1 January 2025)."""
+    became = r.choice(m, "became", ("province", "municipality"))
+    on = r.date(m, "became_on")
+    if (became is None) != (on is None) or isinstance(on, PartialDate):
+        r.error(m.pos, "'became' and 'became_on' go together, with a full date",
+                "e.g. 'became: municipality' and 'became_on: 2025-01-01'")
+        return {}
+    return {"became": became, "became_on": on}
 
 
 def _load_provinces(root: Path, problems: Problems) -> dict[str, Province]:
