@@ -168,7 +168,7 @@ class Award:
 class Source:
     url: str
     publisher: str
-    published: dt.date | PartialDate
+    published: dt.date | PartialDate | None  # None: the saved copy does not show when it was published
     title: str
     quote: str | None = None
     note: str | None = None

@@ -122,7 +122,7 @@ def row(d: Derived, names: dict[str, str], committee_names: dict[str, str]) -> d
         cells.update(_shown("admissions_percent_of_target", d.admissions_percent_of_target))
     if r.sources:
         s = r.sources[0]
-        cells.update(source_url=s.url, source_publisher=s.publisher, source_published=s.published.isoformat(),
+        cells.update(source_url=s.url, source_publisher=s.publisher, source_published=s.published.isoformat() if s.published else "",
                      source_title=s.title)
     return cells
 
@@ -164,7 +164,7 @@ def _json_value(value: Any) -> Any:
 def make_row(d: Derived, names: dict[str, str], committee_names: dict[str, str]) -> Row:
     cells = row(d, names, committee_names)
     item = {k: _json_value(v) for k, v in cells.items() if v is not None}
-    item["sources"] = [{"url": s.url, "publisher": s.publisher, "published": s.published.isoformat(),
+    item["sources"] = [{"url": s.url, "publisher": s.publisher, "published": s.published.isoformat() if s.published else None,
                         "title": s.title} for s in d.record.sources]
     item["quotes"] = d.record.quotes()
     item["notes"] = list(d.record.notes)
