@@ -176,6 +176,24 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewedArticle:
+    """An article the portal has read (content/sources.yaml): the records it gave, or why none."""
+
+    id: str  # the saved copy's name, tests/fixtures/articles/<id>.txt
+    records: tuple[str, ...] = ()  # Record.ref of each record it gave
+    not_used: str | None = None  # province_wide | province_not_named | no_bloc_figures
+    title: str | None = None  # for an article not used (a used one's details are in its records)
+    url: str | None = None
+    publisher: str | None = None
+    published: dt.date | PartialDate | None = None
+    province: str | None = None
+    note: str | None = None
+    title_reconstructed: bool = False
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Period:
     kind: str = "full_year"  # full_year | quarter | half_year | nine_months | to_date
     number: int | None = None  # quarter number or half number
@@ -222,6 +240,11 @@ class Record:
     @property
     def key(self) -> tuple[str, str, int, str]:
         return (self.province, self.committee, self.year, self.period.slug)
+
+    @property
+    def ref(self) -> str:
+        """province/committee/stem: how content/sources.yaml names the record."""
+        return f"{self.province}/{self.committee}/{self.stem}"
 
     @property
     def stem(self) -> str:
