@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.output import search
+from generator.plan import sources
 from generator.plan.charts import LEVEL_COLOURS, PALETTE, Chart, Series, chartable
 from generator.model.derive import DISJOINT, Derived
 from generator.model.indicators import INDICATORS, Indicator, indicator
@@ -188,6 +189,9 @@ def plan(site: Site, derived: list[Derived], labels: dict, content_pages: list[C
     for cp in content_pages:
         pages.append(Page(f"{cp.slug}/", "page", cp.title, {**common, "content": cp}))
     pages.append(Page("404.html", "404", labels["site"]["not_found_title"], common))
+    if site.reviewed:
+        pages.append(Page(sources.URL, "sources", labels["reviewed"]["heading"],
+                          {**common, **sources.context(site, derived)}, deps=sources.deps(site, derived)))
     pages.append(Page("data/", "data", labels["data"]["heading"],
                       {**common, "provinces": sorted(by_province)}, deps=tuple(sorted(by_province))))
     for page in list(pages):  # a minimal page per chart, for embedding elsewhere

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from generator.render import formats
 from generator.model.derive import ROWS, Derived, Value
+from generator.model.types import Figure
 
 MISSING = Markup('<span class="missing">–</span>')
 
@@ -32,6 +33,12 @@ def _cell(v: Value, _text: str, locale: str) -> Markup:
     return text
 
 
+def _as_written(f: Figure | None, locale: str) -> str:
+    """The figure as the source wrote it, with † when its percent has no stated base."""
+    text = formats.figure(f, locale)
+    return text + " †" if f is not None and f.base_unstated and f.percent is not None else text
+
+
 def block_rows(d: Derived, name: str, labels: dict, locale: str = formats.LOCALE) -> list[tuple[str, str, Markup, Markup]]:
     """(level label, as the source wrote it, count, share) for one rating block of one record."""
     stated_block, block = d.record.block(name), d.block(name)
@@ -42,7 +49,7 @@ def block_rows(d: Derived, name: str, labels: dict, locale: str = formats.LOCALE
     for key, value in (("total", block.total), ("rated", block.rated)):
         stated = stated_block.level(key)
         if stated is not None or value is not None:
-            rows.append((fields[key], formats.figure(stated, locale), cell(value, locale) if value else Markup(""),
+            rows.append((fields[key], _as_written(stated, locale), cell(value, locale) if value else Markup(""),
                          Markup("")))
     for key in ROWS:
         level = block.levels[key]
@@ -52,9 +59,9 @@ def block_rows(d: Derived, name: str, labels: dict, locale: str = formats.LOCALE
         else:
             stated = stated_block.level(key)
         if stated is not None or level.count is not None or level.share is not None:
-            rows.append((fields[key], formats.figure(stated, locale), cell(level.count, locale),
+            rows.append((fields[key], _as_written(stated, locale), cell(level.count, locale),
                          cell(level.share, locale)))
     if stated_block.good is not None and block.good_includes_excellent is None:
-        rows.append((fields["good"], formats.figure(stated_block.good, locale), Markup(escape(fields["includes_unknown"])),
+        rows.append((fields["good"], _as_written(stated_block.good, locale), Markup(escape(fields["includes_unknown"])),
                      Markup("")))
     return rows

@@ -1,0 +1,55 @@
+"""The "sources reviewed" page: every article the portal has read, the records it gave (linked), and
+for an article that gave none, why. Both editions share the list; only the labels differ."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from generator.load.fields import PartialDate
+from generator.load.site import Site
+from generator.model.derive import Derived
+from generator.model.types import ReviewedArticle
+
+URL = "sources/"
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One article as the page lists it; title, address and date come from its records when it gave any."""
+
+    article: ReviewedArticle
+    title: str
+    url: str | None
+    publisher: str | None
+    published: dt.date | PartialDate | None
+    title_reconstructed: bool
+    records: tuple[Derived, ...]
+
+
+def _row(article: ReviewedArticle, by_ref: dict[str, Derived]) -> ArticleRow:
+    records = tuple(by_ref[ref] for ref in article.records if ref in by_ref)
+    source = records[0].record.sources[0] if records and records[0].record.sources else None
+    if source is None:
+        return ArticleRow(article, article.title or article.id, article.url, article.publisher,
+                          article.published, article.title_reconstructed, records)
+    return ArticleRow(article, source.title, source.url, source.publisher, source.published,
+                      source.title_reconstructed, records)
+
+
+def rows(site: Site, derived: list[Derived]) -> list[ArticleRow]:
+    """The articles in the order content/sources.yaml lists them."""
+    by_ref = {d.record.ref: d for d in derived}
+    return [_row(a, by_ref) for a in site.reviewed]
+
+
+def context(site: Site, derived: list[Derived]) -> dict[str, Any]:
+    found = rows(site, derived)
+    return {"articles": found, "used": sum(1 for r in found if r.records),
+            "not_used": sum(1 for r in found if not r.records)}
+
+
+def deps(site: Site, derived: list[Derived]) -> tuple[object, ...]:
+    """What the page shows beyond site-wide inputs: the list itself and the records it links."""
+    by_ref = {d.record.ref: d.record.digest for d in derived}
+    return tuple((a, tuple(by_ref.get(ref, "") for ref in a.records)) for a in site.reviewed)
