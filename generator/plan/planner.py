@@ -189,9 +189,8 @@ def plan(site: Site, derived: list[Derived], labels: dict, content_pages: list[C
     for cp in content_pages:
         pages.append(Page(f"{cp.slug}/", "page", cp.title, {**common, "content": cp}))
     pages.append(Page("404.html", "404", labels["site"]["not_found_title"], common))
-    if site.reviewed:
-        pages.append(Page(sources.URL, "sources", labels["reviewed"]["heading"],
-                          {**common, **sources.context(site, derived)}, deps=sources.deps(site, derived)))
+    pages.append(Page(sources.URL, "sources", labels["reviewed"]["heading"],
+                      {**common, **sources.context(site, derived)}, deps=sources.deps(site, derived)))
     pages.append(Page("data/", "data", labels["data"]["heading"],
                       {**common, "provinces": sorted(by_province)}, deps=tuple(sorted(by_province))))
     for page in list(pages):  # a minimal page per chart, for embedding elsewhere

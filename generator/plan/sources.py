@@ -37,10 +37,25 @@ def _row(article: ReviewedArticle, by_ref: dict[str, Derived]) -> ArticleRow:
                       source.title_reconstructed, records)
 
 
+def _unnamed(derived: list[Derived], named: set[str]) -> list[ArticleRow]:
+    """Records no article in content/sources.yaml names, one row per source address."""
+    by_url: dict[str, list[Derived]] = {}
+    for d in derived:
+        if d.record.ref not in named and d.record.sources:
+            by_url.setdefault(d.record.sources[0].url, []).append(d)
+    found = []
+    for url, items in by_url.items():
+        s = items[0].record.sources[0]
+        found.append(ArticleRow(ReviewedArticle(id=url, records=tuple(d.record.ref for d in items)), s.title,
+                                url, s.publisher, s.published, s.title_reconstructed, tuple(items)))
+    return found
+
+
 def rows(site: Site, derived: list[Derived]) -> list[ArticleRow]:
-    """The articles in the order content/sources.yaml lists them."""
+    """The articles in the order content/sources.yaml lists them, then any record's article it misses."""
     by_ref = {d.record.ref: d for d in derived}
-    return [_row(a, by_ref) for a in site.reviewed]
+    listed = [_row(a, by_ref) for a in site.reviewed]
+    return listed + _unnamed(derived, {ref for a in site.reviewed for ref in a.records})
 
 
 def context(site: Site, derived: list[Derived]) -> dict[str, Any]:
@@ -50,6 +65,5 @@ def context(site: Site, derived: list[Derived]) -> dict[str, Any]:
 
 
 def deps(site: Site, derived: list[Derived]) -> tuple[object, ...]:
-    """What the page shows beyond site-wide inputs: the list itself and the records it links."""
-    by_ref = {d.record.ref: d.record.digest for d in derived}
-    return tuple((a, tuple(by_ref.get(ref, "") for ref in a.records)) for a in site.reviewed)
+    """What the page shows beyond site-wide inputs: the list itself and every record's digest."""
+    return (site.reviewed, tuple(d.record.digest for d in derived))
