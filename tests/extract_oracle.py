@@ -103,7 +103,8 @@ def _from_record(record: Record) -> set[Figure]:
 def expected() -> dict[str, set[Figure]]:
     oracle = {}
     for path in sorted((FIXTURES / "expected").glob("*.yaml")):
-        oracle[path.stem + ".txt"] = _from_expected(yaml.safe_load(path.read_text(encoding="utf-8")))
+        if int(path.stem[:2]) % 2 == 1:  # the ten development articles (01, 03, …, 19); the others are held out
+            oracle[path.stem + ".txt"] = _from_expected(yaml.safe_load(path.read_text(encoding="utf-8")))
     site = load_site(ROOT, Problems())
     records = {f"{r.province}/{r.stem}": r for r in site.records}  # type: ignore[union-attr]
     for article, key in SEED_RECORDS.items():

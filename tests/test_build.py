@@ -45,7 +45,7 @@ def text_of(html: str) -> str:
 def built(site: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     assert build(site) == 0
     out = capsys.readouterr().out
-    assert re.fullmatch(r"Built \d+ pages from 13 records in \d+\.\d\d s\n", out), out
+    assert re.fullmatch(r"Built \d+ pages from 22 records in \d+\.\d\d s\n", out), out
     return site / "output"
 
 

@@ -99,7 +99,7 @@ def test_every_draft_passes_check_once_written(registry, tmp_path: Path) -> None
     site = tmp_path / "site"
     shutil.copytree(ROOT, site, ignore=shutil.ignore_patterns("output", ".git", "tests", "records"))
     (site / "content/records").mkdir()
-    for article in sorted((FIXTURES / "articles").glob("*.txt")):
+    for article in (FIXTURES / "articles" / name for name in sorted(expected())):  # the development set
         code = main(["extract", str(article), "--site", str(site), "--write"])
         assert code == (1 if article.name in ("17_hai-duong_2019.txt",) else 0), article.name
     written = sorted(p.relative_to(site).as_posix() for p in (site / "content/records").rglob("*.yaml"))

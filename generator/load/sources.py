@@ -9,7 +9,7 @@ from pathlib import Path
 from generator.load import yamlfile
 from generator.load.fields import Reader, suggest
 from generator.load.yamlfile import YMap
-from generator.model.problems import Problems
+from generator.model.problems import WARNING, Problems
 from generator.model.types import Record, Registry, ReviewedArticle
 
 SOURCES_FILE = "content/sources.yaml"
@@ -85,7 +85,8 @@ def check(articles: tuple[ReviewedArticle, ...], records: list[Record], registry
         for ref in a.records:
             if ref not in by_ref:
                 problems.add(SOURCES_FILE, a.line, a.column, f"article '{a.id}' names no record '{ref}'",
-                             suggest(ref, list(by_ref)) or f"add content/records/{ref}.yaml or correct the name")
+                             suggest(ref, list(by_ref)) or f"add content/records/{ref}.yaml or correct the name",
+                             level=WARNING)  # the page still lists the article, without that record
             elif ref in named:
                 problems.add(SOURCES_FILE, a.line, a.column, f"the record '{ref}' is named by '{named[ref]}' "
                              f"and '{a.id}'", "a record comes from one article: name it once")
