@@ -116,7 +116,8 @@ def mutations(w: Written) -> list[Written]:
     else:
         wrong = {int(w.value) + 1, int(w.value) * 10} | ({int(w.value) // 10} if w.value >= 10 else set())
     present = _numbers_in(w.quote)
-    return [Written(w.where, v, w.unit, w.quote, w.qualifier) for v in wrong if v != w.value and Decimal(v) not in present]
+    return [Written(w.where, v, w.unit, w.quote, w.qualifier)
+            for v in wrong if v != w.value and Decimal(v) not in present]
 
 
 # -- fixtures -------------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ def records(site: Site) -> dict[str, Record]:
 
 
 def _expected() -> dict[str, dict]:
-    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((FIXTURES / "expected").glob("*.yaml"))}
+    files = sorted((FIXTURES / "expected").glob("*.yaml"))
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in files}
 
 
 EXPECTED = _expected()

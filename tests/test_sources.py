@@ -84,7 +84,8 @@ CASES = [
      "    records: [quang-ngai/khoi-co-quan-va-doanh-nghiep/2021]\n",
      ":41:5: error: the record 'quang-ngai/khoi-co-quan-va-doanh-nghiep/2021' is named by '01_quang-ngai_2021' "
      "and '06_bac-lieu_2023'"),
-    ("no such record", "    records: [bac-lieu/khoi-cac-co-quan/2023]\n", "    records: [bac-lieu/khoi-cac-co-quan/2022]\n",
+    ("no such record", "    records: [bac-lieu/khoi-cac-co-quan/2023]\n",
+     "    records: [bac-lieu/khoi-cac-co-quan/2022]\n",
      ":41:5: warning: article '06_bac-lieu_2023' names no record 'bac-lieu/khoi-cac-co-quan/2022'; "
      "did you mean 'bac-lieu/khoi-cac-co-quan/2023'?"),
     ("badly written record", "    records: [bac-lieu/khoi-cac-co-quan/2023]\n", "    records: [bac-lieu/2023]\n",

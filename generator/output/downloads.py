@@ -136,7 +136,8 @@ def row(d: Derived, names: dict[str, str], committee_names: dict[str, str]) -> d
         cells.update(_shown("admissions_percent_of_target", d.admissions_percent_of_target))
     if r.sources:
         s = r.sources[0]
-        cells.update(source_url=s.url, source_publisher=s.publisher, source_published=s.published.isoformat() if s.published else "",
+        published = s.published.isoformat() if s.published else ""
+        cells.update(source_url=s.url, source_publisher=s.publisher, source_published=published,
                      source_title=s.title, source_title_reconstructed=s.title_reconstructed)
     return cells
 
@@ -178,7 +179,8 @@ def _json_value(value: Any) -> Any:
 def make_row(d: Derived, names: dict[str, str], committee_names: dict[str, str]) -> Row:
     cells = row(d, names, committee_names)
     item = {k: _json_value(v) for k, v in cells.items() if v is not None}
-    item["sources"] = [{"url": s.url, "publisher": s.publisher, "published": s.published.isoformat() if s.published else None,
+    item["sources"] = [{"url": s.url, "publisher": s.publisher,
+                        "published": s.published.isoformat() if s.published else None,
                         "title": s.title} for s in d.record.sources]
     item["quotes"] = d.record.quotes()
     item["notes"] = list(d.record.notes)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import re
 from contextvars import ContextVar
 from functools import cached_property
@@ -123,6 +124,11 @@ def default_workers(records: int) -> int:
 _JOB: tuple[Renderer, list[Page]] | None = None
 
 
+def _leave_ctrl_c_to_parent() -> None:
+    """Workers ignore Ctrl+C: the parent stops the pool and reports once, without worker tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _render_indices(indices: list[int]) -> list[tuple[int, bytes | Problem]]:
     renderer, pages = _JOB  # type: ignore[misc]
     return [(i, _render_one(renderer, pages[i])) for i in indices]
@@ -152,7 +158,7 @@ def render_pages(renderer: Renderer, pages: list[Page], site_fingerprint: str, c
         _JOB = (renderer, pages)
         try:
             chunks = [todo[n::workers] for n in range(workers)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_leave_ctrl_c_to_parent) as pool:
                 for part in pool.map(_render_indices, chunks):
                     results.update(part)
         finally:
