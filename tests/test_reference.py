@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 import yaml
 
 from generator.load.site import Site, load_site
+from generator.cli import main
 from generator.load.fields import PartialDate
 from generator.model.types import BLOCKS, LEVELS, Committee, Figure, Record
 from generator.model.problems import Problems
@@ -186,3 +188,21 @@ def test_hue_became_a_centrally_governed_city_on_1_january_2025(site: Site) -> N
     assert site.registry.province("hue", "new").type == "municipality"  # type: ignore[union-attr]
     ordinary = site.registry.province("tra-vinh", "old")
     assert ordinary is not None and ordinary.type_on(dt.date(2025, 6, 30)) == "province"
+
+
+@pytest.mark.parametrize("record,old,new,expected", [
+    ("phu-tho/khoi-cac-co-quan/2020", "good: {percent: 95, base: unstated,", "good: {percent: 95,",
+     ":13:3: error: it is not said what the 95% of 'good' is a share of in 'members'"),
+    ("tra-vinh/khoi-co-quan-va-doanh-nghiep/2022", "completed: {count: 5, of: 85,", "completed: {count: 5, of: 85, "
+     "percent: 5.88, base: unstated,", ":15:3: error: 'completed' gives 'of: 85' and 'base: unstated'"),
+])
+def test_a_percent_must_say_its_base(tmp_path: Path, capsys: pytest.CaptureFixture[str], record: str, old: str,
+                                     new: str, expected: str) -> None:
+    copy = tmp_path / "site"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns("output", ".git", "tests", "docs", "generator"))
+    path = copy / "content/records" / f"{record}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert main(["check", "--site", str(copy)]) == 1
+    assert expected in capsys.readouterr().err
