@@ -690,7 +690,7 @@ def _num(value: Decimal | int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _fig_yaml(f: Fig) -> str:
+def _fig_yaml(f: Fig, base_unstated: bool = False) -> str:
     parts = []
     if f.count is not None:
         parts.append(f"count: {f.count}")
@@ -698,10 +698,23 @@ def _fig_yaml(f: Fig) -> str:
         parts.append(f"percent: {_num(f.percent)}")
     if f.of is not None:
         parts.append(f"of: {f.of}")
+    if base_unstated:
+        parts.append("base: unstated")
     if f.qualifier:
         parts.append(f"qualifier: {f.qualifier}")
     parts.append(f"quote: {_q(f.quote)}")
     return "{" + ", ".join(parts) + "}"
+
+
+def _level_lines(level: str, figs: dict[str, Fig]) -> list[str]:
+    """One level of a block, with a CHECK for an approximation or a percent whose base is unstated."""
+    f, rated = figs[level], figs.get("rated")
+    lines = [f"  # CHECK: approximate figure (“{f.qualifier}”) as written"] if f.qualifier else []
+    unstated = level not in ("total", "rated") and f.percent is not None and f.of is None and (
+        rated is None or rated.count is None)
+    if unstated:
+        lines.append("  # CHECK: the article does not say what this percent is a share of")
+    return lines + [f"  {level}: {_fig_yaml(f, unstated)}"]
 
 
 def record_stem(draft: Draft) -> str:
@@ -742,10 +755,7 @@ def to_yaml(draft: Draft, article: str) -> str:
             lines.append(f"  good_includes_excellent: {str(value).lower()}")
         for level in LEVEL_ORDER:
             if level in figs:
-                f = figs[level]
-                if f.qualifier:
-                    lines.append(f"  # CHECK: approximate figure (“{f.qualifier}”) as written")
-                lines.append(f"  {level}: {_fig_yaml(f)}")
+                lines += _level_lines(level, figs)
     if draft.admitted or draft.percent_of_target or draft.exceeded_by:
         lines.append("admissions:")
         if draft.admitted:
