@@ -41,14 +41,15 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--message", default="Publish the portal", help="commit message")
     d.set_defaults(func=deploy.cmd_deploy)
 
-    x = sub.add_parser("extract", help="draft a record from the text of a newspaper article")
-    x.add_argument("articles", nargs="+", metavar="ARTICLE.txt", help="article text (UTF-8); the first line may be "
-                   "'SOURCE: url | publisher | date'")
+    x = sub.add_parser("extract", help="draft a record from a newspaper article (a text file or a web address)")
+    x.add_argument("articles", nargs="+", metavar="ARTICLE", help="an article's text file (UTF-8; the first line may "
+                   "be 'SOURCE: url | publisher | date') or its web address (https://…)")
     x.add_argument("--site", default=".", help="the site folder (for the registries); default: .")
     x.add_argument("--province", help="province slug, when the article does not name it")
     x.add_argument("--committee", help="committee id, when the article is unclear")
     x.add_argument("--year", type=int, help="the year the results describe")
     x.add_argument("--write", action="store_true", help="write the draft under content/records/ (never overwrites)")
+    x.add_argument("--json", action="store_true", help="print the drafts as JSON (for tools) instead of YAML")
     x.set_defaults(func=extract.cmd_extract)
 
     i = sub.add_parser("init", help="create a new portal skeleton in DIR")

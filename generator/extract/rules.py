@@ -1,0 +1,98 @@
+"""The phrase rules of rules.yaml, compiled once into named patterns.
+
+A rule is read by its name (`rules.rx("admission.verb")`) or, for an ordered table such as the
+rating levels, as `(name, pattern)` pairs (`rules.table("levels")`). `Rules.load(held_out=…)` leaves
+out every alternative written only for the held-out articles: that is how the scoring script
+measures the rules on wording they were not written for.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULES_FILE = Path(__file__).with_name("rules.yaml")
+GENERAL = "general"
+_NEVER = re.compile(r"(?!x)x")
+
+
+class RuleError(Exception):
+    """A mistake in rules.yaml, located and explained for the person editing it."""
+
+
+@dataclass(frozen=True)
+class Alternative:
+    pattern: str
+    sources: frozenset[str]  # {"general"} or the articles that motivated it
+
+    def kept(self, held_out: frozenset[str]) -> bool:
+        return GENERAL in self.sources or not self.sources <= held_out
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Compiled patterns by dotted name ("levels.good", "admission.verb", "rated")."""
+
+    patterns: dict[str, re.Pattern[str]]
+    tables: dict[str, tuple[tuple[str, re.Pattern[str]], ...]]
+    tags: frozenset[str]  # every article named in a `from`
+
+    def rx(self, name: str) -> re.Pattern[str]:
+        try:
+            return self.patterns[name]
+        except KeyError:
+            raise RuleError(f"{RULES_FILE.name}: error: no rule named '{name}'; "
+                            f"known rules: {', '.join(sorted(self.patterns))}") from None
+
+    def table(self, name: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise RuleError(f"{RULES_FILE.name}: error: no table named '{name}'") from None
+
+    @classmethod
+    def load(cls, held_out: frozenset[str] = frozenset(), path: Path = RULES_FILE) -> Rules:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+        alternatives: dict[str, list[Alternative]] = {}
+        _collect(data, "", alternatives, path)
+        patterns = {name: _compile(alts, held_out, name, path) for name, alts in alternatives.items()}
+        tables: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        for name, pattern in patterns.items():
+            parent, _, leaf = name.rpartition(".")
+            if parent:
+                tables.setdefault(parent, []).append((leaf, pattern))
+        tags = frozenset(t for alts in alternatives.values() for a in alts for t in a.sources) - {GENERAL}
+        return cls(patterns, {k: tuple(v) for k, v in tables.items()}, tags)
+
+
+def _collect(node: Any, prefix: str, out: dict[str, list[Alternative]], path: Path) -> None:
+    """Walk the file: a mapping holds named rules, a list is one rule's alternatives."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _collect(value, f"{prefix}.{key}" if prefix else str(key), out, path)
+        return
+    if not isinstance(node, list) or not node:
+        raise RuleError(f"{path.name}: error: rule '{prefix}' should be a list of [pattern, from] pairs")
+    out[prefix] = [_alternative(item, prefix, path) for item in node]
+
+
+def _alternative(item: Any, name: str, path: Path) -> Alternative:
+    if not (isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item)):
+        raise RuleError(f"{path.name}: error: in rule '{name}', {item!r} should be [pattern, from], "
+                        "e.g. ['hoan thanh tot nhiem vu', general]")
+    return Alternative(item[0], frozenset(item[1].split()))
+
+
+def _compile(alts: list[Alternative], held_out: frozenset[str], name: str, path: Path) -> re.Pattern[str]:
+    kept = [a.pattern for a in alts if a.kept(held_out)]
+    if not kept:
+        return _NEVER
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in kept))
+    except re.error as exc:
+        raise RuleError(f"{path.name}: error: rule '{name}' is not a valid pattern ({exc}); "
+                        "check its brackets and backslashes") from None
