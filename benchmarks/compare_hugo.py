@@ -32,9 +32,9 @@ from generator.cache import BuildCache  # noqa: E402
 from generator.model.derive import derive_all  # noqa: E402
 from generator.model.indicators import INDICATORS  # noqa: E402
 from generator.load.site import load_site  # noqa: E402
-from generator.plan.planner import indicator_title  # noqa: E402
+from generator.plan.titles import indicator_title  # noqa: E402
 from generator.model.problems import Problems  # noqa: E402
-from generator.render.renderer import load_labels  # noqa: E402
+from generator.render.labels import load_labels  # noqa: E402
 from generator.render.views import block_rows  # noqa: E402
 
 

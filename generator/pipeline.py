@@ -1,29 +1,25 @@
-"""The build: load → validate → derive → plan → render → write atomically."""
+"""The build: load → validate → derive → index and plan → render → link check → write atomically."""
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.output import downloads
-
-from generator.output import feeds
-
-from generator.output import linkcheck
-
-from generator.load import pages
-
-from generator.output import search
-from generator.output import atomic
-from generator.cache import BuildCache, digest
+from generator.cache import BuildCache
+from generator.hashing import digest
 from generator.load.config import Config
-from generator.model.derive import derive_all, derive_record
+from generator.load.content_pages import for_language
 from generator.load.site import Site, load_site
-from generator.plan.planner import Page, indicator_title, plan
+from generator.model.derive import derive_all
 from generator.model.problems import ERROR, WARNING, Problems
-from generator.render.renderer import LANGUAGES, THEME, RenderError, Renderer, default_workers, load_labels, render_pages
+from generator.output import downloads, feeds, linkcheck, writer
+from generator.output.search_index import search_index
+from generator.plan.index import build_index
+from generator.plan.page import PlannedPage
+from generator.plan.planner import plan
+from generator.render.labels import LANGUAGES, THEME, load_labels
+from generator.render.renderer import Renderer, RenderError, RenderSettings, default_workers, render_pages
 
 
 @dataclass(frozen=True)
@@ -53,93 +49,47 @@ def _static_files(config: Config) -> dict[str, bytes]:
 def _site_fingerprint(site: Site) -> str:
     """Everything every page depends on: settings, registries, content pages, templates, labels."""
     parts = [repr(site.config), repr(sorted(site.registry.committees.items())),
-             repr(sorted(site.registry.provinces.items())), repr([(p.slug, p.lang, p.title, p.html) for p in site.pages])]
+             repr(sorted(site.registry.provinces.items())),
+             repr([(p.slug, p.lang, p.title, p.html) for p in site.content_pages])]
     for folder in (THEME, site.config.root / "templates"):
         if folder.is_dir():
             parts += [f.as_posix() + digest(f.read_bytes()) for f in sorted(folder.rglob("*")) if f.is_file()]
     return digest("\n".join(parts).encode("utf-8"))
 
 
-def _downloads(site: Site, derived: list, ctx: dict, cache: BuildCache | None) -> dict[str, bytes]:
-    rows = []
-    for d in derived:
-        key = d.record.digest
-        row = cache.rows.get(key) if cache is not None and key else None
-        if row is None:
-            row = downloads.make_row(d, ctx["names"], ctx["committee_names"])
-            if cache is not None and key:
-                cache.rows[key] = row
-        rows.append(row)
-    files = {"data/records.csv": downloads.to_csv(rows), "data/records.json": downloads.to_json(rows)}
-    provinces = sorted({d.record.province for d in derived})
-    for slug in provinces:
-        files[f"data/provinces/{slug}.csv"] = downloads.to_csv([r for r in rows if r.province == slug])
-    files["data/datapackage.json"] = downloads.datapackage(site.config.title, provinces)
-    return files
-
-
-def _derive(records: list, cache: BuildCache | None) -> list:
-    if cache is None:
-        return derive_all(records)
-    out = []
-    for r in records:
-        d = cache.derived.get(r.digest) if r.digest else None
-        if d is None or d.record != r:
-            d = derive_record(r)
-            if r.digest:
-                cache.derived[r.digest] = d
-        out.append(d)
-    return out
-
-
-def _renderer(config: Config, labels: dict, lang: str, cache: BuildCache | None) -> Renderer:
-    """A renderer; `serve` keeps them, so templates are compiled once (and again only when edited)."""
-    if cache is None:
-        return Renderer(config, labels, lang)
-    key = (lang, repr(config) + repr(labels))
-    if key not in cache.renderers:
-        if len(cache.renderers) >= 8:  # settings or labels changed many times: start afresh
-            cache.renderers.clear()
-        cache.renderers[key] = Renderer(config, labels, lang)
-    return cache.renderers[key]
-
-
 def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
-                workers: int = 1) -> tuple[list[Page], dict[str, bytes]] | None:
+                workers: int = 1) -> tuple[list[PlannedPage], dict[str, bytes]] | None:
     """Everything the output folder will hold, as {relative path: bytes}; None on template errors.
 
     Every page is rendered once per language: Vietnamese at the root, English under en/.
     """
     config = site.config
-    derived = _derive(site.records, cache)
-    feed = feeds.atom(config, pages.for_language(site.pages, "vi"))
+    index = build_index(site.registry, derive_all(site.records, cache.derived if cache else None), site.reviewed)
+    feed = feeds.atom(config, for_language(site.content_pages, "vi"))
     files: dict[str, bytes] = {}
-    all_pages: list[Page] = []
+    all_pages: list[PlannedPage] = []
     site_fingerprint = _site_fingerprint(site)  # read the templates once, not once per language
     for lang in LANGUAGES:
         labels = load_labels(lang)
-        content_pages = pages.for_language(site.pages, lang)
-        planned = plan(site, derived, labels, content_pages)
-        renderer = _renderer(config, labels, lang, cache)
-        renderer.env.globals.update(indicator_title=lambda ind, labels=labels: indicator_title(ind, labels),
-                                    content_pages=content_pages, has_feed=bool(feed))
+        content_pages = for_language(site.content_pages, lang)
+        site_plan = plan(index, labels, content_pages)
+        settings = RenderSettings(config, labels, lang, index, content_pages, bool(feed))
+        renderer = Renderer(settings, cache.render.bytecode if cache else None)
         template_errors = renderer.check_templates()
         if template_errors:
             problems.extend(template_errors)
             return None
-        fingerprint = digest(f"{lang}:{site_fingerprint}".encode("utf-8"))
-        if getattr(renderer, "fingerprint", fingerprint) != fingerprint and renderer.env.cache is not None:
-            renderer.env.cache.clear()  # a template was added, removed or edited: compile afresh
-        renderer.fingerprint = fingerprint  # type: ignore[attr-defined]
+        fingerprint = digest(f"{lang}:{site_fingerprint}".encode())
         try:
-            files.update(render_pages(renderer, planned, fingerprint, cache, workers))
+            files.update(render_pages(renderer, site_plan.pages, fingerprint, cache.render if cache else None,
+                                      workers))
         except RenderError as exc:
             problems.extend([exc.problem])
             return None
-        files[renderer.prefix + "search-index.json"] = search.index(planned, labels, renderer)
-        all_pages += [replace(p, url=renderer.prefix + p.url) for p in planned]
+        files[renderer.prefix + "search-index.json"] = search_index(site_plan.search, labels, renderer.url)
+        all_pages += [replace(p, url=renderer.prefix + p.url) for p in site_plan.pages]
     files.update(_static_files(config))
-    files.update(_downloads(site, derived, all_pages[0].context, cache))
+    files.update(downloads.files(config.title, index, cache.rows if cache else None))
     files.update(feeds.sitemap_and_robots(config, all_pages))
     files.update(feed)
     files[".nojekyll"] = b""
@@ -157,7 +107,7 @@ def build(root: Path, problems: Problems, output: Path | None = None, base_url: 
     a fresh folder and swapped in.
     """
     started = time.perf_counter()
-    site = load_site(root, problems, cache=cache)
+    site = load_site(root, problems, cache=cache.records if cache else None)
     if site is None or problems.errors or (strict and problems.warnings):
         return None
     if base_url:
@@ -169,46 +119,13 @@ def build(root: Path, problems: Problems, output: Path | None = None, base_url: 
         return None
     planned, files = rendered
     level = ERROR if site.config.link_check == "error" else WARNING
-    problems.extend(linkcheck.check(files, site.config.base_path, level, cache.links if cache is not None else None))
+    problems.extend(linkcheck.check(files, site.config.base_path, level, cache.links if cache else None))
     if problems.errors or (strict and problems.warnings):
         return None
     target = output or site.config.output_dir
     target = target if target.is_absolute() else Path(os.getcwd()) / target
     if cache is None:
-        write(files, target)
+        writer.write(files, target)
     else:
-        update(files, target, cache)
+        writer.update(files, target, cache.written)
     return BuildResult(len(planned), len(site.records), time.perf_counter() - started, target, site.config)
-
-
-def update(files: dict[str, bytes], target: Path, cache: BuildCache) -> None:
-    """Bring `target` in line with `files`, writing only what changed (each file replaced atomically)."""
-    with atomic.locked(target):
-        if not target.is_dir() or not cache.written:
-            _write_fresh(files, target)
-            cache.written = dict(files)
-            return
-        for relative, data in files.items():
-            if cache.written.get(relative) != data:
-                atomic.replace_file(target, relative, data)
-        for gone in set(cache.written) - set(files):
-            (target / gone).unlink(missing_ok=True)
-        cache.written = dict(files)
-
-
-def write(files: dict[str, bytes], target: Path) -> None:
-    """Write all files to a fresh folder and swap it in under the lock."""
-    with atomic.locked(target):
-        _write_fresh(files, target)
-
-
-def _write_fresh(files: dict[str, bytes], target: Path) -> None:
-    atomic.clean_stale(target)
-    staged = atomic.staging_dir(target)
-    try:
-        for relative, data in sorted(files.items()):
-            atomic.write_file(staged, relative, data)
-        atomic.swap_in(staged, target)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise

@@ -4,9 +4,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -84,7 +84,7 @@ CASES = [
     Case("utf-8 bom is accepted", record("\ufeff" + MINIMAL), ""),
     Case("crlf line ends are accepted", record(MINIMAL.replace("\n", "\r\n")), ""),
     Case("leading zero is decimal, not octal", minimal("  completed: 8\n", "  completed: 08\n"), ""),
-    Case("not utf-8", record(MINIMAL.encode("utf-8").replace("Báo".encode("utf-8"), b"B\xe1o")), f"{NEW}:6:1: error: the file is not UTF-8 text (byte 0xE1); save the file with UTF-8 encoding"),
+    Case("not utf-8", record(MINIMAL.encode("utf-8").replace("Báo".encode(), b"B\xe1o")), f"{NEW}:6:1: error: the file is not UTF-8 text (byte 0xE1); save the file with UTF-8 encoding"),
     Case("empty file", record(""), f"{NEW}:1:1: error: the file is empty"),
     Case("only comments", record("# nothing yet\n"), f"{NEW}:1:1: error: the file is empty"),
     Case("a list instead of a record", record("- province: lam-dong\n"), f"{NEW}:1:1: error: a record should be a group of 'key: value' lines"),

@@ -271,9 +271,9 @@ def test_broken_internal_link_is_an_error_or_a_warning(site: Path, capsys: pytes
 
 
 def test_cached_rebuilds_follow_template_overrides(site: Path) -> None:
-    from generator.pipeline import build as build_site
     from generator.cache import BuildCache
     from generator.model.problems import Problems
+    from generator.pipeline import build as build_site
 
     cache, out = BuildCache(), site / "served"
     assert build_site(site, Problems(), output=out, cache=cache) is not None

@@ -123,17 +123,17 @@ def test_committee_that_did_not_exist_that_year(site: Path, capsys: pytest.Captu
           MINIMAL.replace("lam-dong", "tuyen-quang").replace("year: 2018", "year: 2022"))
     code, lines = run_check(site, capsys)
     assert code == 1
-    assert any("error: committee 'khoi-cac-co-quan' did not exist in 2022 (it existed …–2020)" in l for l in lines)
+    assert any("error: committee 'khoi-cac-co-quan' did not exist in 2022 (it existed …–2020)" in line for line in lines)
 
 
 def test_path_disagrees_with_content(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(site, "content/records/lam-dong/khoi-cac-co-quan/2017.yaml", MINIMAL)
     code, lines = run_check(site, capsys)
     assert code == 1
-    assert any(l.startswith("content/records/lam-dong/khoi-cac-co-quan/2017.yaml:1:1: error: the file's place "
+    assert any(line.startswith("content/records/lam-dong/khoi-cac-co-quan/2017.yaml:1:1: error: the file's place "
                             "does not match its content; a record for province 'lam-dong', committee "
                             "'khoi-cac-co-quan', 2018 belongs at content/records/lam-dong/khoi-cac-co-quan/2018.yaml")
-               for l in lines)
+               for line in lines)
 
 
 def test_two_records_for_the_same_committee_year_and_period(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -141,8 +141,8 @@ def test_two_records_for_the_same_committee_year_and_period(site: Path, capsys: 
     write(site, NEW.replace(".yaml", ".yml"), MINIMAL)
     code, lines = run_check(site, capsys)
     assert code == 1
-    assert any("error: a second record for lam-dong/khoi-cac-co-quan 2018 (full year); the first is " in l
-               for l in lines)
+    assert any("error: a second record for lam-dong/khoi-cac-co-quan 2018 (full year); the first is " in line
+               for line in lines)
 
 
 def test_problems_are_sorted_and_all_reported(site: Path, capsys: pytest.CaptureFixture[str]) -> None:

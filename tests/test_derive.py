@@ -5,18 +5,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.load.site import load_site
 from generator.model.derive import ROUNDED, derive_block, derive_record
 from generator.model.indicators import indicator
-from generator.model.types import Figure, RatingBlock
-from generator.plan.charts import chartable
-from generator.plan.planner import indicator_chart, latest_with_results, level_chart
-from generator.render.renderer import load_labels
-from generator.load.site import load_site
 from generator.model.problems import Problems
+from generator.model.types import Figure, RatingBlock
+from generator.plan.charts import chartable, indicator_chart, level_chart
+from generator.plan.planner import latest_with_results
+from generator.render.labels import load_labels
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = load_labels("vi")
@@ -105,9 +104,10 @@ def test_inclusion_unknown_derives_nothing(derived) -> None:
 def test_unstated_bases_stay_off_charts(derived) -> None:
     items = [derived["hai-duong/2021"], derived["ninh-thuan/2021"]]
     for block in ("organizations", "members"):
-        assert level_chart("c", "t", "%", items, block, LABELS) is None
+        assert level_chart("c", "t", "%", tuple(items), block, LABELS) is None
     for ind in ("organizations-good-or-above", "members-good-or-above", "members-excellent"):
-        assert indicator_chart("c", "t", "%", indicator(ind), items, {"hai-duong": "HD", "ninh-thuan": "NT"}) is None
+        names = {"hai-duong": "HD", "ninh-thuan": "NT"}
+        assert indicator_chart("c", "t", "%", indicator(ind), tuple(items), names, {}) is None
     assert chartable(derived["tra-vinh/2022"].block("members").share("good_or_above")) is not None
 
 

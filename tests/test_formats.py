@@ -4,10 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from generator.render import formats
 from generator.model.derive import Value
-from generator.load.fields import PartialDate
-from generator.model.types import Figure
+from generator.model.types import Figure, PartialDate
+from generator.render import formats
 
 
 def test_numbers_percents_and_dates() -> None:

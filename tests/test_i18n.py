@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.render.renderer import LANGUAGES, THEME
+from generator.render.labels import LANGUAGES, THEME
 
 
 def keys(node: dict, prefix: str = "") -> set[str]:
@@ -22,7 +22,7 @@ def catalogue(lang: str) -> dict:
     return yaml.safe_load((THEME / f"labels.{lang}.yaml").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("lang", [l for l in LANGUAGES if l != "vi"])
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "vi"])
 def test_catalogues_have_the_same_strings(lang: str) -> None:
     vi, other = keys(catalogue("vi")), keys(catalogue(lang))
     assert sorted(vi - other) == [], f"missing from labels.{lang}.yaml"

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.model.derive import DISJOINT, derive_record
-from generator.model.problems import Problems
 from generator.load.records import parse
 from generator.load.yamlfile import loads
+from generator.model.derive import DISJOINT, derive_record
+from generator.model.problems import Problems
 from tests.test_check import MINIMAL, NEW
 
 LOCATED = re.compile(r"^content/records/[^:]+\.ya?ml(:\d+:\d+)?: error: .+; .+$")
@@ -125,7 +125,8 @@ def test_arbitrary_bytes_never_crash(site: Path, capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err
     assert code in (0, 1)
     if code == 1:
-        assert all(LOCATED.match(l) for l in err.splitlines() if ": error: " in l and l.startswith("content/"))
+        assert all(LOCATED.match(line) for line in err.splitlines()
+                   if ": error: " in line and line.startswith("content/"))
 
 
 # -- interrupted, concurrent and repeated builds -------------------------------------------------

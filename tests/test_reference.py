@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.load.site import Site, load_site
 from generator.cli import main
-from generator.load.fields import PartialDate
-from generator.model.types import BLOCKS, LEVELS, Committee, Figure, Record
+from generator.load.site import Site, load_site
 from generator.model.problems import Problems
+from generator.model.types import BLOCKS, LEVELS, Committee, Figure, PartialDate, Record
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -2,11 +2,7 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
-
-from generator.commands import print_problems
-from generator.model.problems import Problems
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -15,9 +15,10 @@ import mimetypes
 import sys
 import tempfile
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any
 from urllib.parse import unquote
 
 from livereload import Server
@@ -25,9 +26,9 @@ from livereload.handlers import LiveReloadHandler
 from livereload.server import LiveScriptContainer
 from tornado import web
 
-from generator.pipeline import build
 from generator.cache import BuildCache
 from generator.model.problems import Problem, Problems
+from generator.pipeline import build
 
 WATCHED = ("site.yaml", "content", "templates", "static")
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
@@ -83,11 +84,11 @@ def resolve(root: Path, url_path: str) -> Path | None:
 def error_banner(errors: Iterable[Problem]) -> bytes:
     items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in errors)
     return (f'<div class="build-errors" role="alert"><p><strong>Bản dựng mới bị lỗi — đang hiển thị bản '
-            f'cũ. Sửa các lỗi sau:</strong></p><ul>{items}</ul></div>').encode("utf-8")
+            f'cũ. Sửa các lỗi sau:</strong></p><ul>{items}</ul></div>').encode()
 
 
-def make_app(dev: DevSite) -> Callable[[dict, StartResponse], list[bytes]]:
-    def app(environ: dict, start_response: StartResponse) -> list[bytes]:
+def make_app(dev: DevSite) -> Callable[[dict[str, Any], StartResponse], list[bytes]]:
+    def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         raw_path = environ.get("PATH_INFO", "/")
         if raw_path.startswith("/livereload"):
             start_response("404 Not Found", [("Content-Type", "text/plain")])
@@ -115,12 +116,12 @@ def _not_found(dev: DevSite, start_response: StartResponse) -> list[bytes]:
     return [body]
 
 
-class PortalServer(Server):
+class PortalServer(Server):  # type: ignore[misc]  # livereload has no type information
     """livereload's server with a same-origin reload script (see the module docstring)."""
 
     script = b""
 
-    def get_web_handlers(self, script: bytes) -> list:
+    def get_web_handlers(self, script: bytes) -> list[Any]:
         return [(r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(self.app, self.script)})]
 
 

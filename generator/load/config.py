@@ -6,9 +6,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.load import yamlfile
-from generator.load.fields import Reader
-from generator.model.problems import Problems
+from generator.load.reader import Reader
 from generator.load.yamlfile import YMap
+from generator.model.problems import Problems, Severity
 
 CONFIG_FILE = "site.yaml"
 KEYS = ("title", "description", "language", "base_url", "output_dir", "chartjs", "link_check",
@@ -28,11 +28,6 @@ class ChartJs:
     def url(self) -> str:
         return f"{self.cdn.rstrip('/')}/{self.package}@{self.version}/{self.file}"
 
-    @property
-    def origin(self) -> str:
-        match = re.match(r"https://[^/]+", self.cdn)
-        return match.group(0) if match else self.cdn
-
 
 @dataclass(frozen=True)
 class Config:
@@ -43,7 +38,7 @@ class Config:
     output_dir: Path
     chartjs: ChartJs
     language: str = "vi"
-    link_check: str = "error"
+    link_check: Severity = "error"
     staging: bool = False
     allow_raw_html: bool = False
     cname: str | None = None
@@ -56,7 +51,7 @@ class Config:
         path = (match.group(1) or "/") if match else self.base_url
         return path if path.endswith("/") else path + "/"
 
-    def with_base_url(self, url: str) -> "Config":
+    def with_base_url(self, url: str) -> Config:
         return replace(self, base_url=url if url.endswith("/") else url + "/")
 
 
@@ -88,8 +83,9 @@ def load(root: Path, problems: Problems) -> Config | None:
         if integrity and not re.fullmatch(r"sha(256|384|512)-[A-Za-z0-9+/]+=*", integrity):
             r.error(cj.where("integrity"), "chartjs integrity is not an SRI hash",
                     "write it as sha384-<base64 of the file's SHA-384 digest>")
-        if all(values.values()):
-            chartjs = ChartJs(**values)  # type: ignore[arg-type]
+        texts = {k: v for k, v in values.items() if v}
+        if len(texts) == len(CHARTJS_KEYS):
+            chartjs = ChartJs(**texts)
     templates = None
     tm = r.mapping(data.get("templates"), data.where("templates"), "'templates'")
     if tm is not None:
@@ -98,11 +94,14 @@ def load(root: Path, problems: Problems) -> Config | None:
     if ".." in Path(output).parts:
         r.error(data.where("output_dir"), "output_dir may not leave the site folder", "use e.g. output")
         output = "output"
-    config = Config(
-        root=root, title=r.text(data, "title") or "", description=r.text(data, "description") or "",
-        base_url=_base_url(r, data), output_dir=root / output, chartjs=chartjs,  # type: ignore[arg-type]
-        language=r.choice(data, "language", ("vi",)) or "vi",
-        link_check=r.choice(data, "link_check", ("error", "warning")) or "error",
-        staging=bool(r.boolean(data, "staging")), allow_raw_html=bool(r.boolean(data, "allow_raw_html")),
-        cname=r.text(data, "cname"), templates=templates)
-    return config if chartjs is not None and config.title else None
+    title, description = r.text(data, "title") or "", r.text(data, "description") or ""
+    base_url = _base_url(r, data)
+    language = r.choice(data, "language", ("vi",)) or "vi"
+    link_check: Severity = r.choice(data, "link_check", ("error", "warning")) or "error"
+    staging, allow_raw_html = bool(r.boolean(data, "staging")), bool(r.boolean(data, "allow_raw_html"))
+    cname = r.text(data, "cname")
+    if chartjs is None or not title:
+        return None
+    return Config(root=root, title=title, description=description, base_url=base_url, output_dir=root / output,
+                  chartjs=chartjs, language=language, link_check=link_check, staging=staging,
+                  allow_raw_html=allow_raw_html, cname=cname, templates=templates)

@@ -7,25 +7,39 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from generator.hashing import digest
 from generator.load import yamlfile
-from generator.load.fields import Reader
-from generator.model.types import (BLOCKS, LEVELS, Admissions, Award, Figure, Period, RatingBlock, Record, Source,
-                    Subset, Target)
-from generator.cache import BuildCache, digest
-from generator.model.problems import Problem, Problems
+from generator.load.reader import Reader
 from generator.load.yamlfile import YMap
+from generator.model.problems import Problem, Problems
+from generator.model.types import (
+    BLOCK_FIGURES,
+    BLOCKS,
+    PERIOD_KINDS,
+    QUALIFIERS,
+    UNITS,
+    Admissions,
+    Award,
+    Block,
+    Figure,
+    Period,
+    Qualifier,
+    RatingBlock,
+    Record,
+    Source,
+    Subset,
+    Target,
+)
 
 RECORD_KEYS = ("province", "committee", "year", "period", "sources", *BLOCKS, "admissions",
                "targets", "mass_organizations", "awards", "notes", "example", "synthetic")
 FIGURE_KEYS = ("count", "percent", "of", "qualifier", "quote", "base")
-QUALIFIERS = ("gần", "trên", "hơn", "khoảng", "trở lên", "dưới")
-BLOCK_KEYS = ("total", "rated", *LEVELS, "good_includes_excellent", "quote")
-PERIOD_KINDS = ("full_year", "quarter", "half_year", "nine_months", "to_date")
+BLOCK_KEYS = (*BLOCK_FIGURES, "good_includes_excellent", "quote")
 SOURCE_KEYS = ("url", "publisher", "published", "title", "quote", "note", "title_reconstructed")
 ADMISSION_KEYS = ("admitted", "target", "percent_of_target", "exceeded_by", "subsets", "quote")
 TARGET_METRICS = (
@@ -37,6 +51,14 @@ TARGET_KEYS = ("metric", "period", "unit", "value", "min", "max", "label", "quot
 MASS_ORGANIZATIONS = ("trade_unions", "youth_union", "veterans")
 MAX_COUNT = 10_000_000
 RECORDS_DIR = "content/records"
+
+
+@dataclass
+class RecordCache:
+    """Parsed record files, kept by `serve` between rebuilds: by path, with the file's (size, mtime),
+    its content hash, the record and the file's own problems."""
+
+    files: dict[str, tuple[tuple[int, int], str, Record | None, list[Problem]]] = field(default_factory=dict)
 
 
 def _figure(r: Reader, parent: YMap, key: str) -> Figure | None:
@@ -66,41 +88,44 @@ def _figure(r: Reader, parent: YMap, key: str) -> Figure | None:
     return fig
 
 
-def _block(r: Reader, m: YMap, key: str) -> RatingBlock | None:
+def _block(r: Reader, m: YMap, key: Block) -> RatingBlock | None:
     value = r.mapping(m.get(key), m.where(key), f"'{key}'")
     if value is None:
         return None
     r.keys(value, BLOCK_KEYS, (), f"in '{key}'")
     return RatingBlock(
-        **{name: _figure(r, value, name) for name in ("total", "rated", *LEVELS)},
+        **{name: _figure(r, value, name) for name in BLOCK_FIGURES},
         good_includes_excellent=r.boolean(value, "good_includes_excellent"),
         quote=r.text(value, "quote"), line=m.key_pos[key][0], column=m.key_pos[key][1])
 
 
-def _period(r: Reader, m: YMap) -> Period:
+def _period(r: Reader, m: YMap) -> Period | None:
+    """The period the record covers (a full year when not given); None when it is invalid (reported)."""
     value = m.get("period")
     if value is None:
         return Period()
     if not isinstance(value, YMap):
-        kind = r.choice(m, "period", ("full_year",))
-        return Period() if kind else Period(kind="invalid")
+        return Period() if r.choice(m, "period", ("full_year",)) else None
     r.keys(value, ("kind", "number", "until", "as_written", "until_published"), ("kind",), "in 'period'")
-    kind = r.choice(value, "kind", PERIOD_KINDS) or "invalid"
+    kind = r.choice(value, "kind", PERIOD_KINDS)
     number = r.integer(value, "number", 1, 4)
     if kind == "quarter" and number is None:
         r.error(value.pos, "a quarter needs its number", "add 'number: 1' for quý I, 2 for quý II, ...")
-        kind = "invalid"
+        kind = None
     elif kind == "half_year" and number not in (1, 2):
         r.error(value.pos, "a half-year needs 'number: 1' (6 tháng đầu năm) or 'number: 2'",
                 "add 'number: 1'")
-        kind = "invalid"
+        kind = None
     until = r.date(value, "until")
+    as_written = r.text(value, "as_written")
     published = bool(r.boolean(value, "until_published"))
     if published and until is None:
         r.error(value.pos, "'until_published' needs the date in 'until'",
                 "write the article's date as 'until:', e.g. 'until: 2017-06-11'")
+    if kind is None:
+        return None
     return Period(kind=kind, number=number, until=until if isinstance(until, dt.date) else None,
-                  as_written=r.text(value, "as_written"), until_published=published)
+                  as_written=as_written, until_published=published)
 
 
 def _sources(r: Reader, m: YMap) -> tuple[Source, ...]:
@@ -141,7 +166,7 @@ def _admissions(r: Reader, m: YMap) -> Admissions | None:
         column=m.key_pos["admissions"][1])
 
 
-def _percent_of_target(r: Reader, m: YMap) -> tuple[Decimal | None, str | None]:
+def _percent_of_target(r: Reader, m: YMap) -> tuple[Decimal | None, Qualifier | None]:
     """`percent_of_target: 113.6`, or a group when the article gives a bound: `{percent: 100, qualifier: trên}`."""
     if not isinstance(m.get("percent_of_target"), YMap):
         return r.decimal(m, "percent_of_target", Decimal(0), Decimal(1000)), None
@@ -158,7 +183,7 @@ def _targets(r: Reader, m: YMap) -> tuple[Target, ...]:
     for t in r.mappings(m, "targets", "a target"):
         r.keys(t, TARGET_KEYS, ("metric", "period", "unit"), "in a target")
         metric = r.choice(t, "metric", TARGET_METRICS)
-        unit = r.choice(t, "unit", ("count", "percent"))
+        unit = r.choice(t, "unit", UNITS)
         period = t.get("period")
         numbers = {k: r.decimal(t, k) for k in ("value", "min", "max")}
         if all(v is None for v in numbers.values()) and not any(k in t for k in numbers):
@@ -195,7 +220,7 @@ def _awards(r: Reader, m: YMap) -> tuple[Award, ...]:
 def _notes(r: Reader, m: YMap) -> tuple[str, ...]:
     items = r.sequence(m, "notes")
     notes = []
-    for item, raw, pos in zip(items, items.raw, items.item_pos):
+    for item, raw, pos in zip(items, items.raw, items.item_pos, strict=True):
         if isinstance(item, str):
             text = r.checked_text(item, "notes", pos)
             if text:
@@ -219,12 +244,13 @@ def parse(data: Any, display: str, problems: Problems) -> Record | None:
     period = _period(r, data)
     record = Record(
         path=display, province=province or "", committee=committee or "", year=year or 0,
-        period=period, sources=_sources(r, data),
-        **{name: _block(r, data, name) for name in BLOCKS},
+        period=period or Period(), sources=_sources(r, data),
+        organizations=_block(r, data, "organizations"), collectives=_block(r, data, "collectives"),
+        members=_block(r, data, "members"),
         admissions=_admissions(r, data), targets=_targets(r, data), mass_organizations=_mass(r, data),
         awards=_awards(r, data), notes=_notes(r, data),
         example=bool(r.boolean(data, "example")), synthetic=bool(r.boolean(data, "synthetic")))
-    if not (province and committee and year) or period.kind == "invalid":
+    if not (province and committee and year) or period is None:
         return None
     return record
 
@@ -258,7 +284,7 @@ def _load_one(file: Path, display: str) -> tuple[str, Record | None, list[Proble
     return (record.digest if record else digest(data)), record, problems.items
 
 
-def load_all(root: Path, problems: Problems, cache: BuildCache | None = None) -> list[Record]:
+def load_all(root: Path, problems: Problems, cache: RecordCache | None = None) -> list[Record]:
     """Every record under content/records; with a cache, files whose size and time are unchanged
     are not read again."""
     records = []
@@ -273,17 +299,17 @@ def load_all(root: Path, problems: Problems, cache: BuildCache | None = None) ->
             continue
         stat = file.stat()
         key = (stat.st_size, stat.st_mtime_ns)
-        hit = cache.records.get(display) if cache is not None else None
+        hit = cache.files.get(display) if cache is not None else None
         if hit is None or hit[0] != key:
             hit = (key, *_load_one(file, display))
             if cache is not None:
-                cache.records[display] = hit
+                cache.files[display] = hit
         seen.add(display)
         _, _, record, found = hit
         problems.extend(found)
         if record is not None:
             records.append(record)
     if cache is not None:
-        for gone in set(cache.records) - seen:
-            del cache.records[gone]
+        for gone in set(cache.files) - seen:
+            del cache.files[gone]
     return records

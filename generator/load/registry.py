@@ -5,20 +5,21 @@ from pathlib import Path
 from typing import Any
 
 from generator.load import yamlfile
-from generator.load.fields import PartialDate, Reader, suggest
-from generator.model.types import Committee, CommitteeName, Province, Registry
-from generator.model.problems import Problems
+from generator.load.reader import Reader, suggest
 from generator.load.yamlfile import YMap
-
-COMMITTEE_KINDS = (
-    "khoi_cac_co_quan",
-    "khoi_doanh_nghiep",
-    "khoi_co_quan_va_doanh_nghiep",
-    "khoi_dan_chinh_dang",
-    "co_quan_dang_2025",
-    "ubnd_2025",
+from generator.model.problems import Problems
+from generator.model.types import (
+    COMMITTEE_KINDS,
+    PROVINCE_TYPES,
+    Committee,
+    CommitteeName,
+    Era,
+    PartialDate,
+    Province,
+    Registry,
 )
-ERAS = {"before_2025_07_01": "old", "from_2025_07_01": "new"}
+
+ERAS: dict[str, Era] = {"before_2025_07_01": "old", "from_2025_07_01": "new"}  # registry key -> era
 PROVINCE_KEYS = ("slug", "name", "type", "iso_3166_2", "gso_code", "region", "region_en",
                  "merged_into", "merged_from", "became", "became_on")
 COMMITTEE_KEYS = ("id", "kind", "names", "abbreviation", "from", "to", "ended", "predecessors",
@@ -28,7 +29,7 @@ COMMITTEE_KEYS = ("id", "kind", "names", "abbreviation", "from", "to", "ended", 
 def _slugs(r: Reader, m: YMap, key: str) -> tuple[str, ...]:
     items = r.sequence(m, key)
     good = []
-    for item, raw, pos in zip(items, items.raw, items.item_pos):
+    for item, raw, pos in zip(items, items.raw, items.item_pos, strict=True):
         if isinstance(item, str) and raw is not None:
             good.append(item)
         else:
@@ -36,10 +37,10 @@ def _slugs(r: Reader, m: YMap, key: str) -> tuple[str, ...]:
     return tuple(good)
 
 
-def _province(r: Reader, m: YMap, era: str) -> Province | None:
+def _province(r: Reader, m: YMap, era: Era) -> Province | None:
     r.keys(m, PROVINCE_KEYS, ("slug", "name", "type"), "in a province")
     slug, name = r.slug(m, "slug"), r.text(m, "name")
-    kind = r.choice(m, "type", ("province", "municipality"))
+    kind = r.choice(m, "type", PROVINCE_TYPES)
     if not (slug and name and kind):
         return None
     return Province(
@@ -52,7 +53,7 @@ def _province(r: Reader, m: YMap, era: str) -> Province | None:
 
 def _became(r: Reader, m: YMap) -> dict[str, Any]:
     """A change of type before the merger (Thừa Thiên Huế: a municipality from 1 January 2025)."""
-    became = r.choice(m, "became", ("province", "municipality"))
+    became = r.choice(m, "became", PROVINCE_TYPES)
     on = r.date(m, "became_on")
     if (became is None) != (on is None) or isinstance(on, PartialDate):
         r.error(m.pos, "'became' and 'became_on' go together, with a full date",
@@ -121,7 +122,7 @@ def _load_committees(root: Path, provinces: dict[str, Province],
     if not isinstance(data, YMap):
         return committees
     known = {p.slug for p in provinces.values()}
-    for slug, items in data.items():
+    for slug in data:
         if slug not in known:
             hint = suggest(slug, known) or "use a slug from content/provinces.yaml"
             r.error(data.key_pos[slug], f"unknown province '{slug}'", hint)

@@ -10,11 +10,10 @@ from generator.load import records as records_mod
 from generator.load import registry as registry_mod
 from generator.load import sources as sources_mod
 from generator.load import validate
-from generator.cache import BuildCache
 from generator.load.config import Config
-from generator.model.types import Record, Registry, ReviewedArticle
-from generator.load.pages import ContentPage, load_pages
+from generator.load.content_pages import ContentPage, load_pages
 from generator.model.problems import Problems
+from generator.model.types import Record, Registry, ReviewedArticle
 
 
 @dataclass(frozen=True)
@@ -22,13 +21,14 @@ class Site:
     config: Config
     registry: Registry
     records: list[Record]
-    pages: list[ContentPage]
+    content_pages: list[ContentPage]  # Markdown pages, every language
     reviewed: tuple[ReviewedArticle, ...] = ()  # content/sources.yaml: every article read
 
 
 def load_site(root: Path, problems: Problems, today: dt.date | None = None,
-              cache: BuildCache | None = None) -> Site | None:
-    """Load and check everything under `root`; problems go to `problems`, never as exceptions."""
+              cache: records_mod.RecordCache | None = None) -> Site | None:
+    """Load and check everything under `root`; problems go to `problems`, never as exceptions.
+    With a cache (`serve` keeps one), unchanged record files are not parsed again."""
     config = config_mod.load(root, problems)
     registry = registry_mod.load(root, problems)
     records = records_mod.load_all(root, problems, cache)

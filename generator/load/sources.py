@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.load import yamlfile
-from generator.load.fields import Reader, suggest
+from generator.load.reader import Reader, suggest
 from generator.load.yamlfile import YMap
 from generator.model.problems import WARNING, Problems
 from generator.model.types import Record, Registry, ReviewedArticle
@@ -22,7 +22,7 @@ UNUSED_KEYS = ("id", "not_used", "title", "title_reconstructed", "url", "publish
 def _refs(r: Reader, m: YMap) -> tuple[str, ...]:
     items = r.sequence(m, "records")
     refs = []
-    for item, pos in zip(items, items.item_pos):
+    for item, pos in zip(items, items.item_pos, strict=True):
         if isinstance(item, str) and item.count("/") == 2:
             refs.append(item)
         else:

@@ -3,11 +3,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from generator.load.fields import suggest
-from generator.model.types import BLOCKS, LEVELS, MERGER_DATE, Figure, RatingBlock, Record, Registry
-from generator.model.problems import Problems
+from generator.load.reader import suggest
 from generator.load.records import RECORDS_DIR
-
+from generator.model.problems import Problems
+from generator.model.types import (
+    BLOCK_FIGURES,
+    BLOCKS,
+    LEVELS,
+    MERGER_DATE,
+    BlockFigure,
+    Era,
+    Figure,
+    RatingBlock,
+    Record,
+    Registry,
+)
 
 
 def percent_agrees(count: int, base: int, percent: Decimal) -> bool:
@@ -34,7 +44,7 @@ def _err(problems: Problems, rec: Record, line: int, column: int, message: str, 
 
 
 def _identity(rec: Record, registry: Registry, problems: Problems, this_year: int) -> None:
-    era = "new" if rec.year > MERGER_DATE.year else None
+    era: Era | None = "new" if rec.year > MERGER_DATE.year else None
     province = registry.province(rec.province, era)
     if province is None:
         known = registry.slugs()
@@ -66,7 +76,7 @@ def _path(rec: Record, problems: Problems) -> None:
              f"{' (' + rec.period.slug + ')' if rec.period.slug else ''} belongs at {expected}.yaml")
 
 
-def _percent_base(block: RatingBlock, level: str, fig: Figure) -> int | None:
+def _percent_base(block: RatingBlock, level: BlockFigure, fig: Figure) -> int | None:
     """The count a figure's percent is a share of: its `of`, else rated (or total, for `rated`)."""
     if fig.of is not None:
         return fig.of
@@ -78,11 +88,11 @@ def _check_block(rec: Record, name: str, block: RatingBlock, problems: Problems)
     where = f"in '{name}'"
     total = block.total.exact_count if block.total else None
     rated = block.rated.exact_count if block.rated else None
-    if total is not None and rated is not None and rated > total:
+    if block.rated is not None and total is not None and rated is not None and rated > total:
         _err(problems, rec, block.rated.line, block.rated.column,
              f"{rated} rated is more than the total of {total} {where}",
              "'rated' counts those assessed, which cannot exceed 'total'")
-    for level in ("rated", *LEVELS):
+    for level in BLOCK_FIGURES[1:]:  # rated and the levels
         fig = block.level(level)
         if fig is None:
             continue
@@ -94,13 +104,13 @@ def _check_block(rec: Record, name: str, block: RatingBlock, problems: Problems)
                  f"'{level}' is {fig.count}, more than the {rated} rated {where}",
                  "check the figure against the article")
         base = _percent_base(block, level, fig)
-        if fig.percent is not None and fig.exact_count is not None and base:
-            if not percent_agrees(fig.exact_count, base, fig.percent):
-                computed = Decimal(fig.exact_count) * 100 / Decimal(base)
-                _err(problems, rec, fig.line, fig.column,
-                     f"'{level}' says {_fmt_pct(fig.percent)}% but {fig.exact_count}/{base} is "
-                     f"{_fmt_pct(computed)}% {where}",
-                     "check the count, the percent and what it is a share of ('of:')")
+        if fig.percent is not None and fig.exact_count is not None and base \
+                and not percent_agrees(fig.exact_count, base, fig.percent):
+            computed = Decimal(fig.exact_count) * 100 / Decimal(base)
+            _err(problems, rec, fig.line, fig.column,
+                 f"'{level}' says {_fmt_pct(fig.percent)}% but {fig.exact_count}/{base} is "
+                 f"{_fmt_pct(computed)}% {where}",
+                 "check the count, the percent and what it is a share of ('of:')")
     _check_levels(rec, name, block, rated, problems)
     _check_bases(rec, name, block, rated, problems)
 
@@ -112,7 +122,8 @@ def _check_bases(rec: Record, name: str, block: RatingBlock, rated: int | None, 
         if fig is None or fig.percent is None:
             continue
         if fig.base_unstated and fig.of is not None:
-            _err(problems, rec, fig.line, fig.column, f"'{level}' gives 'of: {fig.of}' and 'base: unstated' in '{name}'",
+            _err(problems, rec, fig.line, fig.column,
+                 f"'{level}' gives 'of: {fig.of}' and 'base: unstated' in '{name}'",
                  "keep 'of:' when the article writes the base (X/Y); 'base: unstated' only when it does not")
         elif not fig.base_unstated and fig.of is None and rated is None:
             _err(problems, rec, fig.line, fig.column,
@@ -130,9 +141,9 @@ def _check_levels(rec: Record, name: str, block: RatingBlock, rated: int | None,
              "add 'good_includes_excellent: true' when the article says 'trong đó' or 'trở lên', "
              "false when it lists the levels side by side")
         return
-    counts = {lv: (block.level(lv).exact_count if block.level(lv) else None) for lv in LEVELS}
-    if block.good_includes_excellent and counts["good"] is not None and counts["excellent"] is not None \
-            and counts["excellent"] > counts["good"]:
+    counts = {lv: (fig.exact_count if (fig := block.level(lv)) else None) for lv in LEVELS}
+    if block.good_includes_excellent and excellent is not None and counts["good"] is not None \
+            and counts["excellent"] is not None and counts["excellent"] > counts["good"]:
         _err(problems, rec, excellent.line, excellent.column,
              f"'excellent' ({counts['excellent']}) is more than 'good' ({counts['good']}), "
              f"which is said to include it {where}",
@@ -140,11 +151,11 @@ def _check_levels(rec: Record, name: str, block: RatingBlock, rated: int | None,
     parts = ("good", "completed", "not_completed") if block.good_includes_excellent else LEVELS
     if rated is None or any(counts[p] is None for p in parts):
         return
-    total = sum(counts[p] for p in parts)  # type: ignore[misc]
-    if total != rated:
+    total = sum(c for p in parts if (c := counts[p]) is not None)
+    if total != rated and block.rated is not None:
         sum_text = " + ".join(str(counts[p]) for p in parts)
         incl = "including" if block.good_includes_excellent else "excluding"
-        _err(problems, rec, block.rated.line, block.rated.column,  # type: ignore[union-attr]
+        _err(problems, rec, block.rated.line, block.rated.column,
              f"the levels do not add up {where}: {sum_text} = {total}, but rated is {rated}",
              f"check each count (good is read as {incl} excellent: "
              f"good_includes_excellent is {str(bool(block.good_includes_excellent)).lower()})")
@@ -156,13 +167,13 @@ def _check_admissions(rec: Record, problems: Problems) -> None:
         return
     admitted = adm.admitted.exact_count if adm.admitted else None
     target = adm.target.exact_count if adm.target else None
-    if adm.percent_of_target is not None and admitted is not None and target:
-        if not percent_agrees(admitted, target, adm.percent_of_target):
-            computed = Decimal(admitted) * 100 / Decimal(target)
-            _err(problems, rec, adm.line, adm.column,
-                 f"percent_of_target says {_fmt_pct(adm.percent_of_target)}% but {admitted}/{target} "
-                 f"is {_fmt_pct(computed)}%",
-                 "check 'admitted', 'target' and 'percent_of_target' against the article")
+    if adm.percent_of_target is not None and admitted is not None and target \
+            and not percent_agrees(admitted, target, adm.percent_of_target):
+        computed = Decimal(admitted) * 100 / Decimal(target)
+        _err(problems, rec, adm.line, adm.column,
+             f"percent_of_target says {_fmt_pct(adm.percent_of_target)}% but {admitted}/{target} "
+             f"is {_fmt_pct(computed)}%",
+             "check 'admitted', 'target' and 'percent_of_target' against the article")
     over = adm.exceeded_by
     if over is not None and over.exact_count is not None and admitted is not None and target is not None \
             and admitted - target != over.exact_count:

@@ -24,7 +24,7 @@ _CONSTRUCTOR = yaml.SafeLoader(stream="")
 Pos = tuple[int, int]
 
 
-class YMap(dict):
+class YMap(dict[str, Any]):
     """A mapping from a YAML file: `pos` of the mapping, `key_pos`/`value_pos`/`raw` per key."""
 
     def __init__(self, pos: Pos):
@@ -38,7 +38,7 @@ class YMap(dict):
         return self.value_pos.get(key) or self.key_pos.get(key) or self.pos
 
 
-class YList(list):
+class YList(list[Any]):
     """A sequence from a YAML file with the position of each item."""
 
     def __init__(self, pos: Pos):
@@ -55,7 +55,7 @@ def _pos(node: yaml.Node) -> Pos:
 _STR = "tag:yaml.org,2002:str"
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
+def _scalar(node: yaml.Node) -> Any:
     if node.tag == _STR:
         return node.value
     construct = _CONSTRUCTOR.yaml_constructors.get(node.tag)

@@ -13,47 +13,49 @@ A percent the article gives without saying what it is a share of keeps that mark
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal, get_args
 
-from generator.model.types import BLOCKS, Admissions, Figure, RatingBlock, Record
+from generator.model.types import BLOCKS, LEVELS, Admissions, Block, Figure, Level, Qualifier, RatingBlock, Record, Unit
 
 # Disjoint levels, best first, as stacked in charts; good_or_above is the headline sum.
-DISJOINT = ("excellent", "good_only", "completed", "not_completed")
-ROWS = ("excellent", "good_only", "good_or_above", "completed", "not_completed")
+DisjointLevel = Literal["excellent", "good_only", "completed", "not_completed"]
+DISJOINT: tuple[DisjointLevel, ...] = get_args(DisjointLevel)
+# The levels a record's table shows, in order.
+DerivedLevel = Literal["excellent", "good_only", "good_or_above", "completed", "not_completed"]
+ROWS: tuple[DerivedLevel, ...] = get_args(DerivedLevel)
 SHARE_PLACES = Decimal("0.01")
-ROUNDED = "khoảng"  # the qualifier of a share computed from rounded percents
+ROUNDED: Qualifier = "khoảng"  # the qualifier of a share computed from rounded percents
 
 
 @dataclass(frozen=True, slots=True)
 class Value:
     number: Decimal
-    unit: str  # "count" or "percent"
+    unit: Unit
     derived: bool = False
-    qualifier: str | None = None  # gần / trên / ...: the source gave an approximation
+    qualifier: Qualifier | None = None  # the source gave an approximation
     how: str | None = None  # for derived values: the arithmetic, e.g. "79 − 16"
     of: int | None = None  # stated denominator, e.g. 79 in "16/79"
     base_unstated: bool = False  # a percent whose base the article does not state: never charted
 
-    @property
-    def is_int(self) -> bool:
-        return self.unit == "count"
-
 
 @dataclass(frozen=True, slots=True)
-class Level:
+class LevelValues:
+    """One level of a derived block: its count and its share of those rated."""
+
     count: Value | None
     share: Value | None  # percent of those rated
 
 
 @dataclass(frozen=True, slots=True)
-class Block:
+class DerivedBlock:
     total: Value | None
     rated: Value | None
-    levels: dict[str, Level]
+    levels: dict[DerivedLevel, LevelValues]
     good_includes_excellent: bool | None
 
-    def share(self, level: str) -> Value | None:
+    def share(self, level: DerivedLevel) -> Value | None:
         row = self.levels.get(level)
         return row.share if row else None
 
@@ -63,10 +65,10 @@ class Derived:
     """A record with its derived blocks; `record` keeps everything as stated."""
 
     record: Record
-    blocks: dict[str, Block]
+    blocks: dict[Block, DerivedBlock]
     admissions_percent_of_target: Value | None
 
-    def block(self, name: str) -> Block | None:
+    def block(self, name: Block) -> DerivedBlock | None:
         return self.blocks.get(name)
 
 
@@ -93,11 +95,11 @@ def _stated_share(fig: Figure | None, rated: int | None) -> Value | None:
     return Value(fig.percent, "percent", qualifier=fig.qualifier, base_unstated=fig.base_unstated)
 
 
-def _level(count: Value | None, stated: Value | None, rated: int | None) -> Level:
+def _level(count: Value | None, stated: Value | None, rated: int | None) -> LevelValues:
     share = stated
     if share is None and count is not None and count.qualifier is None and rated:
         share = _ratio(int(count.number), rated, f"{int(count.number)} / {rated}")
-    return Level(count, share)
+    return LevelValues(count, share)
 
 
 def _combine(a: Value | None, b: Value | None, sign: int, how_op: str) -> Value | None:
@@ -127,10 +129,11 @@ def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
-Views = tuple[Value | None, Value | None, Value | None, Value | None]
+GoodViews = tuple[Value | None, Value | None, Value | None, Value | None]
 
 
-def _good_views(counts: dict[str, Value | None], shares: dict[str, Value | None], includes: bool | None) -> Views:
+def _good_views(counts: dict[Level, Value | None], shares: dict[Level, Value | None],
+                includes: bool | None) -> GoodViews:
     """(good-only count, good-only share, good-or-above count, good-or-above share)."""
     pair = (counts["good"], counts["excellent"])
     if includes:  # the stated "good" is good-or-above; good-only needs excellent taken out
@@ -144,29 +147,30 @@ def _good_views(counts: dict[str, Value | None], shares: dict[str, Value | None]
 
 def _derived_rated(parts: list[Value | None]) -> Value | None:
     """Those rated, as the sum of all four disjoint levels, when each is an exact count."""
-    if any(p is None or p.qualifier for p in parts):
+    exact = [p for p in parts if p is not None and not p.qualifier]
+    if len(exact) < len(parts):
         return None
-    return Value(sum(p.number for p in parts), "count", derived=True,  # type: ignore[union-attr]
-                 how=" + ".join(_plain(p.number) for p in parts))  # type: ignore[union-attr]
+    return Value(sum((p.number for p in exact), Decimal(0)), "count", derived=True,
+                 how=" + ".join(_plain(p.number) for p in exact))
 
 
-def derive_block(block: RatingBlock) -> Block:
+def derive_block(block: RatingBlock) -> DerivedBlock:
     includes = block.good_includes_excellent
-    counts = {lv: _stated_count(block.level(lv)) for lv in ("excellent", "good", "completed", "not_completed")}
+    counts: dict[Level, Value | None] = {lv: _stated_count(block.level(lv)) for lv in LEVELS}
     only_count, _, _, _ = _good_views(counts, {lv: None for lv in counts}, includes)
     rated = _stated_count(block.rated) or _derived_rated(
         [counts["excellent"], only_count, counts["completed"], counts["not_completed"]])
     rated_count = int(rated.number) if rated is not None and rated.qualifier is None else None
-    shares = {lv: _stated_share(block.level(lv), rated_count) for lv in counts}
+    shares: dict[Level, Value | None] = {lv: _stated_share(block.level(lv), rated_count) for lv in counts}
     only_count, only_share, above_count, above_share = _good_views(counts, shares, includes)
-    levels = {
+    levels: dict[DerivedLevel, LevelValues] = {
         "excellent": _level(counts["excellent"], shares["excellent"], rated_count),
         "good_only": _level(only_count, only_share, rated_count),
         "good_or_above": _level(above_count, above_share, rated_count),
         "completed": _level(counts["completed"], shares["completed"], rated_count),
         "not_completed": _level(counts["not_completed"], shares["not_completed"], rated_count),
     }
-    return Block(_stated_count(block.total), rated, levels, includes)
+    return DerivedBlock(_stated_count(block.total), rated, levels, includes)
 
 
 def _percent_of_target(adm: Admissions | None) -> Value | None:
@@ -186,7 +190,7 @@ def _percent_of_target(adm: Admissions | None) -> Value | None:
 
 
 def derive_record(record: Record) -> Derived:
-    blocks = {}
+    blocks: dict[Block, DerivedBlock] = {}
     for name in BLOCKS:
         block = record.block(name)
         if block is not None:
@@ -194,5 +198,22 @@ def derive_record(record: Record) -> Derived:
     return Derived(record, blocks, _percent_of_target(record.admissions))
 
 
-def derive_all(records: list[Record]) -> list[Derived]:
-    return [derive_record(r) for r in records]
+@dataclass
+class DeriveCache:
+    """Derived records kept by `serve` between rebuilds, by the record file's content hash."""
+
+    derived: dict[str, Derived] = field(default_factory=dict)
+
+
+def derive_all(records: list[Record], cache: DeriveCache | None = None) -> list[Derived]:
+    if cache is None:
+        return [derive_record(r) for r in records]
+    out = []
+    for r in records:
+        d = cache.derived.get(r.digest) if r.digest else None
+        if d is None or d.record != r:
+            d = derive_record(r)
+            if r.digest:
+                cache.derived[r.digest] = d
+        out.append(d)
+    return out

@@ -3,21 +3,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
-from generator.model.derive import Derived, Value
+from generator.model.derive import ROWS, Derived, DerivedLevel, Value
+from generator.model.types import Block
 
 
 @dataclass(frozen=True)
 class Indicator:
     id: str
-    block: str | None  # organizations | collectives | members, or None for admissions
-    measure: str  # a derived level (share of rated), or "admitted" / "percent_of_target"
-    unit: str  # key under `units` in the labels
+    block: Block | None  # None for admissions
+    measure: DerivedLevel | Literal["admitted", "percent_of_target"]  # a level's share of those rated, or admissions
+    unit: Literal["percent", "members", "percent_of_target"]  # key under `units` in the labels
 
     def value(self, d: Derived) -> Value | None:
         if self.block is not None:
             block = d.block(self.block)
-            return block.share(self.measure) if block else None
+            return block.share(self.measure) if block and self.measure in ROWS else None
         if self.measure == "percent_of_target":
             return d.admissions_percent_of_target
         adm = d.record.admissions

@@ -5,11 +5,13 @@ that needs fixing in one run.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Literal
 
-ERROR = "error"
-WARNING = "warning"
+Severity = Literal["error", "warning"]  # warnings fail a build only with --strict
+ERROR: Severity = "error"
+WARNING: Severity = "warning"
 
 
 @dataclass(frozen=True, order=True)
@@ -17,7 +19,7 @@ class Problem:
     path: str
     line: int
     column: int
-    level: str
+    level: Severity
     message: str
     hint: str = ""
 
@@ -36,7 +38,7 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def add(self, path: str, line: int, column: int, message: str, hint: str = "",
-            level: str = ERROR) -> None:
+            level: Severity = ERROR) -> None:
         self.items.append(Problem(path, line, column, level, message, hint))
 
     def extend(self, other: Iterable[Problem]) -> None:
@@ -56,10 +58,3 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self.items)
 
-
-class SiteError(Exception):
-    """Raised when a stage cannot go on; carries every problem found so far."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(set(problems))
-        super().__init__("\n".join(str(p) for p in self.problems))

@@ -4,12 +4,52 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal, get_args
 
-from generator.load.fields import PartialDate
-
-LEVELS = ("excellent", "good", "completed", "not_completed")
-BLOCKS = ("organizations", "collectives", "members")
+# -- domain values: each defined once here; the tuples list them in display order ----------------
+Level = Literal["excellent", "good", "completed", "not_completed"]  # as sources state them
+LEVELS: tuple[Level, ...] = get_args(Level)
+BlockFigure = Literal[Literal["total", "rated"], Level]  # every figure a rating block may state
+BLOCK_FIGURES: tuple[BlockFigure, ...] = get_args(BlockFigure)
+Block = Literal["organizations", "collectives", "members"]  # the three rated blocks of a record
+BLOCKS: tuple[Block, ...] = get_args(Block)
+Era = Literal["old", "new"]  # provincial units until 30/06/2025, and from 01/07/2025
+ERAS: tuple[Era, ...] = get_args(Era)
+ProvinceType = Literal["province", "municipality"]
+PROVINCE_TYPES: tuple[ProvinceType, ...] = get_args(ProvinceType)
+CommitteeKind = Literal["khoi_cac_co_quan", "khoi_doanh_nghiep", "khoi_co_quan_va_doanh_nghiep",
+                        "khoi_dan_chinh_dang", "co_quan_dang_2025", "ubnd_2025"]
+COMMITTEE_KINDS: tuple[CommitteeKind, ...] = get_args(CommitteeKind)
+PeriodKind = Literal["full_year", "quarter", "half_year", "nine_months", "to_date"]
+PERIOD_KINDS: tuple[PeriodKind, ...] = get_args(PeriodKind)
+# Words that make a stated figure approximate ("gần 7.000"): such a figure is never used as exact.
+Qualifier = Literal["gần", "trên", "hơn", "khoảng", "trở lên", "dưới"]
+QUALIFIERS: tuple[Qualifier, ...] = get_args(Qualifier)
+Unit = Literal["count", "percent"]
+UNITS: tuple[Unit, ...] = get_args(Unit)
 MERGER_DATE = dt.date(2025, 7, 1)
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A publication date known only to the month or year, as some sources give it."""
+
+    year: int
+    month: int | None = None
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}" if self.month else f"{self.year:04d}"
+
+
+def period_suffix(kind: PeriodKind, number: int | None) -> str:
+    """A period's part of a record's file name: 2022.yaml for a full year, 2022-q1.yaml, 2022-h1.yaml, ..."""
+    return {
+        "full_year": "",
+        "quarter": f"q{number}",
+        "half_year": f"h{number}",
+        "nine_months": "9m",
+        "to_date": "to-date",
+    }[kind]
 
 
 # -- registries -------------------------------------------------------------------------------
@@ -17,8 +57,8 @@ MERGER_DATE = dt.date(2025, 7, 1)
 class Province:
     slug: str
     name: str
-    era: str  # "old" (until 30/06/2025) or "new" (from 01/07/2025)
-    type: str  # province | municipality
+    era: Era
+    type: ProvinceType
     iso_3166_2: str | None = None
     gso_code: str | None = None
     region: str | None = None
@@ -46,7 +86,7 @@ class CommitteeName:
 class Committee:
     province: str
     id: str
-    kind: str
+    kind: CommitteeKind
     names: tuple[CommitteeName, ...]
     abbreviation: str | None = None
     from_year: int | None = None
@@ -74,7 +114,7 @@ class Registry:
     provinces: dict[str, Province]  # keyed by (era, slug) flattened as "old:slug" / "new:slug"
     committees: dict[tuple[str, str], Committee]
 
-    def province(self, slug: str, era: str | None = None) -> Province | None:
+    def province(self, slug: str, era: Era | None = None) -> Province | None:
         if era:
             return self.provinces.get(f"{era}:{slug}")
         return self.provinces.get(f"old:{slug}") or self.provinces.get(f"new:{slug}")
@@ -95,7 +135,7 @@ class Figure:
     count: int | None = None
     percent: Decimal | None = None
     of: int | None = None  # the denominator the source wrote ("16/79" -> 79)
-    qualifier: str | None = None  # gần / trên / hơn / khoảng / trở lên: the value is approximate
+    qualifier: Qualifier | None = None  # the value is approximate
     quote: str | None = None
     line: int = 0
     column: int = 0
@@ -119,8 +159,9 @@ class RatingBlock:
     line: int = 0
     column: int = 0
 
-    def level(self, name: str) -> Figure | None:
-        return getattr(self, name)
+    def level(self, name: BlockFigure) -> Figure | None:
+        figure: Figure | None = getattr(self, name)
+        return figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +177,7 @@ class Admissions:
     admitted: Figure | None = None
     target: Figure | None = None
     percent_of_target: Decimal | None = None
-    percent_of_target_qualifier: str | None = None  # "đạt trên 100%": a lower bound, not a value
+    percent_of_target_qualifier: Qualifier | None = None  # "đạt trên 100%": a lower bound, not a value
     exceeded_by: Figure | None = None
     subsets: tuple[Subset, ...] = ()
     quote: str | None = None
@@ -148,7 +189,7 @@ class Admissions:
 class Target:
     metric: str
     period: str
-    unit: str  # count | percent
+    unit: Unit
     value: Decimal | None = None
     min: Decimal | None = None
     max: Decimal | None = None
@@ -195,7 +236,7 @@ class ReviewedArticle:
 
 @dataclass(frozen=True, slots=True)
 class Period:
-    kind: str = "full_year"  # full_year | quarter | half_year | nine_months | to_date
+    kind: PeriodKind = "full_year"
     number: int | None = None  # quarter number or half number
     until: dt.date | None = None
     as_written: str | None = None
@@ -207,14 +248,7 @@ class Period:
 
     @property
     def slug(self) -> str:
-        """The file-name suffix: 2022.yaml for a full year, 2022-q1.yaml, 2022-h1.yaml, ..."""
-        return {
-            "full_year": "",
-            "quarter": f"q{self.number}",
-            "half_year": f"h{self.number}",
-            "nine_months": "9m",
-            "to_date": "to-date",
-        }[self.kind]
+        return period_suffix(self.kind, self.number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,8 +284,9 @@ class Record:
     def stem(self) -> str:
         return f"{self.year}-{self.period.slug}" if self.period.slug else str(self.year)
 
-    def block(self, name: str) -> RatingBlock | None:
-        return getattr(self, name)
+    def block(self, name: Block) -> RatingBlock | None:
+        block: RatingBlock | None = getattr(self, name)
+        return block
 
     @property
     def has_results(self) -> bool:
@@ -266,8 +301,7 @@ class Record:
         for name in BLOCKS:
             block = self.block(name)
             if block is not None:
-                found += [block.quote] + [f.quote for f in (block.total, block.rated) + tuple(
-                    block.level(lv) for lv in LEVELS) if f is not None]
+                found += [block.quote] + [f.quote for f in map(block.level, BLOCK_FIGURES) if f is not None]
         if self.admissions is not None:
             adm = self.admissions
             found += [adm.quote] + [f.quote for f in (adm.admitted, adm.target, adm.exceeded_by) if f]

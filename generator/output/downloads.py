@@ -8,12 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from generator.model.derive import ROWS, Derived, Value
-from generator.model.types import BLOCKS, LEVELS, Figure, Record
+from generator.model.types import BLOCK_FIGURES, BLOCKS, Figure, Record
+from generator.plan.index import SiteIndex
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -44,16 +45,17 @@ def _columns() -> list[tuple[str, str, str]]:
          "true when period_until is the article's date (the article only says 'so far')"),
     ]
     for block in BLOCKS:
-        for field in ("total", "rated", *LEVELS):
+        for part in BLOCK_FIGURES:
             cols += [
-                (f"{block}_{field}_count", "integer", f"{block}: {field}, count as stated"),
-                (f"{block}_{field}_percent", "number", f"{block}: {field}, percent as stated"),
-                (f"{block}_{field}_of", "integer", f"{block}: {field}, denominator as stated (X/Y)"),
-                (f"{block}_{field}_qualifier", "string", f"{block}: {field}, approximation word (gần, trên, hơn)"),
-                (f"{block}_{field}_base_unstated", "boolean",
-                 f"{block}: {field}, true when the article does not say what the percent is a share of"),
+                (f"{block}_{part}_count", "integer", f"{block}: {part}, count as stated"),
+                (f"{block}_{part}_percent", "number", f"{block}: {part}, percent as stated"),
+                (f"{block}_{part}_of", "integer", f"{block}: {part}, denominator as stated (X/Y)"),
+                (f"{block}_{part}_qualifier", "string", f"{block}: {part}, approximation word (gần, trên, hơn)"),
+                (f"{block}_{part}_base_unstated", "boolean",
+                 f"{block}: {part}, true when the article does not say what the percent is a share of"),
             ]
-        cols.append((f"{block}_good_includes_excellent", "boolean", f"{block}: whether the stated good includes excellent"))
+        cols.append((f"{block}_good_includes_excellent", "boolean",
+                     f"{block}: whether the stated good includes excellent"))
         for row in ROWS:
             cols += [
                 (f"{block}_{row}_count_shown", "number", f"{block}: {row} count as shown on the pages"),
@@ -70,7 +72,8 @@ def _columns() -> list[tuple[str, str, str]]:
         ("admissions_admitted_qualifier", "string", "approximation word for admitted"),
         ("admissions_target", "integer", "admission target, as stated"),
         ("admissions_percent_of_target_shown", "number", "admitted as percent of target, as shown"),
-        ("admissions_percent_of_target_derived", "boolean", "true when derived (from admitted/target or 'exceeded by')"),
+        ("admissions_percent_of_target_derived", "boolean",
+         "true when derived (from admitted/target or 'exceeded by')"),
         ("admissions_percent_of_target_qualifier", "string", "approximation word (e.g. trên for 'đạt trên 100%')"),
         ("admissions_exceeded_by_count", "integer", "exceeded the target by (members), as stated"),
         ("admissions_exceeded_by_percent", "number", "exceeded the target by (percent), as stated"),
@@ -103,11 +106,11 @@ def _shown(prefix: str, value: Value | None) -> dict[str, Any]:
             f"{prefix}_base_unstated": value.base_unstated if value.unit == "percent" else None}
 
 
-def row(d: Derived, names: dict[str, str], committee_names: dict[str, str]) -> dict[str, Any]:
+def row(d: Derived, province_name: str, committee_name: str) -> dict[str, Any]:
     r: Record = d.record
     cells: dict[str, Any] = {
-        "province": r.province, "province_name": names.get(r.province, ""), "committee": r.committee,
-        "committee_name": committee_names.get(f"{r.province}/{r.committee}", ""), "year": r.year,
+        "province": r.province, "province_name": province_name, "committee": r.committee,
+        "committee_name": committee_name, "year": r.year,
         "period": r.period.kind, "period_number": r.period.number,
         "period_until": r.period.until.isoformat() if r.period.until else None,
         "period_until_is_publication_date": r.period.until_published if r.period.until else None,
@@ -117,8 +120,8 @@ def row(d: Derived, names: dict[str, str], committee_names: dict[str, str]) -> d
         block, db = r.block(name), d.block(name)
         if block is None or db is None:
             continue
-        for field in ("total", "rated", *LEVELS):
-            cells.update(_figure_cells(f"{name}_{field}", block.level(field)))
+        for part in BLOCK_FIGURES:
+            cells.update(_figure_cells(f"{name}_{part}", block.level(part)))
         cells[f"{name}_good_includes_excellent"] = block.good_includes_excellent
         for level_name in ROWS:
             level = db.levels[level_name]
@@ -176,8 +179,8 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def make_row(d: Derived, names: dict[str, str], committee_names: dict[str, str]) -> Row:
-    cells = row(d, names, committee_names)
+def make_row(d: Derived, province_name: str, committee_name: str) -> Row:
+    cells = row(d, province_name, committee_name)
     item = {k: _json_value(v) for k, v in cells.items() if v is not None}
     item["sources"] = [{"url": s.url, "publisher": s.publisher,
                         "published": s.published.isoformat() if s.published else None,
@@ -188,6 +191,39 @@ def make_row(d: Derived, names: dict[str, str], committee_names: dict[str, str])
                       for a in d.record.awards]
     return Row(d.record.province, _csv_line([_cell(cells.get(c[0])) for c in COLUMNS]),
                json.dumps(item, ensure_ascii=False, sort_keys=True))
+
+
+@dataclass
+class RowCache:
+    """Rows kept by `serve` between rebuilds, by the record's content hash and the names shown."""
+
+    rows: dict[tuple[str, str, str], Row] = field(default_factory=dict)
+
+
+def _rows(index: SiteIndex, cache: RowCache | None) -> list[Row]:
+    rows = []
+    for d in index.records:
+        r = d.record
+        names = (index.names.get(r.province, ""), index.committee_names.get(f"{r.province}/{r.committee}", ""))
+        key = (r.digest, *names)
+        found = cache.rows.get(key) if cache is not None and r.digest else None
+        if found is None:
+            found = make_row(d, *names)
+            if cache is not None and r.digest:
+                cache.rows[key] = found
+        rows.append(found)
+    return rows
+
+
+def files(title: str, index: SiteIndex, cache: RowCache | None = None) -> dict[str, bytes]:
+    """Every file under data/: all records (CSV, JSON), one CSV per province, the datapackage."""
+    rows = _rows(index, cache)
+    out = {"data/records.csv": to_csv(rows), "data/records.json": to_json(rows)}
+    provinces = sorted(index.by_province)
+    for slug in provinces:
+        out[f"data/provinces/{slug}.csv"] = to_csv([r for r in rows if r.province == slug])
+    out["data/datapackage.json"] = datapackage(title, provinces)
+    return out
 
 
 def to_csv(rows: list[Row]) -> bytes:

@@ -5,7 +5,11 @@ import re
 from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
 
-from generator.model.problems import ERROR, Problem
+from generator.model.problems import ERROR, Problem, Severity
+
+Link = tuple[int, str, tuple[str, str, str]]  # position in the page, as written, (kind, path, fragment)
+Parsed = tuple[list[Link], set[str]]  # a page's internal links and its ids
+LinkCache = dict[str, tuple[bytes, Parsed]]  # output path -> (the page's bytes, parsed); kept by `serve`
 
 
 # The output is written by our own templates, so attributes are always double-quoted: a regular
@@ -51,41 +55,53 @@ def _resolve(page: str, base_path: str, link: str) -> tuple[str, str, str] | Non
     return ("inside", path[len(base_path):], parts.fragment)
 
 
-def check(files: dict[str, bytes], base_path: str, level: str = ERROR,
-          cache: dict | None = None) -> list[Problem]:
-    """Problems for links that do not resolve. `cache` keeps each page's resolved links between
-    rebuilds (keyed by the page's bytes)."""
-    parsed: dict[str, tuple[list, set[str]]] = {}
+def _parsed(files: dict[str, bytes], base_path: str, cache: LinkCache | None) -> dict[str, Parsed]:
+    """Each page's internal links and ids; with a cache, pages whose bytes did not change are not parsed again."""
+    parsed: dict[str, Parsed] = {}
     for name, data in files.items():
         if not name.endswith(".html"):
             continue
         hit = cache.get(name) if cache is not None else None
         if hit is None or hit[0] != data:
             links, ids = _parse(data.decode("utf-8"))
-            resolved = [(pos, link, _resolve(name, base_path, link)) for pos, link in links]
-            hit = (data, ([r for r in resolved if r[2] is not None], ids))
+            resolved = [(pos, link, target) for pos, link in links
+                        if (target := _resolve(name, base_path, link)) is not None]
+            hit = (data, (resolved, ids))
             if cache is not None:
                 cache[name] = hit
         parsed[name] = hit[1]
+    return parsed
+
+
+def _broken(link: Link, ids: set[str], files: dict[str, bytes], parsed: dict[str, Parsed],
+            base_path: str) -> tuple[str, str] | None:
+    """(what is wrong, what would be right) for a link that does not resolve; None when it does."""
+    _, written, (kind, path, fragment) = link
+    if kind == "anchor":
+        if fragment and fragment not in ids:
+            return f"link to '#{fragment}' has no target on the page", "fix the anchor or the id it points to"
+        return None
+    if kind == "outside":
+        return (f"link '{written}' is outside the site's base path {base_path}",
+                "build internal links with url() in templates")
+    found = _target(files, path)
+    if found is None:
+        return f"link '{written}' leads nowhere", "fix the link or add the page it points to"
+    if fragment and found in parsed and fragment not in parsed[found][1]:
+        return f"link '{written}' points to a missing anchor", "fix the anchor"
+    return None
+
+
+def check(files: dict[str, bytes], base_path: str, level: Severity = ERROR,
+          cache: LinkCache | None = None) -> list[Problem]:
+    """Problems for links that do not resolve. `cache` keeps each page's resolved links between
+    rebuilds (keyed by the page's bytes)."""
+    parsed = _parsed(files, base_path, cache)
     problems = []
-
-    def report(name: str, position: int, message: str, hint: str) -> None:
-        line = files[name].decode("utf-8").count("\n", 0, position) + 1
-        problems.append(Problem(f"output/{name}", line, 1, level, message, hint))
-
-    for name, (links, ids) in sorted(parsed.items()):
-        for position, link, (kind, path, fragment) in links:
-            if kind == "anchor":
-                if fragment and fragment not in ids:
-                    report(name, position, f"link to '#{fragment}' has no target on the page",
-                           "fix the anchor or the id it points to")
-            elif kind == "outside":
-                report(name, position, f"link '{link}' is outside the site's base path {base_path}",
-                       "build internal links with url() in templates")
-            else:
-                target = _target(files, path)
-                if target is None:
-                    report(name, position, f"link '{link}' leads nowhere", "fix the link or add the page it points to")
-                elif fragment and target in parsed and fragment not in parsed[target][1]:
-                    report(name, position, f"link '{link}' points to a missing anchor", "fix the anchor")
+    for name, (resolved, ids) in sorted(parsed.items()):
+        for link in resolved:
+            broken = _broken(link, ids, files, parsed, base_path)
+            if broken is not None:
+                line = files[name].decode("utf-8").count("\n", 0, link[0]) + 1
+                problems.append(Problem(f"output/{name}", line, 1, level, *broken))
     return problems

@@ -1,16 +1,19 @@
 """Chart specifications: one object feeds both the Chart.js JSON block and the HTML table beside it,
-so the two can never disagree."""
+so the two can never disagree. Only full years enter a chart: partial periods never join a trend."""
 from __future__ import annotations
 
-import json
+from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from generator.render import formats
-from generator.model.derive import Value
+from generator.model.derive import DISJOINT, Derived, DisjointLevel, Value
+from generator.model.indicators import Indicator
+from generator.model.types import Block
+from generator.render.labels import Labels
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
-LEVEL_COLOURS = {"excellent": "#0072B2", "good_only": "#56B4E9", "completed": "#E69F00",
+LEVEL_COLOURS: dict[DisjointLevel, str] = {"excellent": "#0072B2", "good_only": "#56B4E9", "completed": "#E69F00",
                  "not_completed": "#D55E00"}
 
 
@@ -28,7 +31,8 @@ class Series:
     key: str = ""  # stable id for the compare selection in the page address
 
     def data(self) -> list[float | None]:
-        return [formats.chart_number(v) for v in self.values]
+        """Plain numbers for the chart's JSON; formatting happens in the browser and in the table."""
+        return [None if v is None else float(v.number) for v in self.values]
 
 
 @dataclass
@@ -37,7 +41,7 @@ class Chart:
     title: str
     unit: str
     labels: list[str]
-    kind: str = "bar"  # bar | line | hbar
+    kind: Literal["bar", "line", "hbar"] = "bar"
     stacked: bool = False
     series: list[Series] = field(default_factory=list)
     max: float | None = None
@@ -53,7 +57,7 @@ class Chart:
             return [(s.label, list(s.values)) for s in self.series]
         return [(label, [s.values[i] for s in self.series]) for i, label in enumerate(self.labels)]
 
-    def payload(self) -> dict:
+    def payload(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "stacked": self.stacked, "unit": self.unit, "max": self.max,
             "labels": self.labels, "title": self.title,
@@ -61,14 +65,60 @@ class Chart:
                          for i, s in enumerate(self.series)],
         }
 
-    def json(self) -> str:
-        return script_json(self.payload())
+
+def full_years(items: tuple[Derived, ...] | list[Derived]) -> list[Derived]:
+    return [d for d in items if d.record.period.is_full_year]
 
 
-def script_json(data: object) -> str:
-    """JSON safe inside <script type="application/json">: no record text can close the element."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
-    return text
+def level_chart(cid: str, title: str, unit: str, items: tuple[Derived, ...], block: Block,
+                labels: Labels) -> Chart | None:
+    """Stacked 100% bars of the disjoint levels, one bar per full year; None when nothing to show."""
+    rows = [(d, b) for d in full_years(items) if (b := d.block(block)) is not None]
+    if not rows:
+        return None
+    series = []
+    for level in DISJOINT:
+        values = [chartable(b.share(level)) for _, b in rows]
+        if any(v is not None for v in values):
+            series.append(Series(labels["fields"][level], values, LEVEL_COLOURS[level]))
+    if not series:
+        return None
+    return Chart(cid, title, unit, [str(d.record.year) for d, _ in rows], "bar", True, series, max=100)
+
+
+def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tuple[Derived, ...],
+                    names: dict[str, str], committee_names: dict[str, str], by_series: bool = False) -> Chart | None:
+    """One series per committee (a province may have several), one bar per full year."""
+    rows = [d for d in full_years(items) if chartable(ind.value(d)) is not None]
+    if not rows:
+        return None
+    years = sorted({d.record.year for d in rows})
+    by_committee: dict[tuple[str, str], dict[int, Value | None]] = defaultdict(dict)
+    for d in rows:
+        by_committee[(d.record.province, d.record.committee)][d.record.year] = chartable(ind.value(d))
+    several = {p for p, _ in by_committee if sum(1 for q, _ in by_committee if q == p) > 1}
+
+    def label(province: str, committee: str) -> str:
+        if province in several and committee_names:
+            return f"{names[province]} — {committee_names.get(f'{province}/{committee}', committee)}"
+        return names[province]
+
+    keys = sorted(by_committee)
+    series = [Series(label(p, c), [by_committee[(p, c)].get(y) for y in years], PALETTE[i % len(PALETTE)],
+                     p if p not in several else f"{p}.{c}")
+              for i, (p, c) in enumerate(keys)]
+    return Chart(cid, title, unit, [str(y) for y in years], "bar", False, series,
+                 max=100 if ind.unit == "percent" else None, by_series=by_series or len(series) > len(years),
+                 series_links=[f"provinces/{p}/" for p, _ in keys])
+
+
+def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived],
+                  names: dict[str, str]) -> Chart | None:
+    """Provinces side by side, best first."""
+    rows = sorted(((v, d) for d in full_years(items) if (v := chartable(ind.value(d))) is not None),
+                  key=lambda pair: (-pair[0].number, pair[1].record.province))
+    if not rows:
+        return None
+    labels = [f"{names[d.record.province]}" for _, d in rows]
+    return Chart(cid, title, unit, labels, "hbar", False,
+                 [Series(title, [v for v, _ in rows], PALETTE[0])], max=100)

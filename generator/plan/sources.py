@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from generator.load.fields import PartialDate
-from generator.load.site import Site
 from generator.model.derive import Derived
-from generator.model.types import ReviewedArticle
+from generator.model.types import PartialDate, ReviewedArticle
 
 URL = "sources/"
 
@@ -37,7 +34,7 @@ def _row(article: ReviewedArticle, by_ref: dict[str, Derived]) -> ArticleRow:
                       source.title_reconstructed, records)
 
 
-def _unnamed(derived: list[Derived], named: set[str]) -> list[ArticleRow]:
+def _unnamed(derived: tuple[Derived, ...], named: set[str]) -> list[ArticleRow]:
     """Records no article in content/sources.yaml names, one row per source address."""
     by_url: dict[str, list[Derived]] = {}
     for d in derived:
@@ -51,19 +48,13 @@ def _unnamed(derived: list[Derived], named: set[str]) -> list[ArticleRow]:
     return found
 
 
-def rows(site: Site, derived: list[Derived]) -> list[ArticleRow]:
+def rows(reviewed: tuple[ReviewedArticle, ...], derived: tuple[Derived, ...]) -> list[ArticleRow]:
     """The articles in the order content/sources.yaml lists them, then any record's article it misses."""
     by_ref = {d.record.ref: d for d in derived}
-    listed = [_row(a, by_ref) for a in site.reviewed]
-    return listed + _unnamed(derived, {ref for a in site.reviewed for ref in a.records})
+    listed = [_row(a, by_ref) for a in reviewed]
+    return listed + _unnamed(derived, {ref for a in reviewed for ref in a.records})
 
 
-def context(site: Site, derived: list[Derived]) -> dict[str, Any]:
-    found = rows(site, derived)
-    return {"articles": found, "used": sum(1 for r in found if r.records),
-            "not_used": sum(1 for r in found if not r.records)}
-
-
-def deps(site: Site, derived: list[Derived]) -> tuple[object, ...]:
+def deps(reviewed: tuple[ReviewedArticle, ...], derived: tuple[Derived, ...]) -> tuple[object, ...]:
     """What the page shows beyond site-wide inputs: the list itself and every record's digest."""
-    return (site.reviewed, tuple(d.record.digest for d in derived))
+    return (reviewed, tuple(d.record.digest for d in derived))

@@ -1,74 +1,120 @@
-"""Render planned pages with Jinja2 (autoescape on; a site's templates/ override the theme's)."""
+"""Render planned pages with Jinja2 (autoescape on; a site's templates/ override the theme's).
+
+A renderer is made for one edition of one build and never changed afterwards: everything its
+templates see is given when it is made (`RenderSettings`). What `serve` keeps between builds is the
+`RenderCache`: compiled templates (checked against their source, so an edited template compiles
+again) and each page's HTML with the inputs it was made from.
+"""
 from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import re
-from contextvars import ContextVar
-from functools import cached_property
+import traceback
+from dataclasses import dataclass, field
+from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
-import yaml
+from markupsafe import Markup
 
-from generator.render import formats
-
-from generator.render import views
-from generator.plan.charts import script_json
-from generator.cache import digest
+from generator.hashing import digest
 from generator.load.config import Config
-from generator.plan.planner import Page
+from generator.load.content_pages import ContentPage
 from generator.model.problems import Problem
+from generator.model.types import BLOCKS
+from generator.plan.index import SiteIndex
+from generator.plan.page import PAGE_TYPES, PlannedPage
+from generator.plan.titles import indicator_title
+from generator.render import formats, views
+from generator.render.labels import LANGUAGES, THEME, Labels, Language
 
-THEME = Path(__file__).parent / "theme"
-_SITE_ROOT: ContextVar[Path] = ContextVar("site_root", default=Path.cwd())
-PAGE_TYPES = ("home", "provinces", "province", "committee", "years", "year", "indicators", "indicator", "page", "data", "search", "embed", "404")
+__all__ = ["LANGUAGES", "THEME", "RenderCache", "RenderError", "RenderSettings", "Renderer", "render_pages"]
 
 
-LANGUAGES = {"vi": ("", "vi_VN"), "en": ("en/", "en")}  # language: (URL prefix, Babel locale)
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between builds; Jinja checks each against its source."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+    def clear(self) -> None:
+        self.store.clear()
 
 
-def load_labels(lang: str = "vi") -> dict:
-    with open(THEME / f"labels.{lang}.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+@dataclass
+class RenderCache:
+    """What the render stage keeps between `serve` rebuilds."""
+
+    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # output path -> (inputs' key, HTML)
+    bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
+    rendered: int = 0  # pages rendered by the last build (the rest came from the cache)
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """Everything every page of one edition shows besides its own data."""
+
+    config: Config
+    labels: Labels
+    lang: Language
+    index: SiteIndex
+    content_pages: list[ContentPage]
+    has_feed: bool
 
 
 class Renderer:
     """Renders pages in one language: its labels, its number and date formats, its URL prefix."""
 
-    def __init__(self, config: Config, labels: dict, lang: str = "vi"):
-        self.config = config
-        self.labels = labels
-        self.lang = lang
-        self.prefix, self.locale = LANGUAGES[lang]
-        _SITE_ROOT.set(config.root)
+    def __init__(self, settings: RenderSettings, bytecode: jinja2.BytecodeCache | None = None):
+        self.settings = settings
+        self.bytecode = bytecode
+        self.config = settings.config
+        self.lang = settings.lang
+        self.prefix, self.locale = LANGUAGES[settings.lang]
+        self.env = self._environment()
 
-    @cached_property
-    def env(self) -> jinja2.Environment:
+    def __reduce__(self) -> tuple[type[Renderer], tuple[RenderSettings, jinja2.BytecodeCache | None]]:
+        """Pickled as its settings (for worker processes started with `spawn`)."""
+        return (Renderer, (self.settings, self.bytecode))
+
+    def _environment(self) -> jinja2.Environment:
         env = jinja2.Environment(
             loader=jinja2.ChoiceLoader([
                 jinja2.FileSystemLoader(str(self.config.root / "templates")),
                 jinja2.FileSystemLoader(str(THEME / "templates")),
             ]),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            keep_trailing_newline=True)
+            keep_trailing_newline=True, bytecode_cache=self.bytecode)
         loc = self.locale
-        env.filters.update(num=lambda v: formats.number(v, loc), pct=lambda v: formats.percent(v, loc),
-                           val=lambda v: formats.value(v, loc), fig=lambda f: formats.figure(f, loc),
-                           date=lambda d: formats.date(d, loc), script_json=script_json,
-                           cell=lambda v: views.cell(v, loc))
-        env.globals.update(L=self.labels, config=self.config, url=self.url, asset=self.asset,
-                           url_in=self.url_in, absolute=self.absolute, lang=self.lang, locale=loc, languages=tuple(LANGUAGES),
-                           block_rows=lambda d, name, labels: views.block_rows(d, name, labels, loc))
+        env.filters.update(num=partial(formats.number, locale=loc), pct=partial(formats.percent, locale=loc),
+                           val=partial(formats.value, locale=loc), fig=partial(formats.figure, locale=loc),
+                           date=partial(formats.date, locale=loc), cell=partial(views.cell, locale=loc),
+                           script_json=lambda data: Markup(formats.script_json(data)))
+        s = self.settings
+        env.globals.update(
+            L=s.labels, config=self.config, url=self.url, asset=self.asset, url_in=self.url_in, absolute=self.absolute,
+            lang=self.lang, locale=loc, languages=tuple(LANGUAGES), blocks=BLOCKS,
+            block_rows=partial(views.block_rows, locale=loc), indicator_title=partial(indicator_title, labels=s.labels),
+            content_pages=s.content_pages, has_feed=s.has_feed,
+            names=s.index.names, committee_names=s.index.committee_names)
         return env
 
     def url(self, path: str) -> str:
         """A page of this language's edition, under the base path so the site works in a sub-folder."""
         return self.url_in(self.lang, path)
 
-    def url_in(self, lang: str, path: str) -> str:
+    def url_in(self, lang: Language, path: str) -> str:
         return self.config.base_path + LANGUAGES[lang][0] + path.lstrip("/")
 
     def absolute(self, path: str) -> str:
@@ -89,22 +135,30 @@ class Renderer:
         problems = []
         for page_type, name in (self.config.templates or {}).items():
             if page_type not in PAGE_TYPES:
-                problems.append(Problem("site.yaml", 1, 1, "error", f"unknown page type '{page_type}' under 'templates'",
+                problems.append(Problem("site.yaml", 1, 1, "error",
+                                        f"unknown page type '{page_type}' under 'templates'",
                                         "use one of: " + ", ".join(PAGE_TYPES)))
                 continue
             try:
                 self.env.get_template(name)
             except jinja2.TemplateNotFound:
-                problems.append(Problem("site.yaml", 1, 1, "error", f"template '{name}' for '{page_type}' pages does not exist",
+                problems.append(Problem("site.yaml", 1, 1, "error",
+                                        f"template '{name}' for '{page_type}' pages does not exist",
                                         "put it in templates/ or remove the line"))
             except jinja2.TemplateSyntaxError as exc:
-                problems.append(_template_problem(exc))
+                problems.append(template_problem(exc, self.config.root))
         return problems
 
-    def render(self, page: Page) -> str:
+    def render(self, page: PlannedPage) -> str:
         template = self.env.get_template(self.template_name(page.template))
-        context: dict[str, Any] = {"page": page, **page.context}
+        context: dict[str, Any] = {"page": page, **page.context.variables()}
         return template.render(context)
+
+    def render_one(self, page: PlannedPage) -> bytes | Problem:
+        try:
+            return self.render(page).encode("utf-8")
+        except (jinja2.TemplateError, TypeError, KeyError, AttributeError, ValueError) as exc:
+            return template_problem(exc, self.config.root)
 
 
 class RenderError(Exception):
@@ -119,52 +173,60 @@ def default_workers(records: int) -> int:
     return min(cores, 8) if records >= 500 else 1
 
 
-# Set just before worker processes are forked, so they inherit the renderer and the pages instead of
-# receiving them pickled; read only inside those workers.
-_JOB: tuple[Renderer, list[Page]] | None = None
+StartMethod = Literal["fork", "spawn"]
 
 
-def _leave_ctrl_c_to_parent() -> None:
-    """Workers ignore Ctrl+C: the parent stops the pool and reports once, without worker tracebacks."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def start_method() -> StartMethod:
+    """`fork` where there is one (workers inherit the renderer and pages without copying them), else
+    `spawn` (Windows, and macOS by default), where they receive them pickled."""
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-def _render_indices(indices: list[int]) -> list[tuple[int, bytes | Problem]]:
-    renderer, pages = _JOB  # type: ignore[misc]
-    return [(i, _render_one(renderer, pages[i])) for i in indices]
+def _render_part(renderer: Renderer, part: list[tuple[int, PlannedPage]], results: Connection) -> None:
+    """In a worker process: render some of the pages and send back (index, HTML or problem) pairs."""
+    results.send([(i, renderer.render_one(page)) for i, page in part])
+    results.close()
 
 
-def _render_one(renderer: Renderer, page: Page) -> bytes | Problem:
-    try:
-        return renderer.render(page).encode("utf-8")
-    except (jinja2.TemplateError, TypeError, KeyError, AttributeError, ValueError) as exc:
-        return template_problem(exc)
+def _render_parallel(renderer: Renderer, pages: list[PlannedPage], todo: list[int], workers: int,
+                     method: StartMethod) -> dict[int, bytes | Problem]:
+    context = multiprocessing.get_context("fork") if method == "fork" else multiprocessing.get_context("spawn")
+    running = []
+    for n in range(workers):
+        receive, send = context.Pipe(duplex=False)
+        part = [(i, pages[i]) for i in todo[n::workers]]
+        process = context.Process(target=_render_part, args=(renderer, part, send), daemon=True)
+        process.start()
+        send.close()  # the worker holds the sending end now: reading sees EOF if the worker dies
+        running.append((process, receive, part))
+    results: dict[int, bytes | Problem] = {}
+    for process, receive, part in running:
+        try:
+            results.update(receive.recv())
+        except EOFError:  # the worker died: render its part here instead
+            results.update((i, renderer.render_one(page)) for i, page in part)
+        finally:
+            receive.close()
+            process.join()
+    return results
 
 
-def render_pages(renderer: Renderer, pages: list[Page], site_fingerprint: str, cache: Any = None,
-                 workers: int = 1) -> dict[str, bytes]:
+def render_pages(renderer: Renderer, pages: list[PlannedPage], site_fingerprint: str, cache: RenderCache | None = None,
+                 workers: int = 1, method: StartMethod | None = None) -> dict[str, bytes]:
     """Render every page; with a cache, pages whose inputs did not change are reused."""
-    global _JOB
     keys = [digest(repr((site_fingerprint, p.template, p.url, p.deps)).encode("utf-8")) for p in pages]
     results: dict[int, bytes | Problem] = {}
     todo = []
-    for i, (page, key) in enumerate(zip(pages, keys)):
+    for i, (page, key) in enumerate(zip(pages, keys, strict=True)):
         hit = cache.pages.get(renderer.prefix + page.output_path) if cache is not None else None
         if hit is not None and hit[0] == key and page.deps:
             results[i] = hit[1]
         else:
             todo.append(i)
-    if workers > 1 and len(todo) >= 24 and "fork" in multiprocessing.get_all_start_methods():
-        _JOB = (renderer, pages)
-        try:
-            chunks = [todo[n::workers] for n in range(workers)]
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_leave_ctrl_c_to_parent) as pool:
-                for part in pool.map(_render_indices, chunks):
-                    results.update(part)
-        finally:
-            _JOB = None
+    if workers > 1 and len(todo) >= 24:
+        results.update(_render_parallel(renderer, pages, todo, workers, method or start_method()))
     else:
-        results.update((i, _render_one(renderer, pages[i])) for i in todo)
+        results.update((i, renderer.render_one(pages[i])) for i in todo)
     files = {}
     for i, page in enumerate(pages):
         result = results[i]
@@ -178,29 +240,23 @@ def render_pages(renderer: Renderer, pages: list[Page], site_fingerprint: str, c
     return files
 
 
-def _template_problem(exc: jinja2.TemplateSyntaxError | jinja2.TemplateError) -> Problem:
-    filename = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
-    return Problem(_short(str(filename)), getattr(exc, "lineno", 0) or 0, 1, "error",
-                   f"template error: {exc.message}", "fix the template at that line")
-
-
-def template_problem(exc: Exception) -> Problem:
+def template_problem(exc: Exception, site_root: Path) -> Problem:
     """Locate an error raised while rendering, in the template file and line where it happened."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return _template_problem(exc)
-    import traceback
-
+        filename = exc.filename or exc.name or "templates"
+        return Problem(_short(filename, site_root), exc.lineno or 0, 1, "error",
+                       f"template error: {exc.message}", "fix the template at that line")
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith(".html"):
-            return Problem(_short(frame.filename), frame.lineno or 0, 1, "error",
+            return Problem(_short(frame.filename, site_root), frame.lineno or 0, 1, "error",
                            f"template error: {exc}", "fix the template at that line")
     return Problem("templates", 0, 0, "error", f"template error: {exc}", "check the templates")
 
 
-def _short(filename: str) -> str:
+def _short(filename: str, site_root: Path) -> str:
     """A template's path as a maintainer knows it: templates/x.html, or the theme's own file."""
     path = Path(filename)
-    for base in (_SITE_ROOT.get(), THEME.parents[2]):
+    for base in (site_root, THEME.parents[2]):
         try:
             return path.resolve().relative_to(base.resolve()).as_posix()
         except ValueError:

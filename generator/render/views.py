@@ -6,12 +6,14 @@ Jinja macros cost far more than a function call.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from markupsafe import Markup, escape
 
-from generator.render import formats
 from generator.model.derive import ROWS, Derived, Value
-from generator.model.types import Figure
+from generator.model.types import Block, Figure
+from generator.render import formats
+from generator.render.labels import Labels
 
 MISSING = Markup('<span class="missing">–</span>')
 
@@ -28,7 +30,7 @@ def _cell(v: Value, _text: str, locale: str) -> Markup:
     text = escape(formats.value(v, locale))
     if v.derived:
         text += Markup('<span class="derived" title="{}">*</span>').format(v.how or "")
-    if v.base_unstated:  # explained by the legend under the table (labels: site.base_unstated_legend)
+    if v.base_unstated:  # explained by the legend under the table (labels: reviewed.base_unstated_legend)
         text += Markup('<span class="base-unstated">†</span>')
     return text
 
@@ -39,29 +41,32 @@ def _as_written(f: Figure | None, locale: str) -> str:
     return text + " †" if f is not None and f.base_unstated and f.percent is not None else text
 
 
-def block_rows(d: Derived, name: str, labels: dict, locale: str = formats.LOCALE) -> list[tuple[str, str, Markup, Markup]]:
+def block_rows(d: Derived, name: Block, labels: Labels,
+               locale: str = formats.LOCALE) -> list[tuple[str, str, Markup, Markup]]:
     """(level label, as the source wrote it, count, share) for one rating block of one record."""
     stated_block, block = d.record.block(name), d.block(name)
     if stated_block is None or block is None:
         return []
     fields = labels["fields"]
     rows: list[tuple[str, str, Markup, Markup]] = []
-    for key, value in (("total", block.total), ("rated", block.rated)):
+    totals: tuple[tuple[Literal["total", "rated"], Value | None], ...] = (("total", block.total),
+                                                                         ("rated", block.rated))
+    for key, value in totals:
         stated = stated_block.level(key)
         if stated is not None or value is not None:
             rows.append((fields[key], _as_written(stated, locale), cell(value, locale) if value else Markup(""),
                          Markup("")))
-    for key in ROWS:
-        level = block.levels[key]
-        if key in ("good_only", "good_or_above"):
+    for row in ROWS:
+        level = block.levels[row]
+        if row == "good_only" or row == "good_or_above":  # two comparisons: the type checker narrows `row` by them
             from_good = level.count is not None and not level.count.derived
             stated = stated_block.good if from_good else None
         else:
-            stated = stated_block.level(key)
+            stated = stated_block.level(row)
         if stated is not None or level.count is not None or level.share is not None:
-            rows.append((fields[key], _as_written(stated, locale), cell(level.count, locale),
+            rows.append((fields[row], _as_written(stated, locale), cell(level.count, locale),
                          cell(level.share, locale)))
     if stated_block.good is not None and block.good_includes_excellent is None:
-        rows.append((fields["good"], _as_written(stated_block.good, locale), Markup(escape(fields["includes_unknown"])),
-                     Markup("")))
+        rows.append((fields["good"], _as_written(stated_block.good, locale),
+                     Markup(escape(fields["includes_unknown"])), Markup("")))
     return rows

@@ -39,7 +39,7 @@ def assert_charts_drawn(page: Page) -> int:
         assert chart["drawn"], f"{chart['id']}: Chart.js did not draw it"
         assert chart["painted"] > 500, f"{chart['id']}: the canvas is blank"
         table = [[table_number(cell) for cell in row] for row in chart["rows"]]
-        by_series = table if chart["bySeries"] else [list(col) for col in zip(*table)]
+        by_series = table if chart["bySeries"] else [list(col) for col in zip(*table, strict=True)]
         assert by_series == [[None if v is None else float(v) for v in series] for series in chart["data"]], chart["id"]
     return len(charts)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -99,7 +100,7 @@ def test_chart_png_csv_and_embed(served: Site, browser: Browser) -> None:
     with page.expect_download() as png_info:
         page.click("figure.chart [data-action=png]")
     png = png_info.value
-    data = open(png.path(), "rb").read()
+    data = Path(png.path()).read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and png.suggested_filename.endswith(".png")
     width = int.from_bytes(data[16:20], "big")
     height = int.from_bytes(data[20:24], "big")
@@ -107,7 +108,7 @@ def test_chart_png_csv_and_embed(served: Site, browser: Browser) -> None:
     assert width > canvas[0] and height > canvas[1]  # room for the title, unit and source
     with page.expect_download() as csv_info:
         page.click("figure.chart [data-action=csv]")
-    rows = list(csv.reader(io.StringIO(open(csv_info.value.path(), encoding="utf-8-sig").read())))
+    rows = list(csv.reader(io.StringIO(Path(csv_info.value.path()).read_text(encoding="utf-8-sig"))))
     labels = page.evaluate("document.querySelector('canvas').spec.labels")
     assert rows[0] == [""] + labels
     assert [r[0] for r in rows[1:]] == ["Trà Vinh"]  # exactly the series shown

@@ -9,17 +9,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree as etree
 
 import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from xml.etree import ElementTree as etree
 
 from generator.load import yamlfile
-from generator.load.fields import Reader
-from generator.model.problems import Problems
+from generator.load.reader import Reader
 from generator.load.yamlfile import YMap
+from generator.model.problems import Problems
 
 PAGES_DIR = "content/pages"
 FRONT_KEYS = ("title", "description", "date", "order")

@@ -1,4 +1,6 @@
-"""Typed reading of YAML mappings, with messages a maintainer can act on.
+"""Reading typed values (text, numbers, dates, choices) out of YAML input, with messages a maintainer
+can act on. (Formatting numbers for readers is `render.formats`; finding numbers in article text is
+the extractor's.)
 
 Numbers are read from the text as typed, not from YAML's guess: YAML 1.1 reads `010` as octal 8,
 `0x10` as 16 and `no` as false, and `6.027` (six thousand and twenty-seven, Vietnamese style) as a
@@ -9,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any, TypeVar
 
-from generator.model.problems import WARNING, Problems
 from generator.load.yamlfile import YList, YMap
+from generator.model.problems import Problems
+from generator.model.types import PartialDate
 
 _INT = re.compile(r"[+-]?\d+")
 _DEC = re.compile(r"[+-]?\d+(?:\.\d+)?")
@@ -23,19 +26,9 @@ _VI_DECIMAL = re.compile(r"\d+,\d+%?")
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?")
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 MAX_TEXT = 5000
+Choice = TypeVar("Choice", bound=str)
 # Invisible characters that reorder how text is displayed (used to disguise text): never published.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-
-
-@dataclass(frozen=True)
-class PartialDate:
-    """A publication date known only to the month or year, as some sources give it."""
-
-    year: int
-    month: int | None = None
-
-    def isoformat(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}" if self.month else f"{self.year:04d}"
 
 
 def _type_name(value: Any) -> str:
@@ -70,8 +63,6 @@ class Reader:
     def error(self, pos: tuple[int, int], message: str, hint: str = "") -> None:
         self.problems.add(self.path, pos[0], pos[1], message, hint)
 
-    def warn(self, pos: tuple[int, int], message: str, hint: str = "") -> None:
-        self.problems.add(self.path, pos[0], pos[1], message, hint, level=WARNING)
 
     # -- structure -------------------------------------------------------------------------
     def keys(self, m: YMap, allowed: Sequence[str], required: Sequence[str] = (),
@@ -81,7 +72,7 @@ class Reader:
             if key in allowed:
                 continue
             previous = keys[i - 1] if i else ""
-            if key.isdigit() and m.get(previous) is not None and m.raw.get(previous, "").isdigit():
+            if key.isdigit() and m.get(previous) is not None and (m.raw.get(previous) or "").isdigit():
                 # "{percent: 83,33}": inside braces the comma ends the value
                 self.error(m.key_pos[key], f"'{key}' after '{previous}' looks like the decimals of a number "
                            "written with a comma", f"write {m.raw[previous]}.{key} (a dot for the decimal point)")
@@ -115,7 +106,7 @@ class Reader:
     def mappings(self, m: YMap, key: str, what: str) -> list[YMap]:
         """The groups of keys listed under `key`, reporting items that are not groups."""
         items = self.sequence(m, key)
-        found = (self.mapping(item, pos, what) for item, pos in zip(items, items.item_pos))
+        found = (self.mapping(item, pos, what) for item, pos in zip(items, items.item_pos, strict=True))
         return [item for item in found if item is not None]
 
     # -- scalars ---------------------------------------------------------------------------
@@ -223,17 +214,17 @@ class Reader:
         value, raw = m[key], m.raw.get(key)
         if isinstance(value, bool) and raw in ("true", "false"):
             return value
-        self.error(m.where(key), f"'{key}' should be true or false, not '{raw if raw is not None else _type_name(value)}'",
-                   "write true or false")
+        shown = raw if raw is not None else _type_name(value)
+        self.error(m.where(key), f"'{key}' should be true or false, not '{shown}'", "write true or false")
         return None
 
-    def choice(self, m: YMap, key: str, choices: Sequence[str]) -> str | None:
+    def choice(self, m: YMap, key: str, choices: Sequence[Choice]) -> Choice | None:
         if key not in m or m[key] is None:
             return None
         raw = m.raw.get(key)
         value = raw if raw is not None else m[key]
         if isinstance(value, str) and value in choices:
-            return value
+            return choices[choices.index(value)]  # typed as one of the choices
         shown = raw if raw is not None else _type_name(m[key])
         hint = suggest(str(shown), choices) or "use one of: " + ", ".join(choices)
         self.error(m.where(key), f"'{key}' cannot be '{shown}'", hint)

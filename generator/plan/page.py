@@ -1,0 +1,136 @@
+"""A planned page of the built site (address, page type, title) and, per page type, the typed data its
+template shows. Not to be confused with `load.content_pages.ContentPage`, a Markdown page the maintainers
+write, which becomes one planned page of type "page" in each edition."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Literal, get_args
+
+from generator.load.content_pages import ContentPage
+from generator.model.derive import Derived
+from generator.model.indicators import Indicator
+from generator.model.types import Committee, Province
+from generator.plan.charts import Chart
+from generator.plan.index import ProvinceView
+from generator.plan.search import Entry
+from generator.plan.sources import ArticleRow
+
+# Page types, also the templates' base names (site.yaml's `templates:` may map them to other files).
+PageType = Literal["home", "provinces", "province", "committee", "years", "year", "indicators", "indicator",
+                   "page", "data", "search", "embed", "404", "sources"]
+PAGE_TYPES: tuple[PageType, ...] = get_args(PageType)
+Coverage = Literal["full", "partial"]
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a template sees besides `page` and the site-wide globals: the fields of a subclass."""
+
+    def variables(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class HomeContext(PageContext):
+    latest: dict[str, Derived]  # province slug -> its latest full-year record (else latest record)
+    coverage: dict[str, dict[int, Coverage]]
+    years: list[int]
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True)
+class ProvincesContext(PageContext):
+    old: list[ProvinceView]
+    new: list[ProvinceView]
+    with_data: set[str]
+
+
+@dataclass(frozen=True)
+class ProvinceContext(PageContext):
+    view: ProvinceView
+    records: tuple[Derived, ...]
+    latest: Derived | None
+    charts: list[Chart]
+    committees: tuple[Committee, ...]
+    parent: Province | None
+    children: list[Province | None]
+
+
+@dataclass(frozen=True)
+class CommitteeContext(PageContext):
+    view: ProvinceView
+    committee: Committee
+    records: list[Derived]
+    links: dict[str, str]  # predecessor/successor as written -> its page
+
+
+@dataclass(frozen=True)
+class YearsContext(PageContext):
+    years: list[int]
+    by_year: dict[int, tuple[Derived, ...]]
+
+
+@dataclass(frozen=True)
+class YearContext(PageContext):
+    year: int
+    records: list[Derived]
+    charts: list[Chart]
+
+
+@dataclass(frozen=True)
+class IndicatorsContext(PageContext):
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True)
+class IndicatorContext(PageContext):
+    indicator: Indicator
+    unit: str
+    charts: list[Chart]
+
+
+@dataclass(frozen=True)
+class ContentContext(PageContext):
+    content: ContentPage
+
+
+@dataclass(frozen=True)
+class NotFoundContext(PageContext):
+    pass
+
+
+@dataclass(frozen=True)
+class DataContext(PageContext):
+    provinces: list[str]  # slugs with records, one CSV each
+
+
+@dataclass(frozen=True)
+class EmbedContext(PageContext):
+    charts: list[Chart]
+    parent: str  # the address of the page the chart belongs to
+
+
+@dataclass(frozen=True)
+class SourcesContext(PageContext):
+    articles: list[ArticleRow]  # every article read, in the order content/sources.yaml lists them
+    used: int
+    not_used: int
+
+
+@dataclass(frozen=True)
+class SearchContext(PageContext):
+    entries: list[Entry]
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    url: str  # relative to the edition's root: "" (home), "provinces/tra-vinh/", "404.html"
+    template: PageType
+    title: str
+    context: PageContext
+    # What the page shows, beyond the site-wide inputs: equal deps give equal HTML (used by serve).
+    deps: tuple[object, ...] = ()
+
+    @property
+    def output_path(self) -> str:
+        return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url

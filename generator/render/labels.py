@@ -1,0 +1,20 @@
+"""The editions and their translations: every word a reader sees comes from the theme's
+labels.<language>.yaml (display names of blocks, levels, periods, committee kinds, ...)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+THEME = Path(__file__).parent / "theme"
+Language = Literal["vi", "en"]
+# language: (URL prefix, Babel locale). Vietnamese at the site's root, English under en/.
+LANGUAGES: dict[Language, tuple[str, str]] = {"vi": ("", "vi_VN"), "en": ("en/", "en")}
+Labels = dict[str, dict[str, str]]  # section -> key -> text, e.g. labels["blocks"]["members"]
+
+
+def load_labels(lang: Language = "vi") -> Labels:
+    with open(THEME / f"labels.{lang}.yaml", encoding="utf-8") as fh:
+        labels: Labels = yaml.safe_load(fh)
+    return labels

@@ -1,0 +1,143 @@
+"""The stages keep no hidden state: renderers are made per build from what they are given, worker
+processes receive their work as arguments (fork or spawn alike), `serve`'s caches follow every input
+they depend on, and the search index and downloads read the one site index."""
+from __future__ import annotations
+
+import json
+import os
+import re
+from importlib.metadata import PackageNotFoundError
+from pathlib import Path
+
+import pytest
+
+import generator
+from generator.cache import BuildCache
+from generator.cli import main
+from generator.load.content_pages import for_language
+from generator.load.site import load_site
+from generator.model.derive import ROWS, derive_all
+from generator.model.indicators import INDICATORS
+from generator.model.problems import Problem, Problems
+from generator.model.types import BLOCK_FIGURES, BLOCKS, COMMITTEE_KINDS, PERIOD_KINDS
+from generator.pipeline import build
+from generator.plan.index import build_index
+from generator.plan.page import PlannedPage
+from generator.plan.planner import plan
+from generator.plan.search import KIND_RANK
+from generator.render.labels import LANGUAGES, Language, load_labels
+from generator.render.renderer import Renderer, RenderSettings, render_pages
+
+TRA_VINH_NAME = "Trà Vinh"
+
+
+def _renderer_and_pages(site: Path) -> tuple[Renderer, list[PlannedPage]]:
+    loaded = load_site(site, Problems())
+    assert loaded is not None
+    index = build_index(loaded.registry, derive_all(loaded.records))
+    labels = load_labels("en")
+    content_pages = for_language(loaded.content_pages, "en")
+    renderer = Renderer(RenderSettings(loaded.config, labels, "en", index, content_pages, False))
+    return renderer, plan(index, labels, content_pages).pages
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_worker_processes_render_what_one_process_renders(site: Path, method: str) -> None:
+    renderer, planned = _renderer_and_pages(site)
+    assert len(planned) >= 24  # enough pages to use the workers
+    alone = render_pages(renderer, planned, "fingerprint")
+    assert render_pages(renderer, planned, "fingerprint", workers=2, method=method) == alone  # type: ignore[arg-type]
+
+
+class _DiesInWorkers(Renderer):
+    """A renderer whose worker processes die before they send anything back."""
+
+    parent = os.getpid()
+
+    def render_one(self, page: PlannedPage) -> bytes | Problem:
+        if os.getpid() != self.parent:
+            os._exit(1)
+        return super().render_one(page)
+
+
+def test_pages_of_a_worker_that_died_are_rendered_all_the_same(site: Path) -> None:
+    renderer, planned = _renderer_and_pages(site)
+    alone = render_pages(renderer, planned, "fingerprint")
+    dying = _DiesInWorkers(renderer.settings)
+    assert render_pages(dying, planned, "fingerprint", workers=2, method="fork") == alone
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_serve_cache_follows_a_renamed_province_into_the_downloads(site: Path) -> None:
+    cache, out = BuildCache(), site / "served"
+    assert build(site, Problems(), output=out, cache=cache) is not None
+    assert TRA_VINH_NAME in (out / "data/records.csv").read_text(encoding="utf-8-sig")
+    _replace(site / "content/provinces.yaml", f"name: {TRA_VINH_NAME}\n", "name: Trà Vinh (đổi tên)\n")
+    assert build(site, Problems(), output=out, cache=cache) is not None
+    for name in ("data/records.csv", "data/provinces/tra-vinh.csv"):
+        assert "Trà Vinh (đổi tên)" in (out / name).read_text(encoding="utf-8-sig"), name
+    assert "Trà Vinh (đổi tên)" in (out / "data/records.json").read_text(encoding="utf-8")
+
+
+def test_serve_rebuilds_show_the_content_pages_of_that_build(site: Path) -> None:
+    cache, out = BuildCache(), site / "served"
+    assert build(site, Problems(), output=out, cache=cache) is not None
+    (site / "content/pages/lich-su.md").write_text("---\ntitle: Lịch sử khối\n---\nNội dung.\n", encoding="utf-8")
+    assert build(site, Problems(), output=out, cache=cache) is not None
+    assert "Lịch sử khối" in (out / "index.html").read_text(encoding="utf-8")
+    assert "Lịch sử khối" in (out / "404.html").read_text(encoding="utf-8")
+    (site / "content/pages/lich-su.md").unlink()
+    assert build(site, Problems(), output=out, cache=cache) is not None
+    assert "Lịch sử khối" not in (out / "index.html").read_text(encoding="utf-8")
+    assert not (out / "lich-su").exists()
+
+
+def test_search_page_and_index_list_the_same_entries_for_every_unit(site: Path) -> None:
+    out = site / "out"
+    assert build(site, Problems(), output=out) is not None
+    loaded = load_site(site, Problems())
+    assert loaded is not None
+    for prefix in ("", "en/"):
+        items = json.loads((out / prefix / "search-index.json").read_text(encoding="utf-8"))
+        listed = re.findall(r'<li data-fold="[^"]*"><a href="/([^"]*)"',
+                            (out / prefix / "search/index.html").read_text(encoding="utf-8"))
+        assert [i["u"].lstrip("/") for i in items] == listed
+        urls = {i["u"] for i in items}
+        for slug in loaded.registry.slugs():  # every unit, with or without records
+            assert f"/{prefix}provinces/{slug}/" in urls
+        for c in loaded.registry.committees.values():
+            assert f"/{prefix}provinces/{c.province}/{c.id}/" in urls
+
+
+def test_version_is_the_one_in_pyproject(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    expected = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.split() == ["python", "-m", "generator", expected]
+
+    def not_installed(name: str) -> str:
+        raise PackageNotFoundError(name)
+
+    monkeypatch.setattr(generator, "version", not_installed)
+    assert generator._version() == expected  # a source checkout reads pyproject.toml itself
+
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_every_domain_value_has_its_words_in_each_language(lang: Language) -> None:
+    labels = load_labels(lang)
+    assert set(BLOCKS) <= set(labels["blocks"])
+    assert set(BLOCK_FIGURES) | set(ROWS) <= set(labels["fields"])
+    assert set(PERIOD_KINDS) <= set(labels["periods"])
+    assert set(COMMITTEE_KINDS) <= set(labels["kinds"])
+    assert {f"kind_{kind}" for kind in KIND_RANK} <= set(labels["site"])
+    assert {ind.unit for ind in INDICATORS} <= set(labels["units"])
+    assert {ind.measure for ind in INDICATORS} | {ind.block for ind in INDICATORS if ind.block} <= (
+        set(labels["fields"]) | set(labels["blocks"]))
