@@ -59,6 +59,8 @@ def test_the_page_lists_every_article_with_its_records_or_reason(built: Path, pr
     for province_page, anchor in links:  # each link lands on the record
         assert f'id="{anchor}"' in (built / prefix / province_page / "index.html").read_text(encoding="utf-8")
     assert _text(page).count(reason) == 2
+    unknown = "không rõ ngày đăng" if not prefix else "publication date unknown"
+    assert _text(page).count(unknown) == 2  # Nam Định's "published: unknown" and the unnamed seed
     home = (built / prefix / "index.html").read_text(encoding="utf-8")
     assert f'href="/{prefix}sources/"' in home  # linked from the footer
 

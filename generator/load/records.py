@@ -136,10 +136,12 @@ def _sources(r: Reader, m: YMap) -> tuple[Source, ...]:
         return ()
     sources = []
     for s in r.mappings(m, "sources", "a source"):
-        r.keys(s, SOURCE_KEYS, ("url", "publisher", "title"), "in a source")  # 'published' when known
+        r.keys(s, SOURCE_KEYS, ("url", "publisher", "published", "title"), "in a source")
         url, publisher = r.url(s, "url"), r.text(s, "publisher")
-        published, title = r.date(s, "published", partial=True), r.text(s, "title")
-        if url and publisher and title and (published or "published" not in s):
+        unknown = s.get("published") == "unknown"  # the saved copy does not show the date
+        published = None if unknown else r.date(s, "published", partial=True)
+        title = r.text(s, "title")
+        if url and publisher and title and (published or unknown):
             sources.append(Source(url, publisher, published, title, r.text(s, "quote"), r.text(s, "note"),
                                   bool(r.boolean(s, "title_reconstructed"))))
     return tuple(sources)
