@@ -9,10 +9,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from generator.model.types import QUALIFIERS, Qualifier
+
 _NUM = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
 _UNITS = {"ngàn": 1000, "nghìn": 1000, "ngan": 1000, "nghin": 1000, "vạn": 10000, "van": 10000,
           "triệu": 1_000_000, "trieu": 1_000_000}
-QUALIFIERS = ("gần", "trên", "hơn", "khoảng", "dưới", "gan", "tren", "hon", "khoang", "duoi")
 _QUALIFIER = r"(?:(?P<q>gần|trên|hơn|khoảng|dưới|gan|tren|hon|khoang|duoi)\s+)?(?:(?:gần|gan)\s+)?"
 _DATE_FULL = re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|1[0-2])\1(?:19|20)?\d\d\b")
 _DATE_WORDS = re.compile(r"(ngày|ngay|đợt|dot|sáng|sang|chiều|chieu|tối|toi|hôm|hom|tháng|thang)\s*$", re.I)
@@ -45,7 +46,7 @@ class Mention:
     value: Decimal
     of: Decimal | None = None  # the denominator of N/M or "N trong tổng số M"
     percent: bool = False
-    qualifier: str | None = None
+    qualifier: Qualifier | None = None
 
     @property
     def is_count(self) -> bool:
@@ -87,8 +88,10 @@ def mentions(text: str) -> list[Mention]:
     return found
 
 
-def _canonical(qualifier: str | None) -> str | None:
-    if qualifier is None:
-        return None
-    return {"gan": "gần", "tren": "trên", "hon": "hơn", "khoang": "khoảng", "duoi": "dưới"}.get(
-        qualifier.lower(), qualifier.lower())
+_FOLDED_QUALIFIERS: dict[str, Qualifier] = {"gan": "gần", "tren": "trên", "hon": "hơn", "khoang": "khoảng",
+                                             "duoi": "dưới", **{q: q for q in QUALIFIERS}}
+
+
+def _canonical(qualifier: str | None) -> Qualifier | None:
+    """The model's spelling of a qualifier, whether the article wrote it with or without diacritics."""
+    return None if qualifier is None else _FOLDED_QUALIFIERS.get(qualifier.lower())

@@ -9,7 +9,7 @@ from generator.extract.draft import Draft, Report
 from generator.extract.numbers import mentions
 from generator.extract.rules import Rules
 from generator.extract.text import fold
-from generator.model.types import Period, Registry
+from generator.model.types import PERIOD_KINDS, Period, PeriodKind, Registry
 
 _WORD = re.compile(r"[a-z]+")
 _BRAND = re.compile(r"portal|online|^bao|tv$")
@@ -106,14 +106,22 @@ def _plan_context(folded: str, start: int, rules: Rules) -> bool:
     return bool(rules.rx("period_plan").search(folded[max(0, start - 40):start]))
 
 
+def _period_kind(rule_name: str) -> tuple[PeriodKind, int | None]:
+    """A periods rule is named by its kind, with the quarter or half's number after an underscore."""
+    base, _, number = rule_name.rpartition("_")
+    kind, num = (base, int(number)) if number.isdigit() else (rule_name, None)
+    if kind not in PERIOD_KINDS:
+        raise ValueError(f"periods rule {rule_name!r}: {kind!r} is not a period kind ({', '.join(PERIOD_KINDS)})")
+    return kind, num
+
+
 def detect_period(draft: Draft, text: str, rules: Rules) -> None:
     folded = fold(text)
     for name, pattern in rules.table("periods"):
         for m in pattern.finditer(folded):
             if _plan_context(folded, m.start(), rules):
                 continue
-            kind, _, number = name.rpartition("_")
-            kind, num = (kind, int(number)) if number.isdigit() else (name, None)
+            kind, num = _period_kind(name)
             draft.period = Period(kind=kind, number=num, as_written=text[m.start():m.end()].strip())
             draft.period_evidence = " ".join(text[max(0, m.start() - 30):m.end() + 30].split())
             return
