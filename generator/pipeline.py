@@ -65,7 +65,7 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
     Every page is rendered once per language: Vietnamese at the root, English under en/.
     """
     config = site.config
-    index = build_index(site.registry, derive_all(site.records, cache.derived if cache else None))
+    index = build_index(site.registry, derive_all(site.records, cache.derived if cache else None), site.reviewed)
     feed = feeds.atom(config, for_language(site.content_pages, "vi"))
     files: dict[str, bytes] = {}
     all_pages: list[PlannedPage] = []

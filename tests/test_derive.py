@@ -5,12 +5,20 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.load.site import load_site
-from generator.model.derive import derive_record
+from generator.model.derive import ROUNDED, derive_block, derive_record
+from generator.model.indicators import indicator
 from generator.model.problems import Problems
+from generator.model.types import Figure, RatingBlock
+from generator.plan.charts import chartable, indicator_chart, level_chart
+from generator.plan.planner import latest_with_results
+from generator.render.labels import load_labels
 
 ROOT = Path(__file__).resolve().parent.parent
+LABELS = load_labels("vi")
 
 
 @pytest.fixture(scope="module")
@@ -65,12 +73,88 @@ def test_rated_derived_from_levels_and_stated_percent_kept(derived) -> None:
     assert not mem.levels["good_or_above"].share.derived
 
 
-def test_percent_only_records_derive_by_subtraction(derived) -> None:
+def test_counts_not_rounded_percents_give_good_only(derived) -> None:
+    """Hải Dương 2021: 4.740 good (98,1%) including 858 excellent (18%), with no count rated.
+    Good-only is 4.740 − 858 from the counts; 98,1 − 18 = 80,1 would contradict them (≈ 80,3)."""
     hd = derived["hai-duong/2021"].block("members")
     only = hd.levels["good_only"]
-    assert only.count.number == 4740 - 858 and only.count.derived
-    # percents with no stated denominator are shares of those rated, so they subtract too
-    assert only.share.number == Decimal("80.1") and only.share.derived and only.share.how == "98.1 − 18"
+    assert only.count.number == 4740 - 858 and only.count.derived and only.count.how == "4740 − 858"
+    assert only.share is None
+    above = hd.levels["good_or_above"].share
+    assert above.number == Decimal("98.1") and not above.derived and above.base_unstated
+
+
+def test_percent_only_records_derive_approximately(derived) -> None:
+    """Ninh Thuận 2021 gives percents only: good-only is their difference, marked approximate."""
+    nt = derived["ninh-thuan/2021"].block("organizations")
+    only = nt.levels["good_only"]
+    assert only.count is None
+    assert only.share.number == Decimal("70.5") and only.share.derived and only.share.how == "91.4 − 20.9"
+    assert only.share.qualifier == ROUNDED and only.share.base_unstated
+
+
+def test_inclusion_unknown_derives_nothing(derived) -> None:
+    """Phú Thọ 2020: "100% ... hoàn thành tốt nhiệm vụ", no "trong đó"/"trở lên": neither view is claimed."""
+    org = derived["phu-tho/2020"].block("organizations")
+    assert org.good_includes_excellent is None
+    assert org.levels["good_or_above"].share is None and org.levels["good_only"].share is None
+    assert indicator("organizations-good-or-above").value(derived["phu-tho/2020"]) is None
+
+
+def test_unstated_bases_stay_off_charts(derived) -> None:
+    items = [derived["hai-duong/2021"], derived["ninh-thuan/2021"]]
+    for block in ("organizations", "members"):
+        assert level_chart("c", "t", "%", tuple(items), block, LABELS) is None
+    for ind in ("organizations-good-or-above", "members-good-or-above", "members-excellent"):
+        names = {"hai-duong": "HD", "ninh-thuan": "NT"}
+        assert indicator_chart("c", "t", "%", indicator(ind), tuple(items), names, {}) is None
+    assert chartable(derived["tra-vinh/2022"].block("members").share("good_or_above")) is not None
+
+
+def test_a_record_with_only_awards_is_never_the_latest(derived) -> None:
+    tq = [d for k, d in derived.items() if k.startswith("tuyen-quang/")]
+    assert latest_with_results(tq).record.stem == "2021-q1"
+    assert latest_with_results([derived["quang-nam/2024"]]) is None  # a target only
+
+
+def test_a_stated_bound_on_percent_of_target_stays_a_bound(derived) -> None:
+    pot = derived["binh-thuan/2019-to-date"].admissions_percent_of_target
+    assert pot.number == 100 and pot.qualifier == "trên" and not pot.derived
+
+
+# -- generated cases ------------------------------------------------------------------------------
+counts = st.integers(min_value=0, max_value=20_000)
+percents = st.decimals(min_value=0, max_value=100, places=1, allow_nan=False, allow_infinity=False)
+
+
+@given(good=counts, excellent=counts, rated=st.one_of(st.none(), counts), good_pct=percents,
+       excellent_pct=percents, unstated=st.booleans(), includes=st.sampled_from([True, False]))
+def test_shares_never_come_from_rounded_percents_when_counts_exist(
+        good: int, excellent: int, rated: int | None, good_pct: Decimal, excellent_pct: Decimal,
+        unstated: bool, includes: bool) -> None:
+    block = RatingBlock(
+        rated=Figure(count=rated) if rated else None, good_includes_excellent=includes,
+        good=Figure(count=good, percent=good_pct, base_unstated=unstated),
+        excellent=Figure(count=excellent, percent=excellent_pct, base_unstated=unstated))
+    derived_block = derive_block(block)
+    view = "good_only" if includes else "good_or_above"
+    share = derived_block.levels[view].share
+    if share is not None:  # only ever count ÷ rated, exactly
+        assert rated and share.how is not None and "/" in share.how and share.qualifier is None
+
+
+@given(good_pct=percents, excellent_pct=percents, unstated=st.booleans(), includes=st.sampled_from([True, False]))
+def test_percent_arithmetic_is_marked_approximate(good_pct: Decimal, excellent_pct: Decimal, unstated: bool,
+                                                  includes: bool) -> None:
+    block = RatingBlock(good_includes_excellent=includes, good=Figure(percent=good_pct, base_unstated=unstated),
+                        excellent=Figure(percent=excellent_pct, base_unstated=unstated))
+    derived_block = derive_block(block)
+    for level in ("good_only", "good_or_above"):
+        share = derived_block.levels[level].share
+        if share is not None and share.derived:
+            assert share.qualifier == ROUNDED and share.base_unstated == unstated
+        if share is not None:
+            assert (chartable(share) is None) == unstated
 
 
 def test_exceeded_by_percent_gives_derived_percent_of_target(derived) -> None:

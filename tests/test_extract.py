@@ -25,6 +25,7 @@ from tests.extract_oracle import DISTRACTORS, FIXTURES, ROOT, Site, cross_valida
 ARTICLES = FIXTURES / "articles"
 HTML = FIXTURES / "html"
 NOT_BLOC = ("17_hai-duong_2019.txt", "18_son-la_2020.txt")
+UNPLACED = ("seed_unnamed-province_mid-term.txt",)  # a bloc, but its province is never named
 
 
 @pytest.fixture(scope="module")
@@ -307,11 +308,11 @@ def test_every_draft_passes_check_once_written(tmp_path: Path) -> None:
     site = _site_copy(tmp_path)
     for article in sorted(ARTICLES.glob("*.txt")):
         code = main(["extract", str(article), "--site", str(site), "--write"])
-        assert code == (1 if article.name in NOT_BLOC else 0), article.name
+        assert code == (1 if article.name in NOT_BLOC + UNPLACED else 0), article.name
     written = sorted(p.relative_to(site).as_posix() for p in (site / "content/records").rglob("*.yaml"))
     assert "content/records/tra-vinh/khoi-co-quan-va-doanh-nghiep/2022.yaml" in written
     assert "content/records/thai-nguyen/khoi-cac-co-quan/2020-q1.yaml" in written
-    assert len(written) == len(list(ARTICLES.glob("*.txt"))) - len(NOT_BLOC)
+    assert len(written) == len(list(ARTICLES.glob("*.txt"))) - len(NOT_BLOC) - len(UNPLACED)
     unregistered = 0
     for path in (site / "content/records").rglob("*.yaml"):  # the person resolves what is flagged
         text = path.read_text(encoding="utf-8")
@@ -323,7 +324,7 @@ def test_every_draft_passes_check_once_written(tmp_path: Path) -> None:
         text = text.replace('publisher: "CHECK-missing"', 'publisher: "Báo"').replace(
             "published: CHECK-missing", "published: 2023-02")
         path.write_text(text, encoding="utf-8")
-    assert 0 < unregistered < len(written) / 2
+    assert unregistered < len(written) / 2  # every bloc in the articles is now in the registry
     assert main(["check", "--site", str(site)]) == 0
     # never over an existing record
     assert main(["extract", str(ARTICLES / "seed_lam-dong_2019.txt"), "--site", str(site), "--write"]) == 1

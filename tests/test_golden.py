@@ -25,7 +25,7 @@ PAGE_TYPES = {
     "year": r"years/\d{4}/index\.html", "indicators": r"indicators/index\.html",
     "indicator": r"indicators/[^/]+/index\.html", "page": r"(about|methodology)/index\.html",
     "data": r"data/index\.html", "search": r"search/index\.html", "embed": r"embed/[^/]+/index\.html",
-    "404": r"404\.html",
+    "404": r"404\.html", "sources": r"sources/index\.html",
 }
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +30,8 @@ def _fig(f: Figure) -> str:
         parts.append(f"percent: {_num(f.percent)}")
     if f.of is not None:
         parts.append(f"of: {f.of}")
+    if f.base_unstated:
+        parts.append("base: unstated")
     if f.qualifier:
         parts.append(f"qualifier: {f.qualifier}")
     parts.append(f"quote: {_q(f.quote or '')}")
@@ -95,8 +98,16 @@ def _blocks(draft: Draft) -> list[str]:
             if f is not None and f.qualifier:
                 lines.append(f"  # CHECK: an approximate figure (“{f.qualifier}”), kept as written")
             if f is not None:
-                lines.append(f"  {level}: {_fig(f)}")
+                lines += _level(level, f, figs.get("rated"))
     return lines
+
+
+def _level(level: str, f: Figure, rated: Figure | None) -> list[str]:
+    """A level's line; a percent with no 'of' and no count rated is marked as having no stated base."""
+    if level in ("total", "rated") or f.percent is None or f.of is not None or (rated and rated.count is not None):
+        return [f"  {level}: {_fig(f)}"]
+    return ["  # CHECK: the article does not say what this percent is a share of",
+            f"  {level}: {_fig(replace(f, base_unstated=True))}"]
 
 
 def _admissions(draft: Draft) -> list[str]:
@@ -110,7 +121,8 @@ def _admissions(draft: Draft) -> list[str]:
     pot = draft.percent_of_target
     if pot is not None and pot.percent is not None:
         qualifier = f" — “{pot.qualifier}”: at least this much" if pot.qualifier else ""
-        lines += [f"  # from “{pot.quote}”{qualifier}", f"  percent_of_target: {_num(pot.percent)}"]
+        value = f"{{percent: {_num(pot.percent)}, qualifier: {pot.qualifier}}}" if pot.qualifier else _num(pot.percent)
+        lines += [f"  # from “{pot.quote}”{qualifier}", f"  percent_of_target: {value}"]
     if draft.exceeded_by:
         lines.append(f"  exceeded_by: {_fig(draft.exceeded_by)}")
     if draft.subsets:

@@ -28,6 +28,7 @@ from generator.model.types import (
     Block,
     Figure,
     Period,
+    Qualifier,
     RatingBlock,
     Record,
     Source,
@@ -37,9 +38,9 @@ from generator.model.types import (
 
 RECORD_KEYS = ("province", "committee", "year", "period", "sources", *BLOCKS, "admissions",
                "targets", "mass_organizations", "awards", "notes", "example", "synthetic")
-FIGURE_KEYS = ("count", "percent", "of", "qualifier", "quote")
+FIGURE_KEYS = ("count", "percent", "of", "qualifier", "quote", "base")
 BLOCK_KEYS = (*BLOCK_FIGURES, "good_includes_excellent", "quote")
-SOURCE_KEYS = ("url", "publisher", "published", "title", "quote", "note")
+SOURCE_KEYS = ("url", "publisher", "published", "title", "quote", "note", "title_reconstructed")
 ADMISSION_KEYS = ("admitted", "target", "percent_of_target", "exceeded_by", "subsets", "quote")
 TARGET_METRICS = (
     "organizations_good_or_above", "organizations_not_completed", "members_good_or_above",
@@ -77,6 +78,7 @@ def _figure(r: Reader, parent: YMap, key: str) -> Figure | None:
         qualifier=r.choice(value, "qualifier", QUALIFIERS),
         quote=r.text(value, "quote"),
         line=line, column=column,
+        base_unstated=r.choice(value, "base", ("unstated",)) == "unstated",
     )
     if fig.count is None and fig.percent is None:
         if "count" not in value and "percent" not in value:
@@ -104,7 +106,7 @@ def _period(r: Reader, m: YMap) -> Period | None:
         return Period()
     if not isinstance(value, YMap):
         return Period() if r.choice(m, "period", ("full_year",)) else None
-    r.keys(value, ("kind", "number", "until", "as_written"), ("kind",), "in 'period'")
+    r.keys(value, ("kind", "number", "until", "as_written", "until_published"), ("kind",), "in 'period'")
     kind = r.choice(value, "kind", PERIOD_KINDS)
     number = r.integer(value, "number", 1, 4)
     if kind == "quarter" and number is None:
@@ -116,10 +118,14 @@ def _period(r: Reader, m: YMap) -> Period | None:
         kind = None
     until = r.date(value, "until")
     as_written = r.text(value, "as_written")
+    published = bool(r.boolean(value, "until_published"))
+    if published and until is None:
+        r.error(value.pos, "'until_published' needs the date in 'until'",
+                "write the article's date as 'until:', e.g. 'until: 2017-06-11'")
     if kind is None:
         return None
     return Period(kind=kind, number=number, until=until if isinstance(until, dt.date) else None,
-                  as_written=as_written)
+                  as_written=as_written, until_published=published)
 
 
 def _sources(r: Reader, m: YMap) -> tuple[Source, ...]:
@@ -132,9 +138,12 @@ def _sources(r: Reader, m: YMap) -> tuple[Source, ...]:
     for s in r.mappings(m, "sources", "a source"):
         r.keys(s, SOURCE_KEYS, ("url", "publisher", "published", "title"), "in a source")
         url, publisher = r.url(s, "url"), r.text(s, "publisher")
-        published, title = r.date(s, "published", partial=True), r.text(s, "title")
-        if url and publisher and published and title:
-            sources.append(Source(url, publisher, published, title, r.text(s, "quote"), r.text(s, "note")))
+        unknown = s.get("published") == "unknown"  # the saved copy does not show the date
+        published = None if unknown else r.date(s, "published", partial=True)
+        title = r.text(s, "title")
+        if url and publisher and title and (published or unknown):
+            sources.append(Source(url, publisher, published, title, r.text(s, "quote"), r.text(s, "note"),
+                                  bool(r.boolean(s, "title_reconstructed"))))
     return tuple(sources)
 
 
@@ -150,12 +159,25 @@ def _admissions(r: Reader, m: YMap) -> Admissions | None:
         if label:
             subsets.append(Subset(label, _figure(r, s, "admitted"), _figure(r, s, "exceeded_by"),
                                   r.text(s, "quote")))
+    percent_of_target, qualifier = _percent_of_target(r, value)
     return Admissions(
         admitted=_figure(r, value, "admitted"), target=_figure(r, value, "target"),
-        percent_of_target=r.decimal(value, "percent_of_target", Decimal(0), Decimal(1000)),
+        percent_of_target=percent_of_target, percent_of_target_qualifier=qualifier,
         exceeded_by=_figure(r, value, "exceeded_by"), subsets=tuple(subsets),
         quote=r.text(value, "quote"), line=m.key_pos["admissions"][0],
         column=m.key_pos["admissions"][1])
+
+
+def _percent_of_target(r: Reader, m: YMap) -> tuple[Decimal | None, Qualifier | None]:
+    """`percent_of_target: 113.6`, or a group when the article gives a bound: `{percent: 100, qualifier: trên}`."""
+    if not isinstance(m.get("percent_of_target"), YMap):
+        return r.decimal(m, "percent_of_target", Decimal(0), Decimal(1000)), None
+    fig = _figure(r, m, "percent_of_target")
+    if fig is None or fig.percent is None or fig.count is not None:
+        r.error(m.where("percent_of_target"), "'percent_of_target' should be a percent",
+                "write 'percent_of_target: 113.6', or '{percent: 100, qualifier: trên}' for 'đạt trên 100%'")
+        return None, None
+    return fig.percent, fig.qualifier
 
 
 def _targets(r: Reader, m: YMap) -> tuple[Target, ...]:
@@ -189,10 +211,11 @@ def _mass(r: Reader, m: YMap) -> dict[str, Figure]:
 def _awards(r: Reader, m: YMap) -> tuple[Award, ...]:
     awards = []
     for a in r.mappings(m, "awards", "an award"):
-        r.keys(a, ("description", "count", "quote"), ("description",), "in an award")
+        r.keys(a, ("description", "count", "quote", "year"), ("description",), "in an award")
         text = r.text(a, "description")
         if text:
-            awards.append(Award(text, r.integer(a, "count", 0, MAX_COUNT), r.text(a, "quote")))
+            awards.append(Award(text, r.integer(a, "count", 0, MAX_COUNT), r.text(a, "quote"),
+                                r.integer(a, "year", 1930, 2100, what="a year such as 2021")))
     return tuple(awards)
 
 

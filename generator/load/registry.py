@@ -2,16 +2,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from generator.load import yamlfile
 from generator.load.reader import Reader, suggest
 from generator.load.yamlfile import YList, YMap
 from generator.model.problems import Problems
-from generator.model.types import COMMITTEE_KINDS, PROVINCE_TYPES, Committee, CommitteeName, Era, Province, Registry
+from generator.model.types import (
+    COMMITTEE_KINDS,
+    PROVINCE_TYPES,
+    Committee,
+    CommitteeName,
+    Era,
+    PartialDate,
+    Province,
+    Registry,
+)
 
 ERAS: dict[str, Era] = {"before_2025_07_01": "old", "from_2025_07_01": "new"}  # registry key -> era
 PROVINCE_KEYS = ("slug", "name", "type", "iso_3166_2", "gso_code", "region", "region_en",
-                 "merged_into", "merged_from")
+                 "merged_into", "merged_from", "became", "became_on")
 COMMITTEE_KEYS = ("id", "kind", "names", "abbreviation", "from", "to", "ended", "predecessors",
                   "successors", "note")
 
@@ -37,7 +47,19 @@ def _province(r: Reader, m: YMap, era: Era) -> Province | None:
         slug=slug, name=name, era=era, type=kind,
         iso_3166_2=r.text(m, "iso_3166_2"), gso_code=r.text(m, "gso_code"),
         region=r.text(m, "region"), region_en=r.text(m, "region_en"),
-        merged_into=r.slug(m, "merged_into"), merged_from=_slugs(r, m, "merged_from"))
+        merged_into=r.slug(m, "merged_into"), merged_from=_slugs(r, m, "merged_from"),
+        **_became(r, m))
+
+
+def _became(r: Reader, m: YMap) -> dict[str, Any]:
+    """A change of type before the merger (Thừa Thiên Huế: a municipality from 1 January 2025)."""
+    became = r.choice(m, "became", PROVINCE_TYPES)
+    on = r.date(m, "became_on")
+    if (became is None) != (on is None) or isinstance(on, PartialDate):
+        r.error(m.pos, "'became' and 'became_on' go together, with a full date",
+                "e.g. 'became: municipality' and 'became_on: 2025-01-01'")
+        return {}
+    return {"became": became, "became_on": on}
 
 
 def _load_provinces(root: Path, problems: Problems) -> dict[str, Province]:

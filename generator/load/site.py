@@ -8,11 +8,12 @@ from pathlib import Path
 from generator.load import config as config_mod
 from generator.load import records as records_mod
 from generator.load import registry as registry_mod
+from generator.load import sources as sources_mod
 from generator.load import validate
 from generator.load.config import Config
 from generator.load.content_pages import ContentPage, load_pages
 from generator.model.problems import Problems
-from generator.model.types import Record, Registry
+from generator.model.types import Record, Registry, ReviewedArticle
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Site:
     registry: Registry
     records: list[Record]
     content_pages: list[ContentPage]  # Markdown pages, every language
+    reviewed: tuple[ReviewedArticle, ...] = ()  # content/sources.yaml: every article read
 
 
 def load_site(root: Path, problems: Problems, today: dt.date | None = None,
@@ -31,7 +33,9 @@ def load_site(root: Path, problems: Problems, today: dt.date | None = None,
     registry = registry_mod.load(root, problems)
     records = records_mod.load_all(root, problems, cache)
     validate.check(records, registry, problems, (today or dt.date.today()).year)
+    reviewed = sources_mod.load(root, problems)
+    sources_mod.check(reviewed, records, registry, problems)
     pages = load_pages(root, bool(config and config.allow_raw_html), problems)
     if config is None:
         return None
-    return Site(config, registry, sorted(records, key=lambda r: r.key), pages)
+    return Site(config, registry, sorted(records, key=lambda r: r.key), pages, reviewed)

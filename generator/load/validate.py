@@ -112,6 +112,23 @@ def _check_block(rec: Record, name: str, block: RatingBlock, problems: Problems)
                  f"{_fmt_pct(computed)}% {where}",
                  "check the count, the percent and what it is a share of ('of:')")
     _check_levels(rec, name, block, rated, problems)
+    _check_bases(rec, name, block, rated, problems)
+
+
+def _check_bases(rec: Record, name: str, block: RatingBlock, rated: int | None, problems: Problems) -> None:
+    """A level's percent needs a base: its 'of', the number rated, or the 'base: unstated' marker."""
+    for level in LEVELS:
+        fig = block.level(level)
+        if fig is None or fig.percent is None:
+            continue
+        if fig.base_unstated and fig.of is not None:
+            _err(problems, rec, fig.line, fig.column,
+                 f"'{level}' gives 'of: {fig.of}' and 'base: unstated' in '{name}'",
+                 "keep 'of:' when the article writes the base (X/Y); 'base: unstated' only when it does not")
+        elif not fig.base_unstated and fig.of is None and rated is None:
+            _err(problems, rec, fig.line, fig.column,
+                 f"it is not said what the {_fmt_pct(fig.percent)}% of '{level}' is a share of in '{name}'",
+                 "add 'base: unstated' when the article does not say; or give 'rated:' or 'of:' as it writes them")
 
 
 def _check_levels(rec: Record, name: str, block: RatingBlock, rated: int | None,

@@ -4,14 +4,20 @@ Sources write "good" sometimes including "excellent" (trong đó …, trở lên
 separate level. Readers need both views: good-only (a disjoint level, for stacked bars) and
 good-or-above (the headline). Each value says whether it was stated or derived, and how; a value that
 can't be derived from stated figures stays missing: nothing is filled in.
+
+Counts come first: when the article gives both levels as exact counts, a share is only ever
+count ÷ rated, never a difference of the article's rounded percents. Percents are added or
+subtracted only for percent-only articles, and the result is marked approximate ("khoảng").
+A percent the article gives without saying what it is a share of keeps that marker
+(`base_unstated`) through every sum, so charts can leave it out.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, get_args
 
-from generator.model.types import BLOCKS, LEVELS, Block, Figure, Level, Qualifier, RatingBlock, Record, Unit
+from generator.model.types import BLOCKS, LEVELS, Admissions, Block, Figure, Level, Qualifier, RatingBlock, Record, Unit
 
 # Disjoint levels, best first, as stacked in charts; good_or_above is the headline sum.
 DisjointLevel = Literal["excellent", "good_only", "completed", "not_completed"]
@@ -20,6 +26,7 @@ DISJOINT: tuple[DisjointLevel, ...] = get_args(DisjointLevel)
 DerivedLevel = Literal["excellent", "good_only", "good_or_above", "completed", "not_completed"]
 ROWS: tuple[DerivedLevel, ...] = get_args(DerivedLevel)
 SHARE_PLACES = Decimal("0.01")
+ROUNDED: Qualifier = "khoảng"  # the qualifier of a share computed from rounded percents
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +37,7 @@ class Value:
     qualifier: Qualifier | None = None  # the source gave an approximation
     how: str | None = None  # for derived values: the arithmetic, e.g. "79 − 16"
     of: int | None = None  # stated denominator, e.g. 79 in "16/79"
+    base_unstated: bool = False  # a percent whose base the article does not state: never charted
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +92,7 @@ def _stated_share(fig: Figure | None, rated: int | None) -> Value | None:
         return None
     if fig.of is not None and fig.of != rated:
         return None  # a share of something else, e.g. excellent as a share of good
-    return Value(fig.percent, "percent", qualifier=fig.qualifier)
+    return Value(fig.percent, "percent", qualifier=fig.qualifier, base_unstated=fig.base_unstated)
 
 
 def _level(count: Value | None, stated: Value | None, rated: int | None) -> LevelValues:
@@ -104,6 +112,19 @@ def _combine(a: Value | None, b: Value | None, sign: int, how_op: str) -> Value 
     return Value(number, a.unit, derived=True, how=f"{_plain(a.number)} {how_op} {_plain(b.number)}")
 
 
+def _combine_shares(a: Value | None, b: Value | None, sign: int, how_op: str,
+                    counts: tuple[Value | None, Value | None]) -> Value | None:
+    """a ± b for two stated percents, only when the article gives no exact counts for both.
+
+    Each percent was rounded by the article, so the result is approximate and says so."""
+    if all(c is not None and c.qualifier is None for c in counts):
+        return None  # counts exist: the share comes from count ÷ rated, or not at all
+    value = _combine(a, b, sign, how_op)
+    if value is None or a is None or b is None:
+        return None
+    return replace(value, qualifier=ROUNDED, base_unstated=a.base_unstated or b.base_unstated)
+
+
 def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
@@ -114,12 +135,13 @@ GoodViews = tuple[Value | None, Value | None, Value | None, Value | None]
 def _good_views(counts: dict[Level, Value | None], shares: dict[Level, Value | None],
                 includes: bool | None) -> GoodViews:
     """(good-only count, good-only share, good-or-above count, good-or-above share)."""
+    pair = (counts["good"], counts["excellent"])
     if includes:  # the stated "good" is good-or-above; good-only needs excellent taken out
         return (_combine(counts["good"], counts["excellent"], -1, "−"),
-                _combine(shares["good"], shares["excellent"], -1, "−"), counts["good"], shares["good"])
+                _combine_shares(shares["good"], shares["excellent"], -1, "−", pair), counts["good"], shares["good"])
     if includes is False:  # the stated "good" is good-only; good-or-above adds excellent
         return (counts["good"], shares["good"], _combine(counts["good"], counts["excellent"], +1, "+"),
-                _combine(shares["good"], shares["excellent"], +1, "+"))
+                _combine_shares(shares["good"], shares["excellent"], +1, "+", pair))
     return None, None, None, None  # unknown: neither view can be claimed
 
 
@@ -151,24 +173,29 @@ def derive_block(block: RatingBlock) -> DerivedBlock:
     return DerivedBlock(_stated_count(block.total), rated, levels, includes)
 
 
+def _percent_of_target(adm: Admissions | None) -> Value | None:
+    """Stated, or admitted ÷ target, or 100 + "vượt X%"; nothing else."""
+    if adm is None:
+        return None
+    if adm.percent_of_target is not None:
+        return Value(adm.percent_of_target, "percent", qualifier=adm.percent_of_target_qualifier)
+    admitted = adm.admitted.exact_count if adm.admitted else None
+    target = adm.target.exact_count if adm.target else None
+    if admitted is not None and target:
+        return _ratio(admitted, target, f"{admitted} / {target}")
+    over = adm.exceeded_by
+    if over is not None and over.percent is not None and over.count is None and over.qualifier is None:
+        return Value(Decimal(100) + over.percent, "percent", derived=True, how=f"100 + {_plain(over.percent)}")
+    return None
+
+
 def derive_record(record: Record) -> Derived:
     blocks: dict[Block, DerivedBlock] = {}
     for name in BLOCKS:
         block = record.block(name)
         if block is not None:
             blocks[name] = derive_block(block)
-    pot = None
-    adm = record.admissions
-    if adm is not None:
-        if adm.percent_of_target is not None:
-            pot = Value(adm.percent_of_target, "percent")
-        elif adm.admitted and adm.target and adm.admitted.exact_count is not None and adm.target.exact_count:
-            pot = _ratio(adm.admitted.exact_count, adm.target.exact_count,
-                         f"{adm.admitted.exact_count} / {adm.target.exact_count}")
-        elif adm.exceeded_by is not None and adm.exceeded_by.percent is not None and adm.exceeded_by.count is None:
-            pot = Value(Decimal(100) + adm.exceeded_by.percent, "percent", derived=True,
-                        how=f"100 + {_plain(adm.exceeded_by.percent)}")
-    return Derived(record, blocks, pot)
+    return Derived(record, blocks, _percent_of_target(record.admissions))
 
 
 @dataclass

@@ -65,6 +65,14 @@ class Province:
     region_en: str | None = None
     merged_into: str | None = None  # old units: the new unit they became part of
     merged_from: tuple[str, ...] = ()  # new units: the old units they were formed from
+    became: str | None = None  # a later type, e.g. Thừa Thiên Huế became a municipality ...
+    became_on: dt.date | None = None  # ... on 1 January 2025
+
+    def type_on(self, day: dt.date) -> str:
+        """The unit's type on a given day (a province may become a centrally-governed city)."""
+        if self.became and self.became_on and day >= self.became_on:
+            return self.became
+        return self.type
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +139,7 @@ class Figure:
     quote: str | None = None
     line: int = 0
     column: int = 0
+    base_unstated: bool = False  # the article gives the percent without saying what it is a share of
 
     @property
     def exact_count(self) -> int | None:
@@ -168,6 +177,7 @@ class Admissions:
     admitted: Figure | None = None
     target: Figure | None = None
     percent_of_target: Decimal | None = None
+    percent_of_target_qualifier: Qualifier | None = None  # "đạt trên 100%": a lower bound, not a value
     exceeded_by: Figure | None = None
     subsets: tuple[Subset, ...] = ()
     quote: str | None = None
@@ -192,16 +202,36 @@ class Award:
     description: str
     count: int | None = None
     quote: str | None = None
+    year: int | None = None  # the year the award was given for, when the article says it
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
     url: str
     publisher: str
-    published: dt.date | PartialDate
+    published: dt.date | PartialDate | None  # None: the saved copy does not show when it was published
     title: str
     quote: str | None = None
     note: str | None = None
+    title_reconstructed: bool = False  # the saved copy had no title; this one was written from the address
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewedArticle:
+    """An article the portal has read (content/sources.yaml): the records it gave, or why none."""
+
+    id: str  # the saved copy's name, tests/fixtures/articles/<id>.txt
+    records: tuple[str, ...] = ()  # Record.ref of each record it gave
+    not_used: str | None = None  # province_wide | province_not_named | no_bloc_figures
+    title: str | None = None  # for an article not used (a used one's details are in its records)
+    url: str | None = None
+    publisher: str | None = None
+    published: dt.date | PartialDate | None = None
+    province: str | None = None
+    note: str | None = None
+    title_reconstructed: bool = False
+    line: int = 0
+    column: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +240,7 @@ class Period:
     number: int | None = None  # quarter number or half number
     until: dt.date | None = None
     as_written: str | None = None
+    until_published: bool = False  # 'until' is the article's date: the article only says "đến nay"
 
     @property
     def is_full_year(self) -> bool:
@@ -245,12 +276,24 @@ class Record:
         return (self.province, self.committee, self.year, self.period.slug)
 
     @property
+    def ref(self) -> str:
+        """province/committee/stem: how content/sources.yaml names the record."""
+        return f"{self.province}/{self.committee}/{self.stem}"
+
+    @property
     def stem(self) -> str:
         return f"{self.year}-{self.period.slug}" if self.period.slug else str(self.year)
 
     def block(self, name: Block) -> RatingBlock | None:
         block: RatingBlock | None = getattr(self, name)
         return block
+
+    @property
+    def has_results(self) -> bool:
+        """True when the record states a rating or an admission figure (not only awards or targets)."""
+        adm = self.admissions
+        return any(self.block(name) is not None for name in BLOCKS) or bool(self.mass_organizations) or (
+            adm is not None and (adm.admitted is not None or adm.percent_of_target is not None))
 
     def quotes(self) -> list[str]:
         """Every sentence quoted for this record's figures, in file order, without repeats."""

@@ -41,6 +41,8 @@ def _columns() -> list[tuple[str, str, str]]:
         ("period", "string", "full_year, quarter, half_year, nine_months or to_date"),
         ("period_number", "integer", "quarter or half number"),
         ("period_until", "date", "last day the figures cover, when stated"),
+        ("period_until_is_publication_date", "boolean",
+         "true when period_until is the article's date (the article only says 'so far')"),
     ]
     for block in BLOCKS:
         for part in BLOCK_FIGURES:
@@ -49,6 +51,8 @@ def _columns() -> list[tuple[str, str, str]]:
                 (f"{block}_{part}_percent", "number", f"{block}: {part}, percent as stated"),
                 (f"{block}_{part}_of", "integer", f"{block}: {part}, denominator as stated (X/Y)"),
                 (f"{block}_{part}_qualifier", "string", f"{block}: {part}, approximation word (gần, trên, hơn)"),
+                (f"{block}_{part}_base_unstated", "boolean",
+                 f"{block}: {part}, true when the article does not say what the percent is a share of"),
             ]
         cols.append((f"{block}_good_includes_excellent", "boolean",
                      f"{block}: whether the stated good includes excellent"))
@@ -58,6 +62,10 @@ def _columns() -> list[tuple[str, str, str]]:
                 (f"{block}_{row}_count_derived", "boolean", "true when that count is derived, not stated"),
                 (f"{block}_{row}_share_shown", "number", f"{block}: {row} percent of those rated, as shown"),
                 (f"{block}_{row}_share_derived", "boolean", "true when that share is derived, not stated"),
+                (f"{block}_{row}_share_qualifier", "string",
+                 "khoảng when that share was computed from rounded percents; the source's word otherwise"),
+                (f"{block}_{row}_share_base_unstated", "boolean",
+                 "true when that share rests on a percent whose base the article does not state"),
             ]
     cols += [
         ("admissions_admitted", "integer", "new members admitted, as stated"),
@@ -66,12 +74,14 @@ def _columns() -> list[tuple[str, str, str]]:
         ("admissions_percent_of_target_shown", "number", "admitted as percent of target, as shown"),
         ("admissions_percent_of_target_derived", "boolean",
          "true when derived (from admitted/target or 'exceeded by')"),
+        ("admissions_percent_of_target_qualifier", "string", "approximation word (e.g. trên for 'đạt trên 100%')"),
         ("admissions_exceeded_by_count", "integer", "exceeded the target by (members), as stated"),
         ("admissions_exceeded_by_percent", "number", "exceeded the target by (percent), as stated"),
         ("source_url", "string", "address of the first source article"),
         ("source_publisher", "string", "publisher of the first source"),
         ("source_published", "string", "publication date of the first source"),
         ("source_title", "string", "title of the first source"),
+        ("source_title_reconstructed", "boolean", "true when the saved copy had no title and this one was written"),
         ("synthetic", "boolean", "true for generated test data"),
     ]
     return cols
@@ -84,13 +94,16 @@ def _figure_cells(prefix: str, fig: Figure | None) -> dict[str, Any]:
     if fig is None:
         return {}
     return {f"{prefix}_count": fig.count, f"{prefix}_percent": fig.percent,
-            f"{prefix}_of": fig.of, f"{prefix}_qualifier": fig.qualifier}
+            f"{prefix}_of": fig.of, f"{prefix}_qualifier": fig.qualifier,
+            f"{prefix}_base_unstated": fig.base_unstated if fig.percent is not None else None}
 
 
 def _shown(prefix: str, value: Value | None) -> dict[str, Any]:
     if value is None:
         return {}
-    return {f"{prefix}_shown": value.number, f"{prefix}_derived": value.derived}
+    return {f"{prefix}_shown": value.number, f"{prefix}_derived": value.derived,
+            f"{prefix}_qualifier": value.qualifier,
+            f"{prefix}_base_unstated": value.base_unstated if value.unit == "percent" else None}
 
 
 def row(d: Derived, province_name: str, committee_name: str) -> dict[str, Any]:
@@ -100,6 +113,7 @@ def row(d: Derived, province_name: str, committee_name: str) -> dict[str, Any]:
         "committee_name": committee_name, "year": r.year,
         "period": r.period.kind, "period_number": r.period.number,
         "period_until": r.period.until.isoformat() if r.period.until else None,
+        "period_until_is_publication_date": r.period.until_published if r.period.until else None,
         "synthetic": r.synthetic,
     }
     for name in BLOCKS:
@@ -125,8 +139,9 @@ def row(d: Derived, province_name: str, committee_name: str) -> dict[str, Any]:
         cells.update(_shown("admissions_percent_of_target", d.admissions_percent_of_target))
     if r.sources:
         s = r.sources[0]
-        cells.update(source_url=s.url, source_publisher=s.publisher, source_published=s.published.isoformat(),
-                     source_title=s.title)
+        published = s.published.isoformat() if s.published else ""
+        cells.update(source_url=s.url, source_publisher=s.publisher, source_published=published,
+                     source_title=s.title, source_title_reconstructed=s.title_reconstructed)
     return cells
 
 
@@ -167,10 +182,13 @@ def _json_value(value: Any) -> Any:
 def make_row(d: Derived, province_name: str, committee_name: str) -> Row:
     cells = row(d, province_name, committee_name)
     item = {k: _json_value(v) for k, v in cells.items() if v is not None}
-    item["sources"] = [{"url": s.url, "publisher": s.publisher, "published": s.published.isoformat(),
+    item["sources"] = [{"url": s.url, "publisher": s.publisher,
+                        "published": s.published.isoformat() if s.published else None,
                         "title": s.title} for s in d.record.sources]
     item["quotes"] = d.record.quotes()
     item["notes"] = list(d.record.notes)
+    item["awards"] = [{"description": a.description, "count": a.count, "year": a.year, "quote": a.quote}
+                      for a in d.record.awards]
     return Row(d.record.province, _csv_line([_cell(cells.get(c[0])) for c in COLUMNS]),
                json.dumps(item, ensure_ascii=False, sort_keys=True))
 

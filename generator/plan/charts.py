@@ -17,6 +17,12 @@ LEVEL_COLOURS: dict[DisjointLevel, str] = {"excellent": "#0072B2", "good_only": 
                  "not_completed": "#D55E00"}
 
 
+def chartable(v: Value | None) -> Value | None:
+    """A value a chart may show: a percent whose base the article does not state is left out,
+    since bars side by side claim a common base (those rated)."""
+    return None if v is None or v.base_unstated else v
+
+
 @dataclass
 class Series:
     label: str
@@ -72,7 +78,7 @@ def level_chart(cid: str, title: str, unit: str, items: tuple[Derived, ...], blo
         return None
     series = []
     for level in DISJOINT:
-        values = [b.share(level) for _, b in rows]
+        values = [chartable(b.share(level)) for _, b in rows]
         if any(v is not None for v in values):
             series.append(Series(labels["fields"][level], values, LEVEL_COLOURS[level]))
     if not series:
@@ -83,13 +89,13 @@ def level_chart(cid: str, title: str, unit: str, items: tuple[Derived, ...], blo
 def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tuple[Derived, ...],
                     names: dict[str, str], committee_names: dict[str, str], by_series: bool = False) -> Chart | None:
     """One series per committee (a province may have several), one bar per full year."""
-    rows = [d for d in full_years(items) if ind.value(d) is not None]
+    rows = [d for d in full_years(items) if chartable(ind.value(d)) is not None]
     if not rows:
         return None
     years = sorted({d.record.year for d in rows})
     by_committee: dict[tuple[str, str], dict[int, Value | None]] = defaultdict(dict)
     for d in rows:
-        by_committee[(d.record.province, d.record.committee)][d.record.year] = ind.value(d)
+        by_committee[(d.record.province, d.record.committee)][d.record.year] = chartable(ind.value(d))
     several = {p for p, _ in by_committee if sum(1 for q, _ in by_committee if q == p) > 1}
 
     def label(province: str, committee: str) -> str:
@@ -109,7 +115,7 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
 def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived],
                   names: dict[str, str]) -> Chart | None:
     """Provinces side by side, best first."""
-    rows = sorted(((v, d) for d in full_years(items) if (v := ind.value(d)) is not None),
+    rows = sorted(((v, d) for d in full_years(items) if (v := chartable(ind.value(d))) is not None),
                   key=lambda pair: (-pair[0].number, pair[1].record.province))
     if not rows:
         return None

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from generator.model.derive import Derived
-from generator.model.types import Committee, Province, Registry
+from generator.model.types import Committee, Province, Registry, ReviewedArticle
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class SiteIndex:
     by_committee: dict[tuple[str, str], tuple[Derived, ...]]
     by_year: dict[int, tuple[Derived, ...]]
     registry: Registry
+    reviewed: tuple[ReviewedArticle, ...] = ()  # content/sources.yaml: every article read
 
     @property
     def years(self) -> list[int]:
@@ -55,7 +56,7 @@ class SiteIndex:
         return [self.registry.province(s, "old") for s in (view.new.merged_from if view.new else ())]
 
 
-def build_index(registry: Registry, derived: list[Derived]) -> SiteIndex:
+def build_index(registry: Registry, derived: list[Derived], reviewed: tuple[ReviewedArticle, ...] = ()) -> SiteIndex:
     views = tuple(ProvinceView(slug, registry.province(slug, "old"), registry.province(slug, "new"))
                   for slug in registry.slugs())
     by_province: dict[str, list[Derived]] = defaultdict(list)
@@ -74,4 +75,4 @@ def build_index(registry: Registry, derived: list[Derived]) -> SiteIndex:
         by_province={k: tuple(v) for k, v in by_province.items()},
         by_committee={k: tuple(v) for k, v in by_committee.items()},
         by_year={k: tuple(v) for k, v in by_year.items()},
-        registry=registry)
+        registry=registry, reviewed=reviewed)

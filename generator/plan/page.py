@@ -13,10 +13,11 @@ from generator.model.types import Committee, Province
 from generator.plan.charts import Chart
 from generator.plan.index import ProvinceView
 from generator.plan.search import Entry
+from generator.plan.sources import ArticleRow
 
 # Page types, also the templates' base names (site.yaml's `templates:` may map them to other files).
 PageType = Literal["home", "provinces", "province", "committee", "years", "year", "indicators", "indicator",
-                   "page", "data", "search", "embed", "404"]
+                   "page", "data", "search", "embed", "404", "sources"]
 PAGE_TYPES: tuple[PageType, ...] = get_args(PageType)
 Coverage = Literal["full", "partial"]
 
@@ -107,6 +108,13 @@ class DataContext(PageContext):
 class EmbedContext(PageContext):
     charts: list[Chart]
     parent: str  # the address of the page the chart belongs to
+
+
+@dataclass(frozen=True)
+class SourcesContext(PageContext):
+    articles: list[ArticleRow]  # every article read, in the order content/sources.yaml lists them
+    used: int
+    not_used: int
 
 
 @dataclass(frozen=True)

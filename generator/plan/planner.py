@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.load.content_pages import ContentPage
+from generator.model.derive import Derived
 from generator.model.indicators import INDICATORS, indicator
+from generator.plan import sources
 from generator.plan.charts import Chart, full_years, indicator_chart, level_chart, ranking_chart
 from generator.plan.index import ProvinceView, SiteIndex
 from generator.plan.page import (
@@ -25,6 +27,7 @@ from generator.plan.page import (
     ProvinceContext,
     ProvincesContext,
     SearchContext,
+    SourcesContext,
     YearContext,
     YearsContext,
 )
@@ -48,11 +51,20 @@ def plan_home(index: SiteIndex, labels: Labels) -> PlannedPage:
         slug: {y: ("full" if any(d.record.period.is_full_year for d in items if d.record.year == y) else "partial")
                for y in {d.record.year for d in items}}
         for slug, items in index.by_province.items()}
-    latest = {slug: (full_years(items) or list(items))[-1] for slug, items in index.by_province.items()}
+    latest = {slug: found for slug, items in index.by_province.items()
+              if (found := latest_with_results(items)) is not None}
     return PlannedPage("", "home", labels["home"]["heading"],
                        HomeContext(latest, coverage, index.years, INDICATORS),
                        deps=(tuple((s, d.record.digest) for s, d in sorted(latest.items())),
                              str(sorted(coverage.items()))))
+
+
+def latest_with_results(items: tuple[Derived, ...] | list[Derived]) -> Derived | None:
+    """The newest record that states results (a full year when there is one); a record with only
+    awards or targets never stands for a province's latest results."""
+    shown = [d for d in items if d.record.has_results]
+    pool = full_years(shown) or shown
+    return max(pool, key=lambda d: (d.record.year, d.record.key)) if pool else None
 
 
 def plan_provinces(index: SiteIndex, labels: Labels) -> PlannedPage:
@@ -81,9 +93,9 @@ def _province_charts(index: SiteIndex, view: ProvinceView, labels: Labels) -> li
 
 def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels) -> PlannedPage:
     items = index.records_of(view.slug)
-    full = full_years(items)
+    full = [d for d in full_years(items) if d.record.has_results]
     return PlannedPage(f"provinces/{view.slug}/", "province", view.name, ProvinceContext(
-        view, items, full[-1] if full else None, _province_charts(index, view, labels),
+        view, items, latest_with_results(full), _province_charts(index, view, labels),
         index.committees[view.slug], index.parent(view), index.children(view)),
         deps=tuple(d.record.digest for d in items))
 
@@ -142,6 +154,15 @@ def plan_data(index: SiteIndex, labels: Labels) -> PlannedPage:
     return PlannedPage("data/", "data", labels["data"]["heading"], DataContext(provinces), deps=tuple(provinces))
 
 
+def plan_sources(index: SiteIndex, labels: Labels) -> PlannedPage:
+    """The "sources reviewed" page: every article read, its records, or why it gave none."""
+    found = sources.rows(index.reviewed, index.records)
+    return PlannedPage(sources.URL, "sources", labels["reviewed"]["heading"],
+                       SourcesContext(found, sum(1 for r in found if r.records),
+                                      sum(1 for r in found if not r.records)),
+                       deps=sources.deps(index.reviewed, index.records))
+
+
 def plan_embeds(pages: list[PlannedPage]) -> list[PlannedPage]:
     """A minimal page per chart, for embedding elsewhere."""
     embeds = []
@@ -169,7 +190,7 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage]) -> 
     pages.append(plan_indicators(labels))
     pages += [plan_indicator(index, ind.id, labels) for ind in INDICATORS]
     pages += [plan_content_page(cp) for cp in content_pages]
-    pages += [plan_not_found(labels), plan_data(index, labels)]
+    pages += [plan_not_found(labels), plan_sources(index, labels), plan_data(index, labels)]
     pages += plan_embeds(pages)
     found = entries(index, labels, content_pages)
     pages.append(plan_search(found, labels))

@@ -11,7 +11,7 @@ from typing import Literal
 from markupsafe import Markup, escape
 
 from generator.model.derive import ROWS, Derived, Value
-from generator.model.types import Block
+from generator.model.types import Block, Figure
 from generator.render import formats
 from generator.render.labels import Labels
 
@@ -30,7 +30,15 @@ def _cell(v: Value, _text: str, locale: str) -> Markup:
     text = escape(formats.value(v, locale))
     if v.derived:
         text += Markup('<span class="derived" title="{}">*</span>').format(v.how or "")
+    if v.base_unstated:  # explained by the legend under the table (labels: reviewed.base_unstated_legend)
+        text += Markup('<span class="base-unstated">†</span>')
     return text
+
+
+def _as_written(f: Figure | None, locale: str) -> str:
+    """The figure as the source wrote it, with † when its percent has no stated base."""
+    text = formats.figure(f, locale)
+    return text + " †" if f is not None and f.base_unstated and f.percent is not None else text
 
 
 def block_rows(d: Derived, name: Block, labels: Labels,
@@ -46,7 +54,7 @@ def block_rows(d: Derived, name: Block, labels: Labels,
     for key, value in totals:
         stated = stated_block.level(key)
         if stated is not None or value is not None:
-            rows.append((fields[key], formats.figure(stated, locale), cell(value, locale) if value else Markup(""),
+            rows.append((fields[key], _as_written(stated, locale), cell(value, locale) if value else Markup(""),
                          Markup("")))
     for row in ROWS:
         level = block.levels[row]
@@ -56,9 +64,9 @@ def block_rows(d: Derived, name: Block, labels: Labels,
         else:
             stated = stated_block.level(row)
         if stated is not None or level.count is not None or level.share is not None:
-            rows.append((fields[row], formats.figure(stated, locale), cell(level.count, locale),
+            rows.append((fields[row], _as_written(stated, locale), cell(level.count, locale),
                          cell(level.share, locale)))
     if stated_block.good is not None and block.good_includes_excellent is None:
-        rows.append((fields["good"], formats.figure(stated_block.good, locale),
+        rows.append((fields["good"], _as_written(stated_block.good, locale),
                      Markup(escape(fields["includes_unknown"])), Markup("")))
     return rows

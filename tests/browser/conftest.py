@@ -30,6 +30,7 @@ PAGES = {
     "home": "", "province": "provinces/tra-vinh/", "committee": "provinces/tuyen-quang/khoi-co-quan-va-doanh-nghiep/",
     "year": "years/2019/",
     "indicator": "indicators/organizations-good-or-above/", "content": "methodology/", "404": "404.html",
+    "sources": "sources/",
 }
 WIDTHS = (1280, 320)
 

@@ -81,20 +81,19 @@ def test_compare_and_share(served: Site, browser: Browser) -> None:
     page = v.page
     page.click("fieldset.compare [data-action=none]")
     page.check("fieldset.compare input[value=tra-vinh]")
-    page.check("fieldset.compare input[value=lam-dong]")
-    assert parse_qs(urlsplit(page.url).query)["p"] == ["tra-vinh,lam-dong"] or \
-        sorted(parse_qs(urlsplit(page.url).query)["p"][0].split(",")) == ["lam-dong", "tra-vinh"]
+    # (with the reference data this chart has two series: a subset of one of them is a real choice)
+    assert parse_qs(urlsplit(page.url).query)["p"] == ["tra-vinh"]
     shown = page.eval_on_selector_all("figure.chart tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.key)")
-    assert sorted(shown) == ["lam-dong", "tra-vinh"]
+    assert sorted(shown) == ["tra-vinh"]
     visible = page.evaluate("""() => { const c = document.querySelector('canvas').chart;
         return c.data.datasets.filter((d, i) => c.isDatasetVisible(i)).map(d => d.key); }""")
-    assert sorted(visible) == ["lam-dong", "tra-vinh"]
+    assert sorted(visible) == ["tra-vinh"]
     shared = page.url
     page.context.close()
     v2 = visit(browser, shared, 320)  # the address reproduces the view
-    assert sorted(_checked(v2.page)) == ["lam-dong", "tra-vinh"]
+    assert sorted(_checked(v2.page)) == ["tra-vinh"]
     shown = v2.page.eval_on_selector_all("figure.chart tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.key)")
-    assert sorted(shown) == ["lam-dong", "tra-vinh"]
+    assert sorted(shown) == ["tra-vinh"]
     v2.page.context.close()
 
 
