@@ -211,12 +211,20 @@ def _render_parallel(renderer: Renderer, pages: list[PlannedPage], todo: list[in
             process.terminate()
         raise KeyboardInterrupt
     results: dict[int, bytes | Problem] = {}
-    for process, receive, part in running:
-        try:
-            results.update(receive.recv())
-        except EOFError:  # the worker died: render its part here instead
-            results.update((i, renderer.render_one(page)) for i, page in part)
-        finally:
+    try:
+        for _, receive, part in running:
+            try:
+                results.update(receive.recv())
+            except EOFError:  # the worker died: render its part here instead
+                results.update((i, renderer.render_one(page)) for i, page in part)
+    except BaseException:
+        # Ctrl+C or a failure here: stop the workers, since one may wait forever to send its pages
+        # (a worker forked later holds a copy of the reading end, so closing ours does not free it).
+        for process, _, _ in running:
+            process.terminate()
+        raise
+    finally:
+        for process, receive, _ in running:
             receive.close()
             process.join()
     return results
