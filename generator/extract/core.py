@@ -84,8 +84,8 @@ def bloc_lines(ss: list[str], rules: Rules) -> list[str]:
     for s in ss:
         folded = fold(s)
         for span in who.committee_spans(folded, rules):
-            end = next_unit.search(folded, span.end)
-            lines.append(s[span.start:end.start() if end else len(s)])
+            ends = [m.start() for m in (next_unit.search(folded, span.end), who.NAMED_ITEM.search(s, span.end)) if m]
+            lines.append(s[span.start:min(ends, default=len(s))])
     return list(dict.fromkeys(lines))
 
 

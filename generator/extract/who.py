@@ -18,6 +18,10 @@ _UNTIL = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*((?:19|20)\d\d)
 _TARGET_REACH = 60  # a target word counts when a number follows within this many characters
 _LISTED_UNITS = 2  # other units named beside the bloc in one sentence: a province-wide list
 _QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+# An item of a list of units and their figures: "Cụ thể: Hội An 110; Bắc Trà My 95 và Công an 12". A
+# name (a capital first) and a number within a few words, after ":", ";" or "và"; "; 102 TCCSĐ …" (a
+# number first) is a list of levels, not of units.
+NAMED_ITEM = re.compile(r"(?:[;:]|\svà)\s*[A-ZĐÀ-ỸẠ-Ỵ][^\W\d]*(?:\s+[^\W\d]+){0,3}\s+\d")
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ def _in_a_list(s: str, rules: Rules) -> bool:
         return False
     next_unit = rules.rx("province_report.next_unit")
     units = [m for m in next_unit.finditer(folded) if not folded.startswith("khoi", m.end())]
-    return len(units) >= _LISTED_UNITS
+    return len(units) >= _LISTED_UNITS or len(NAMED_ITEM.findall(s)) >= _LISTED_UNITS
 
 
 def is_target(s: str, rules: Rules) -> bool:
