@@ -19,7 +19,8 @@ from generator.extract import Report, Rules, extract, figures, to_json, to_yaml
 from generator.extract.fetch import FetchError, download
 from generator.extract.numbers import mentions, parse
 from generator.extract.rules import RuleError
-from generator.extract.text import looks_cut_off
+from generator.extract.text import fold, looks_cut_off
+from generator.model.types import QUALIFIERS
 from tests.extract_oracle import DISTRACTORS, FIXTURES, ROOT, Site, cross_validate, load, score
 
 ARTICLES = FIXTURES / "articles"
@@ -425,3 +426,12 @@ def test_thousands_written_the_vietnamese_way(n: int) -> None:
     written = f"{n:,}".replace(",", ".")
     assert parse(written) == n
     assert [m.value for m in mentions(f"có {written} đảng viên")] == [n]
+
+
+@settings(max_examples=40, deadline=None)
+@given(word=st.sampled_from([q for q in QUALIFIERS if q != "trở lên"]), plain=st.booleans(),
+       upper=st.booleans(), n=st.integers(2, 9999))
+def test_an_approximation_word_is_the_models_qualifier(word: str, plain: bool, upper: bool, n: int) -> None:
+    written = fold(word) if plain else word
+    written = written.capitalize() if upper else written
+    assert [m.qualifier for m in mentions(f"có {written} {n} đảng viên")] == [word]

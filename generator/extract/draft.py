@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-from generator.model.types import BLOCKS, Award, Figure, Period, Subset, Target
+from generator.model.types import BLOCKS, Award, Figure, Period, Subset, Target, period_suffix
 
 LEVEL_ORDER = ("total", "rated", "excellent", "good", "completed", "not_completed")
 ScoredFigure = tuple[str, str, str, Decimal]  # (block, level, count|pct|value|min|max, value)
@@ -115,7 +115,7 @@ def figure_text(f: Figure) -> str:
 
 
 def stem(draft: Draft) -> str:
-    suffix = Period(draft.period.kind, draft.period.number or 1).slug if not draft.period.is_full_year else ""
+    suffix = period_suffix(draft.period.kind, draft.period.number or 1)
     return f"{draft.year}-{suffix}" if suffix else str(draft.year)
 
 

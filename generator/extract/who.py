@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from generator.extract.draft import Draft, Report
 from generator.extract.numbers import mentions
-from generator.extract.rules import Rules
+from generator.extract.rules import RULES_FILE, RuleError, Rules
 from generator.extract.text import fold
-from generator.model.types import Period, Registry
+from generator.model.types import PERIOD_KINDS, Period, PeriodKind, Registry
 
 _WORD = re.compile(r"[a-z]+")
 _BRAND = re.compile(r"portal|online|^bao|tv$")
@@ -110,14 +110,24 @@ def _plan_context(folded: str, start: int, rules: Rules) -> bool:
     return bool(rules.rx("period_plan").search(folded[max(0, start - 40):start]))
 
 
+def _period_kind(name: str) -> tuple[PeriodKind, int | None]:
+    """A rule's name as the model's period kind: "quarter_1" is quarter 1, "nine_months" has no number."""
+    stem, _, number = name.rpartition("_")
+    kind, num = (stem, int(number)) if number.isdigit() else (name, None)
+    for known in PERIOD_KINDS:
+        if known == kind:
+            return known, num
+    raise RuleError(f"{RULES_FILE.name}: error: period rule '{name}' is not a period kind; "
+                    f"use one of {', '.join(PERIOD_KINDS)}, with '_N' for a quarter or half")
+
+
 def detect_period(draft: Draft, text: str, rules: Rules) -> None:
     folded = fold(text)
     for name, pattern in rules.table("periods"):
         for m in pattern.finditer(folded):
             if _plan_context(folded, m.start(), rules):
                 continue
-            kind, _, number = name.rpartition("_")
-            kind, num = (kind, int(number)) if number.isdigit() else (name, None)
+            kind, num = _period_kind(name)
             draft.period = Period(kind=kind, number=num, as_written=text[m.start():m.end()].strip())
             draft.period_evidence = " ".join(text[max(0, m.start() - 30):m.end() + 30].split())
             return
