@@ -146,7 +146,7 @@ def _from_record(record: Record) -> Truth:
     return Truth(frozenset(out), record.province, kind, record.year, period, Report.BLOC, None)
 
 
-@dataclass
+@dataclass(repr=False)  # short in a failing test's report
 class Site:
     registry: Registry
     truth: dict[str, Truth]

@@ -356,6 +356,25 @@ def test_totals_carry_when_they_hold(site: Site, rules: Rules) -> None:
     assert to_json(draft, "10")["totals_as_of"]["organizations"].startswith("the publication date")
 
 
+@settings(max_examples=30, deadline=None)
+@given(a=st.integers(1, 1500), b=st.integers(1, 1500), first=st.sampled_from(["đảng bộ", "chi bộ"]),
+       tail=st.sampled_from(["", " cơ sở", " cơ sở trực thuộc"]), near=st.booleans())
+def test_a_total_given_as_its_parts_is_summed_and_marked_derived(
+        site: Site, rules: Rules, a: int, b: int, first: str, tail: str, near: bool) -> None:
+    second = "chi bộ" if first == "đảng bộ" else "đảng bộ"
+    written = f"{a:,}".replace(",", ".")
+    text = (f"Năm 2020, Đảng bộ Khối các cơ quan tỉnh Nam Định hiện có {'gần ' if near else ''}{written} {first} "
+            f"và {b} {second}{tail} với trên 8.600 đảng viên.")
+    draft = extract(text, site.registry, rules)
+    total = draft.level("organizations", "total")
+    assert total is not None and total.count == a + b and total.qualifier == ("gần" if near else None)
+    assert "organizations.total" in to_json(draft, "x")["derived"]
+    assert f"# CHECK: derived (summed), not stated: {a} + {b} = {a + b}" in to_yaml(draft, "x")
+    assert any("summed" in c for c in draft.checks)
+    stated = extract(text.replace(f" {first} và {b} {second}", " tổ chức cơ sở đảng"), site.registry, rules)
+    assert to_json(stated, "x")["derived"] == {}
+
+
 def test_awards_keep_the_year_they_are_for(site: Site, rules: Rules) -> None:
     draft = _draft(site, rules, "seed_tra-vinh_2022.txt")
     assert draft.awards and all(a.year == 2022 for a in draft.awards)

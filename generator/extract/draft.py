@@ -60,6 +60,7 @@ class Draft:
     period_evidence: str = ""
     blocks: dict[str, dict[str, Figure]] = field(default_factory=dict)
     totals_as_of: dict[str, str] = field(default_factory=dict)  # block -> when its total holds
+    derived: dict[str, str] = field(default_factory=dict)  # "block.level" -> how a figure not stated was made
     includes: dict[str, Inclusion] = field(default_factory=dict)
     admitted: Figure | None = None
     admission_target: Figure | None = None
