@@ -95,6 +95,8 @@ def test_a_bloc_line_of_a_province_wide_list_is_that_bloc_only(site: Site, rules
     d20 = _draft(site, rules, "20_binh-thuan_2019.txt")
     assert d20.percent_of_target is not None and d20.percent_of_target.qualifier == "trên"
     assert figures(d20) == {("admissions", "percent_of_target", "pct", Decimal(100))}
+    assert "CHECK: a figure of the bloc's line is said of several units at once (“Đảng bộ huyện Hàm Thuận Nam," \
+        in to_yaml(d20, "20")
     d16 = _draft(site, rules, "16_quang-nam_2024.txt")
     assert d16.target_only and [(t.metric, t.value, t.period) for t in d16.targets] == [
         ("admissions", Decimal(155), "2024")]
@@ -117,6 +119,26 @@ def test_a_bloc_in_a_list_of_units_and_their_figures_is_that_bloc_only(
     draft = extract(text, site.registry, rules)
     assert draft.report is Report.BLOC_LINE
     assert figures(draft) == {("admissions", "admitted", "count", Decimal(count))}
+
+
+DISTRICTS = ("Hàm Thuận Nam", "Phú Quý", "Tánh Linh", "Tuy Phong", "Bắc Bình", "Đức Linh")
+
+
+@settings(max_examples=30, deadline=None)
+@given(names=st.lists(st.sampled_from(DISTRICTS), min_size=0, max_size=4, unique=True), pct=st.integers(90, 130))
+def test_a_figure_shared_by_several_units_of_a_list_says_so(site: Site, rules: Rules, names, pct) -> None:
+    listed = ", ".join(f"huyện {n}" for n in names)
+    text = ("Từ đầu năm 2019 đến nay, toàn Đảng bộ tỉnh Bình Thuận kết nạp được 1.669 đảng viên, trong đó có "
+            + (f"Đảng bộ {listed} và " if names else "")
+            + f"Đảng bộ Khối cơ quan và doanh nghiệp tỉnh kết nạp đảng viên mới đạt {pct}% so với chỉ tiêu.")
+    draft = extract(text, site.registry, rules)
+    assert draft.report is Report.BLOC_LINE
+    assert figures(draft) == {("admissions", "percent_of_target", "pct", Decimal(pct))}
+    shared = [c for c in draft.checks if "said of several units at once" in c]
+    assert len(shared) == (1 if names else 0)
+    assert all(n in shared[0] for n in names) if names else True
+    alone = text.split("trong đó có")[0] + "trong đó huyện Tánh Linh 50 đảng viên và Đảng bộ Khối" + text.split("Khối")[1]
+    assert not any("said of several units at once" in c for c in extract(alone, site.registry, rules).checks)
 
 
 def test_a_list_of_levels_is_not_a_list_of_units(site: Site, rules: Rules) -> None:

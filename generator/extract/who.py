@@ -100,6 +100,25 @@ def _in_a_list(s: str, rules: Rules) -> bool:
     return len(units) >= _LISTED_UNITS or len(NAMED_ITEM.findall(s)) >= _LISTED_UNITS
 
 
+_LIST_START = re.compile(r"[\d;:.(]|trong do( co)?\s")
+_JOINED = re.compile(r"(,|\bva)\s*((dang bo|dang uy)\s*)?$")  # the bloc joined to the name before it
+
+
+def listed_before(s: str, start: int, rules: Rules) -> str:
+    """The units named just before the bloc in the same list, with no figure between them and the bloc.
+
+    "… trong đó có Đảng bộ huyện Tuy Phong, huyện Phú Quý và Đảng bộ Khối … đạt trên 100%": the figure
+    after the list is said of all its units. Empty when the bloc stands alone.
+    """
+    head = fold(s)[:start]
+    joined = _JOINED.search(head)
+    if joined is None:
+        return ""
+    begin = max((m.end() for m in _LIST_START.finditer(head)), default=0)
+    units = rules.rx("province_report.unit").findall(head[begin:joined.start()])
+    return " ".join(s[begin:start].split()) if units else ""
+
+
 def is_target(s: str, rules: Rules) -> bool:
     """A sentence that sets targets: a target word with a number soon after it."""
     marker = rules.rx("targets.marker").search(fold(s))
