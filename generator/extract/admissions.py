@@ -8,7 +8,7 @@ from generator.extract.draft import Draft, DraftAward, Ignored
 from generator.extract.numbers import Mention, mentions
 from generator.extract.ratings import find_levels, ignore, skip_reason, subject_at, subject_of
 from generator.extract.rules import Rules
-from generator.extract.text import clauses, fold, quote
+from generator.extract.text import ASIDE, clauses, fold, quote
 from generator.model.types import Award, Figure, Subset, Target
 
 _OF_WHICH = re.compile(r"(,\s*trong đó,?\s*)")
@@ -16,7 +16,6 @@ _NAMES_BLOC = re.compile(r"dang (uy|bo) khoi")
 _SUBSET_LEAD = re.compile(r"^\s*(đảng viên|dang vien)\s*(được\s*)?(kết nạp\s*)?")
 _REACHED = re.compile(r"dat|bang")
 _RANGE = re.compile(r"(\d[\d.]*)\s*(?:-|–|đến)\s*(\d[\d.]*)\s*(đảng viên|dang vien)")
-_PAREN = re.compile(r"\([^()]*\)")
 _AGENCIES = re.compile(r"co quan, don vi|co quan$|^don vi")
 _ZERO = re.compile(r"khong co .*khong hoan thanh")
 _YEAR_AFTER = re.compile(r"nam ((?:19|20)\d\d)")
@@ -201,7 +200,7 @@ def _set_total(draft: Draft, block: str, fig: Figure, folded: str, rules: Rules)
 # -- targets --------------------------------------------------------------------------------
 def _target_period(draft: Draft, sentence: str) -> str:
     """The year a target is for: one the sentence names (not before the results), else the next year."""
-    years = [int(y) for y in _YEAR_AFTER.findall(fold(_PAREN.sub("", sentence)))]
+    years = [int(y) for y in _YEAR_AFTER.findall(fold(ASIDE.sub("", sentence)))]
     named = [y for y in years if draft.year is None or y >= draft.year]
     if named:
         return str(named[0])
@@ -214,7 +213,7 @@ def _admission_target(draft: Draft, clause: str, period: str, rules: Rules) -> N
         draft.targets.append(Target("admissions", period, "count", min=Decimal(rng.group(1).replace(".", "")),
                                     max=Decimal(rng.group(2).replace(".", "")), quote=quote(clause)))
         return
-    single = rules.rx("targets.admissions").search(fold(_PAREN.sub("", clause)))
+    single = rules.rx("targets.admissions").search(fold(ASIDE.sub("", clause)))
     if single:
         draft.targets.append(Target("admissions", period, "count", value=Decimal(single.group(1).replace(".", "")),
                                     quote=quote(clause)))

@@ -1,7 +1,6 @@
 """Read a whole article into a Draft: who and when, then each sentence, then what follows from all."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from generator.extract import who
@@ -19,6 +18,7 @@ from generator.extract.ratings import (
 )
 from generator.extract.rules import Rules
 from generator.extract.text import (
+    ASIDE,
     clauses,
     fold,
     looks_cut_off,
@@ -30,7 +30,6 @@ from generator.extract.text import (
 )
 from generator.model.types import Registry
 
-_PAREN = re.compile(r"\([^()]*\)")
 
 @dataclass(frozen=True)
 class Overrides:
@@ -120,7 +119,7 @@ def _read_sentence(draft: Draft, s: str, rules: Rules) -> None:
     if who.is_target(s, rules):
         read_targets(draft, s, rules)
         ignore(draft, mentions(s), "target", s)
-        for aside in _PAREN.findall(s):  # "(đầu nhiệm kỳ, Đảng bộ Khối có tổng số 5.356 đảng viên)"
+        for aside in ASIDE.findall(s):  # "(đầu nhiệm kỳ, Đảng bộ Khối có tổng số 5.356 đảng viên)"
             read_totals(draft, aside.strip("()"), rules)
         return
     cleaned = strip_asides(draft, s, rules)
