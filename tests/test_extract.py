@@ -146,6 +146,9 @@ def test_a_list_of_levels_is_not_a_list_of_units(site: Site, rules: Rules) -> No
             "102 TCCSĐ hoàn thành tốt nhiệm vụ; 3 TCCSĐ hoàn thành nhiệm vụ.")
     draft = extract(text, site.registry, rules)
     assert draft.report is Report.BLOC and draft.level("organizations", "good") is not None
+    clauses = ("Năm 2023, Đảng bộ Khối các cơ quan tỉnh Quảng Nam kết nạp 120 đảng viên mới; đạt 105% kế hoạch; "
+               "vượt 6 đảng viên.")  # clauses that start in lower case are not units
+    assert extract(clauses, site.registry, rules).report is Report.BLOC
 
 
 @pytest.mark.parametrize("joined", ["và", "&", "-", " - ", " – ", "/"])

@@ -100,7 +100,7 @@ def bloc_lines(ss: list[str], rules: Rules) -> list[BlocLine]:
     for s in ss:
         folded = fold(s)
         for span in who.committee_spans(folded, rules):
-            ends = [m.start() for m in (next_unit.search(folded, span.end), who.NAMED_ITEM.search(s, span.end)) if m]
+            ends = [m.start() for m in [next_unit.search(folded, span.end), *who.named_items(s, span.end)[:1]] if m]
             shared = who.listed_before(s, span.start, rules)
             lines.append(BlocLine(s[span.start:min(ends, default=len(s))], shared))
     return list(dict.fromkeys(lines))

@@ -21,7 +21,12 @@ _QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 # An item of a list of units and their figures: "Cụ thể: Hội An 110; Bắc Trà My 95 và Công an 12". A
 # name (a capital first) and a number within a few words, after ":", ";" or "và"; "; 102 TCCSĐ …" (a
 # number first) is a list of levels, not of units.
-NAMED_ITEM = re.compile(r"(?:[;:]|\svà)\s*[A-ZĐÀ-ỸẠ-Ỵ][^\W\d]*(?:\s+[^\W\d]+){0,3}\s+\d")
+_ITEM = re.compile(r"(?:[;:]|\svà)\s*(?P<name>[^\W\d]+(?:\s+[^\W\d]+){0,3})\s+\d")
+
+
+def named_items(s: str, start: int = 0) -> list[re.Match[str]]:
+    """The items of a list of units in `s` from `start`: a name with a capital first, then a number."""
+    return [m for m in _ITEM.finditer(s, start) if m.group("name")[0].isupper()]
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ def _in_a_list(s: str, rules: Rules) -> bool:
         return False
     next_unit = rules.rx("province_report.next_unit")
     units = [m for m in next_unit.finditer(folded) if not folded.startswith("khoi", m.end())]
-    return len(units) >= _LISTED_UNITS or len(NAMED_ITEM.findall(s)) >= _LISTED_UNITS
+    return len(units) >= _LISTED_UNITS or len(named_items(s)) >= _LISTED_UNITS
 
 
 _LIST_START = re.compile(r"[\d;:.(]|trong do( co)?\s")
