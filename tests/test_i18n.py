@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.cli import main
 from generator.render.labels import LANGUAGES, THEME
 
 
@@ -37,14 +36,22 @@ def test_templates_use_only_known_labels() -> None:
     assert sorted(used - known) == []
 
 
-def test_each_edition_in_its_own_formats(site: Path) -> None:
-    assert main(["build", "--site", str(site)]) == 0
-    vi = (site / "output/provinces/tra-vinh/index.html").read_text(encoding="utf-8")
-    en = (site / "output/en/provinces/tra-vinh/index.html").read_text(encoding="utf-8")
+def test_each_edition_in_its_own_formats(test_site_output: Path) -> None:
+    vi = (test_site_output / "provinces/tra-vinh/index.html").read_text(encoding="utf-8")
+    en = (test_site_output / "en/provinces/tra-vinh/index.html").read_text(encoding="utf-8")
     assert "92,94%" in vi and "6.027" in vi and '<html lang="vi">' in vi
     assert "92.94%" in en and "6,027" in en and '<html lang="en">' in en
     assert "Completed tasks well or better" in en and "Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh Trà Vinh" in en
-    lam = (site / "output/en/provinces/lam-dong/index.html").read_text(encoding="utf-8")
+    lam = (test_site_output / "en/provinces/lam-dong/index.html").read_text(encoding="utf-8")
     assert "Jan 17, 2020" in lam  # dates in the English format; 17/01/2020 in Vietnamese
-    assert '<link rel="alternate" hreflang="vi" href="/provinces/tra-vinh/">' in en
-    assert '<link rel="alternate" hreflang="en" href="/en/provinces/tra-vinh/">' in vi
+    base = "https://example.org/portal/"
+    assert f'<link rel="alternate" hreflang="vi" href="{base}provinces/tra-vinh/">' in en
+    assert f'<link rel="alternate" hreflang="en" href="{base}en/provinces/tra-vinh/">' in vi
+
+
+def test_a_page_without_a_translation_is_shown_as_written(test_site_output: Path) -> None:
+    """methodology.md has no English version: the English edition shows the Vietnamese text."""
+    en = (test_site_output / "en/methodology/index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in en and "Cách đọc" in en
+    about = (test_site_output / "en/about/index.html").read_text(encoding="utf-8")
+    assert "test data" in about and "Trang này dựng từ" not in about

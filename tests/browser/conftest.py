@@ -1,4 +1,4 @@
-"""A built portal served under /portal/ on 127.0.0.1, and Debian's Chromium driven by Playwright.
+"""The test site (tests/site/) served under /portal/ on 127.0.0.1, and Debian's Chromium driven by Playwright.
 
 Requests to the CDN are answered from the local npm copy of the pinned Chart.js (with the CORS header
 jsDelivr sends), so the browser really checks the page's integrity hash. Everything else that
@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from generator.cli import main
 from tests.browser import vendor
+from tests.goldens import SITE
 from tests.helpers import QuietHandler
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,8 +53,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         if not needed.is_file():
             pytest.fail(f"{needed} is missing: run `bash scripts/test.sh`, which installs it")
     root = tmp_path_factory.mktemp("www")
-    repo = Path(__file__).resolve().parents[2]
-    assert main(["build", "--site", str(repo), "--base-url", "/portal/", "--output", str(root / "portal")]) == 0
+    assert main(["build", "--site", str(SITE), "--base-url", "/portal/", "--output", str(root / "portal")]) == 0
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/portal/")

@@ -1,0 +1,107 @@
+// Search on every page: the box filters the edition's search index (diacritics and case ignored),
+// a list of suggestions is keyboard-usable; without JavaScript the form opens the /search/ page,
+// which lists everything.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.search");
+  if (!form) { return; }
+  var input = form.querySelector("input[type=search]");
+  var list = form.querySelector("[role=listbox]");
+  var index = null;
+  var active = -1;
+
+  function fold(text) {
+    return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function score(item, words, phrase) {
+    var title = fold(item.t);
+    for (var i = 0; i < words.length; i++) { if (item.f.indexOf(words[i]) < 0) { return -1; } }
+    var s = item.r;
+    if (title === phrase) { s += 100; } else if (title.indexOf(phrase) === 0) { s += 50; }
+    else if ((" " + title).indexOf(" " + phrase) >= 0) { s += 25; } else if (title.indexOf(phrase) >= 0) { s += 10; }
+    return s;
+  }
+
+  function search(query) {
+    var phrase = fold(query).trim();
+    if (!phrase || !index) { return []; }
+    var words = phrase.split(/\s+/);
+    return index.map(function (item) { return [score(item, words, phrase), item]; })
+      .filter(function (pair) { return pair[0] >= 0; })
+      .sort(function (a, b) { return b[0] - a[0] || (a[1].t < b[1].t ? -1 : 1); })
+      .map(function (pair) { return pair[1]; });
+  }
+
+  function setActive(n) {
+    var options = list.querySelectorAll("[role=option]");
+    active = Math.max(-1, Math.min(n, options.length - 1));
+    for (var i = 0; i < options.length; i++) { options[i].setAttribute("aria-selected", i === active ? "true" : "false"); }
+    if (active >= 0) { input.setAttribute("aria-activedescendant", options[active].id); }
+    else { input.removeAttribute("aria-activedescendant"); }
+  }
+
+  function show(results) {
+    list.textContent = "";
+    results.slice(0, 8).forEach(function (item, i) {
+      var li = document.createElement("li");
+      li.id = "search-option-" + i;
+      li.setAttribute("role", "option");
+      var a = document.createElement("a");
+      a.href = item.u;
+      a.textContent = item.t;
+      a.tabIndex = -1;
+      var kind = document.createElement("span");
+      kind.className = "kind";
+      kind.textContent = item.k + (item.d ? " · " + item.d : "");
+      li.appendChild(a);
+      li.appendChild(kind);
+      list.appendChild(li);
+    });
+    list.hidden = results.length === 0;
+    input.setAttribute("aria-expanded", results.length ? "true" : "false");
+    setActive(-1);
+  }
+
+  function load(then) {
+    if (index) { then(); return; }
+    fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); })
+      .then(function (data) { index = data; then(); });
+  }
+
+  input.addEventListener("input", function () { load(function () { show(search(input.value)); }); });
+  input.addEventListener("focus", function () { load(function () {}); });
+  input.addEventListener("keydown", function (e) {
+    var options = list.querySelectorAll("[role=option]");
+    if (e.key === "ArrowDown") { setActive(active + 1); e.preventDefault(); }
+    else if (e.key === "ArrowUp") { setActive(active - 1); e.preventDefault(); }
+    else if (e.key === "Escape") { show([]); }
+    else if (e.key === "Enter" && active >= 0 && options[active]) {
+      e.preventDefault();
+      window.location.href = options[active].querySelector("a").href;
+    }
+  });
+  document.addEventListener("click", function (e) { if (!form.contains(e.target)) { list.hidden = true; } });
+
+  // The /search/ page: filter the full list with ?q= or what is typed.
+  var all = document.getElementById("search-all");
+  if (all) {
+    var items = Array.prototype.slice.call(all.querySelectorAll("li"));
+    var count = document.getElementById("search-count");
+    var filter = function (query) {
+      var words = fold(query).trim().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      items.forEach(function (li) {
+        var text = fold(li.getAttribute("data-fold"));
+        var ok = words.every(function (w) { return text.indexOf(w) >= 0; });
+        li.hidden = !ok;
+        if (ok) { shown++; }
+      });
+      count.textContent = words.length ? shown + " " + count.getAttribute("data-label") : "";
+    };
+    var q = new URLSearchParams(window.location.search).get("q") || "";
+    input.value = q;
+    filter(q);
+    input.addEventListener("input", function () { filter(input.value); });
+  }
+})();
