@@ -19,7 +19,8 @@ from generator.extract import Report, Rules, extract, figures, to_json, to_yaml
 from generator.extract.fetch import FetchError, download
 from generator.extract.numbers import mentions, parse
 from generator.extract.rules import RuleError
-from generator.extract.text import looks_cut_off
+from generator.extract.text import fold, looks_cut_off
+from generator.model.types import QUALIFIERS
 from tests.extract_oracle import DISTRACTORS, FIXTURES, ROOT, Site, cross_validate, load, score
 
 ARTICLES = FIXTURES / "articles"
@@ -52,13 +53,14 @@ def test_cross_validated_score_on_articles_the_rules_were_not_written_for(site: 
     assert total.precision >= 0.95, detail
     assert total.recall >= 0.85, detail
     assert total.distractors == []
-    assert all(total.identity["province"]) and all(total.identity["cut_off"]), detail
-    for what in ("committee", "report", "year", "period"):  # the true numbers are in docs/extract.md
+    for what in ("province", "committee", "report", "year", "period", "cut_off"):
         ok, n = total.accuracy(what)
-        assert ok >= n - 1, f"{what}: {detail}"
-    # holding rules out really changes what is read: each half scores below the full rules
+        assert ok == n, f"{what}: {detail}"
+    # holding rules out really changes what is read: each half scores below the full rules, and holding
+    # out the vocabulary judged general but noticed in an article ("general 12") scores lower still
     full = score(site, sorted(site.truth), Rules.load())
-    assert full.right > total.right
+    strict, _ = cross_validate(site, strict=True)
+    assert full.right > total.right > strict.right
 
 
 def test_in_sample_score_and_identity(site: Site, rules: Rules) -> None:
@@ -96,10 +98,80 @@ def test_a_bloc_line_of_a_province_wide_list_is_that_bloc_only(site: Site, rules
     d20 = _draft(site, rules, "20_binh-thuan_2019.txt")
     assert d20.percent_of_target is not None and d20.percent_of_target.qualifier == "trên"
     assert figures(d20) == {("admissions", "percent_of_target", "pct", Decimal(100))}
+    assert "CHECK: a figure of the bloc's line is said of several units at once (“Đảng bộ huyện Hàm Thuận Nam," \
+        in to_yaml(d20, "20")
     d16 = _draft(site, rules, "16_quang-nam_2024.txt")
     assert d16.target_only and [(t.metric, t.value, t.period) for t in d16.targets] == [
         ("admissions", Decimal(155), "2024")]
     assert "CHECK: a province-wide report" in to_yaml(d16, "16")
+
+
+UNITS = ("Hội An", "Điện Bàn", "Đại Lộc", "Duy Xuyên", "Bắc Trà My", "Công an", "Quân sự", "Núi Thành")
+
+
+@settings(max_examples=40, deadline=None)
+@given(others=st.lists(st.tuples(st.sampled_from(UNITS), st.integers(10, 400)), min_size=2, max_size=6,
+                       unique_by=lambda u: u[0]),
+       at=st.integers(0, 6), count=st.integers(11, 399), tail=st.booleans())
+def test_a_bloc_in_a_list_of_units_and_their_figures_is_that_bloc_only(
+        site: Site, rules: Rules, others, at, count, tail) -> None:
+    items = [f"{name} {n}" for name, n in others]
+    items.insert(min(at, len(items)), f"Đảng bộ Khối các cơ quan tỉnh kết nạp {count} đảng viên mới")
+    text = ("Năm 2023, các đảng bộ trực thuộc Tỉnh ủy Quảng Nam kết nạp đảng viên mới. Cụ thể: "
+            + "; ".join(items[:-1]) + (" và " if tail else "; ") + items[-1] + ".")
+    draft = extract(text, site.registry, rules)
+    assert draft.report is Report.BLOC_LINE
+    assert figures(draft) == {("admissions", "admitted", "count", Decimal(count))}
+
+
+DISTRICTS = ("Hàm Thuận Nam", "Phú Quý", "Tánh Linh", "Tuy Phong", "Bắc Bình", "Đức Linh")
+
+
+@settings(max_examples=30, deadline=None)
+@given(names=st.lists(st.sampled_from(DISTRICTS), min_size=0, max_size=4, unique=True), pct=st.integers(90, 130))
+def test_a_figure_shared_by_several_units_of_a_list_says_so(site: Site, rules: Rules, names, pct) -> None:
+    listed = ", ".join(f"huyện {n}" for n in names)
+    text = ("Từ đầu năm 2019 đến nay, toàn Đảng bộ tỉnh Bình Thuận kết nạp được 1.669 đảng viên, trong đó có "
+            + (f"Đảng bộ {listed} và " if names else "")
+            + f"Đảng bộ Khối cơ quan và doanh nghiệp tỉnh kết nạp đảng viên mới đạt {pct}% so với chỉ tiêu.")
+    draft = extract(text, site.registry, rules)
+    assert draft.report is Report.BLOC_LINE
+    assert figures(draft) == {("admissions", "percent_of_target", "pct", Decimal(pct))}
+    shared = [c for c in draft.checks if "said of several units at once" in c]
+    assert len(shared) == (1 if names else 0)
+    assert all(n in shared[0] for n in names) if names else True
+    alone = text.split("trong đó có")[0] + "trong đó huyện Tánh Linh 50 đảng viên và Đảng bộ Khối" + text.split("Khối")[1]
+    assert not any("said of several units at once" in c for c in extract(alone, site.registry, rules).checks)
+
+
+def test_a_list_of_levels_is_not_a_list_of_units(site: Site, rules: Rules) -> None:
+    text = ("Năm 2023, Đảng ủy Khối các cơ quan tỉnh Quảng Nam có 26 TCCSĐ hoàn thành xuất sắc nhiệm vụ; "
+            "102 TCCSĐ hoàn thành tốt nhiệm vụ; 3 TCCSĐ hoàn thành nhiệm vụ.")
+    draft = extract(text, site.registry, rules)
+    assert draft.report is Report.BLOC and draft.level("organizations", "good") is not None
+    clauses = ("Năm 2023, Đảng bộ Khối các cơ quan tỉnh Quảng Nam kết nạp 120 đảng viên mới; đạt 105% kế hoạch; "
+               "vượt 6 đảng viên.")  # clauses that start in lower case are not units
+    assert extract(clauses, site.registry, rules).report is Report.BLOC
+
+
+@pytest.mark.parametrize("joined", ["và", "&", "-", " - ", " – ", "/"])
+def test_the_two_halves_of_a_committee_name_may_be_joined_by_any_connector(site: Site, rules: Rules, joined) -> None:
+    words = f"Cơ quan {joined.strip()} Doanh nghiệp" if joined.startswith(" ") or joined == "và" \
+        else f"Cơ quan{joined}Doanh nghiệp"
+    text = f"Năm 2021, Đảng ủy Khối {words} tỉnh Ninh Thuận kết nạp mới 152 đảng viên."
+    assert extract(text, site.registry, rules).committee_kind == "khoi_co_quan_va_doanh_nghiep"
+
+
+@settings(max_examples=20, deadline=None)
+@given(plan=st.integers(100, 500), done=st.integers(11, 99), verb=st.sampled_from(["kết nạp mới", "phát triển"]))
+def test_what_will_be_done_is_a_target_not_a_result(site: Site, rules: Rules, plan, done, verb) -> None:
+    text = (f"SOURCE: https://example.org/a | Báo Đồng Nai | 2017-04-03\nNăm 2017 Đảng ủy khối các cơ quan tỉnh "
+            f"Đồng Nai sẽ {verb} {plan} đảng viên, bằng 6,6% số đảng viên cuối năm 2016. Kết quả, trong quý I, "
+            f"Đảng ủy khối đã kết nạp được {done} đảng viên mới.")
+    draft = extract(text, site.registry, rules)
+    assert draft.admitted is not None and draft.admitted.count == done
+    assert (draft.year, draft.period.kind) == (2017, "quarter")
+    assert [(t.metric, t.value) for t in draft.targets] == [("admissions", Decimal(plan))]
 
 
 # -- periods --------------------------------------------------------------------------------------
@@ -270,6 +342,19 @@ def test_rules_are_read_by_name_and_held_out_alternatives_are_dropped(rules: Rul
         Rules.load(path=bad)
 
 
+def test_strict_scoring_holds_out_general_vocabulary_with_the_article_it_was_noticed_in(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("a:\n  - ['plain', general]\n  - ['noticed', general 12]\n  - ['quirk', '12']\n",
+                    encoding="utf-8")
+    held_out = frozenset({"12"})
+    assert [bool(Rules.load(held_out, path).rx("a").search(w)) for w in ("plain", "noticed", "quirk")] == [
+        True, True, False]
+    assert [bool(Rules.load(held_out, path, strict=True).rx("a").search(w)) for w in ("plain", "noticed", "quirk")] \
+        == [True, False, False]
+    assert [bool(Rules.load(frozenset({"03"}), path, strict=True).rx("a").search(w))
+            for w in ("plain", "noticed", "quirk")] == [True, True, True]
+
+
 def test_every_tag_in_the_rules_is_a_development_article(site: Site, rules: Rules) -> None:
     from tests.extract_oracle import tag
     assert rules.tags <= {tag(a) for a in site.truth}
@@ -297,6 +382,25 @@ def test_totals_carry_when_they_hold(site: Site, rules: Rules) -> None:
     assert "term" in draft.totals_as_of["members"]
     assert "# members total as of: the start of the term" in to_yaml(draft, "10")
     assert to_json(draft, "10")["totals_as_of"]["organizations"].startswith("the publication date")
+
+
+@settings(max_examples=30, deadline=None)
+@given(a=st.integers(1, 1500), b=st.integers(1, 1500), first=st.sampled_from(["đảng bộ", "chi bộ"]),
+       tail=st.sampled_from(["", " cơ sở", " cơ sở trực thuộc"]), near=st.booleans())
+def test_a_total_given_as_its_parts_is_summed_and_marked_derived(
+        site: Site, rules: Rules, a: int, b: int, first: str, tail: str, near: bool) -> None:
+    second = "chi bộ" if first == "đảng bộ" else "đảng bộ"
+    written = f"{a:,}".replace(",", ".")
+    text = (f"Năm 2020, Đảng bộ Khối các cơ quan tỉnh Nam Định hiện có {'gần ' if near else ''}{written} {first} "
+            f"và {b} {second}{tail} với trên 8.600 đảng viên.")
+    draft = extract(text, site.registry, rules)
+    total = draft.level("organizations", "total")
+    assert total is not None and total.count == a + b and total.qualifier == ("gần" if near else None)
+    assert "organizations.total" in to_json(draft, "x")["derived"]
+    assert f"# CHECK: derived (summed), not stated: {a} + {b} = {a + b}" in to_yaml(draft, "x")
+    assert any("summed" in c for c in draft.checks)
+    stated = extract(text.replace(f" {first} và {b} {second}", " tổ chức cơ sở đảng"), site.registry, rules)
+    assert to_json(stated, "x")["derived"] == {}
 
 
 def test_awards_keep_the_year_they_are_for(site: Site, rules: Rules) -> None:
@@ -369,3 +473,12 @@ def test_thousands_written_the_vietnamese_way(n: int) -> None:
     written = f"{n:,}".replace(",", ".")
     assert parse(written) == n
     assert [m.value for m in mentions(f"có {written} đảng viên")] == [n]
+
+
+@settings(max_examples=40, deadline=None)
+@given(word=st.sampled_from([q for q in QUALIFIERS if q != "trở lên"]), plain=st.booleans(),
+       upper=st.booleans(), n=st.integers(2, 9999))
+def test_an_approximation_word_is_the_models_qualifier(word: str, plain: bool, upper: bool, n: int) -> None:
+    written = fold(word) if plain else word
+    written = written.capitalize() if upper else written
+    assert [m.qualifier for m in mentions(f"có {written} {n} đảng viên")] == [word]

@@ -8,7 +8,7 @@ from generator.extract.draft import Draft, DraftAward, Ignored
 from generator.extract.numbers import Mention, mentions
 from generator.extract.ratings import find_levels, ignore, skip_reason, subject_at, subject_of
 from generator.extract.rules import Rules
-from generator.extract.text import clauses, fold, quote
+from generator.extract.text import ASIDE, clauses, fold, quote
 from generator.model.types import Award, Figure, Subset, Target
 
 _OF_WHICH = re.compile(r"(,\s*trong đó,?\s*)")
@@ -16,7 +16,6 @@ _NAMES_BLOC = re.compile(r"dang (uy|bo) khoi")
 _SUBSET_LEAD = re.compile(r"^\s*(đảng viên|dang vien)\s*(được\s*)?(kết nạp\s*)?")
 _REACHED = re.compile(r"dat|bang")
 _RANGE = re.compile(r"(\d[\d.]*)\s*(?:-|–|đến)\s*(\d[\d.]*)\s*(đảng viên|dang vien)")
-_PAREN = re.compile(r"\([^()]*\)")
 _AGENCIES = re.compile(r"co quan, don vi|co quan$|^don vi")
 _ZERO = re.compile(r"khong co .*khong hoan thanh")
 _YEAR_AFTER = re.compile(r"nam ((?:19|20)\d\d)")
@@ -148,6 +147,8 @@ def read_totals(draft: Draft, clause: str, rules: Rules) -> None:
 
 def _total(draft: Draft, block: str, clause: str, folded: str, rules: Rules) -> None:
     found = [m for m in mentions(clause) if not m.percent and m.of is None]  # "2.662/2.748" is not a total
+    if _summed_total(draft, block, clause, folded, found, rules):
+        return
     for _, marker_rx in rules.table(f"totals.{block}"):
         marker = marker_rx.search(folded)
         if not marker:
@@ -155,20 +156,43 @@ def _total(draft: Draft, block: str, clause: str, folded: str, rules: Rules) -> 
         noun_in_marker = block == "members" and "dang vien" in marker.group(0)
         after = [m for m in found if m.start >= marker.end() - 1]
         if noun_in_marker and after:
-            _set_total(draft, block, after[0], clause, folded, rules)
+            _set_mention_total(draft, block, after[0], clause, folded, rules)
             return
         named = next((m for m in after if subject_at(folded[m.end:], rules) == block), None)
         if named is not None:
-            _set_total(draft, block, named, clause, folded, rules)
+            _set_mention_total(draft, block, named, clause, folded, rules)
             return
     after_rx = rules.patterns.get(f"totals_after.{block}")
     named = next((m for m in found if after_rx and after_rx.match(folded[m.end:])), None)
     if named is not None:
-        _set_total(draft, block, named, clause, folded, rules)
+        _set_mention_total(draft, block, named, clause, folded, rules)
 
 
-def _set_total(draft: Draft, block: str, m: Mention, clause: str, folded: str, rules: Rules) -> None:
-    draft.set_level(block, "total", Figure(count=m.as_int(), qualifier=m.qualifier, quote=quote(clause)))
+def _summed_total(draft: Draft, block: str, clause: str, folded: str, found: list[Mention], rules: Rules) -> bool:
+    """"81 đảng bộ và 78 chi bộ cơ sở": the total is the sum of its parts, a derived figure marked as such."""
+    rx = rules.patterns.get(f"total_parts.{block}")
+    m = rx.search(folded) if rx else None
+    parts = [x for x in found if m and m.start() < x.end <= m.end()]  # "gần 81 …" starts before the match
+    counts = [x.as_int() for x in parts]
+    if m is None or len(parts) != 2 or None in counts:
+        return False
+    total = sum(c for c in counts if c is not None)
+    written = clause[m.start():m.end()]
+    qualifier = next((x.qualifier for x in parts if x.qualifier), None)
+    _set_total(draft, block, Figure(count=total, qualifier=qualifier, quote=quote(clause)), folded, rules)
+    how = f"{' + '.join(str(c) for c in counts)} = {total} from “{written}”"
+    draft.derived[f"{block}.total"] = how
+    draft.checks.append(f"{block}.total is not stated but summed: {how}; check that the parts are all the "
+                        "bloc's grassroots organizations, or leave the total out")
+    return True
+
+
+def _set_mention_total(draft: Draft, block: str, m: Mention, clause: str, folded: str, rules: Rules) -> None:
+    _set_total(draft, block, Figure(count=m.as_int(), qualifier=m.qualifier, quote=quote(clause)), folded, rules)
+
+
+def _set_total(draft: Draft, block: str, fig: Figure, folded: str, rules: Rules) -> None:
+    draft.set_level(block, "total", fig)
     as_of = next((name for name, rx in rules.table("as_of") if rx.search(folded)), None)
     draft.totals_as_of[block] = AS_OF.get(as_of or "", "not said: CHECK when this total holds")
 
@@ -176,7 +200,7 @@ def _set_total(draft: Draft, block: str, m: Mention, clause: str, folded: str, r
 # -- targets --------------------------------------------------------------------------------
 def _target_period(draft: Draft, sentence: str) -> str:
     """The year a target is for: one the sentence names (not before the results), else the next year."""
-    years = [int(y) for y in _YEAR_AFTER.findall(fold(_PAREN.sub("", sentence)))]
+    years = [int(y) for y in _YEAR_AFTER.findall(fold(ASIDE.sub("", sentence)))]
     named = [y for y in years if draft.year is None or y >= draft.year]
     if named:
         return str(named[0])
@@ -189,7 +213,7 @@ def _admission_target(draft: Draft, clause: str, period: str, rules: Rules) -> N
         draft.targets.append(Target("admissions", period, "count", min=Decimal(rng.group(1).replace(".", "")),
                                     max=Decimal(rng.group(2).replace(".", "")), quote=quote(clause)))
         return
-    single = rules.rx("targets.admissions").search(fold(_PAREN.sub("", clause)))
+    single = rules.rx("targets.admissions").search(fold(ASIDE.sub("", clause)))
     if single:
         draft.targets.append(Target("admissions", period, "count", value=Decimal(single.group(1).replace(".", "")),
                                     quote=quote(clause)))

@@ -1,12 +1,11 @@
 """Read a whole article into a Draft: who and when, then each sentence, then what follows from all."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from generator.extract import who
 from generator.extract.admissions import read_admissions, read_awards, read_targets, read_totals
-from generator.extract.draft import Draft, Report
+from generator.extract.draft import Draft, Report, figures
 from generator.extract.numbers import mentions
 from generator.extract.ratings import (
     decide_inclusion,
@@ -18,10 +17,19 @@ from generator.extract.ratings import (
     strip_asides,
 )
 from generator.extract.rules import Rules
-from generator.extract.text import clauses, fold, looks_cut_off, normalise, sentences, source_line, title_line
+from generator.extract.text import (
+    ASIDE,
+    clauses,
+    fold,
+    looks_cut_off,
+    normalise,
+    quote,
+    sentences,
+    source_line,
+    title_line,
+)
 from generator.model.types import Registry
 
-_PAREN = re.compile(r"\([^()]*\)")
 
 @dataclass(frozen=True)
 class Overrides:
@@ -50,9 +58,9 @@ def extract(text: str, registry: Registry, rules: Rules | None = None, overrides
         for s in ss:
             ignore(draft, mentions(s), "province_wide", s)
     else:
-        lines = bloc_lines(ss, rules) if draft.report is Report.BLOC_LINE else ss
-        for s in lines:
-            _read_sentence(draft, s, rules)
+        lines = bloc_lines(ss, rules) if draft.report is Report.BLOC_LINE else [BlocLine(s) for s in ss]
+        for line in lines:
+            _read_line(draft, line, rules)
         draft.settle_admission_target()
         decide_inclusion(draft)
         reconcile_rated(draft)
@@ -77,23 +85,41 @@ def _who_and_when(draft: Draft, body: str, ss: list[str], registry: Registry, ru
         draft.year, draft.year_evidence, draft.year_inferred = overrides.year, "--year", False
 
 
-def bloc_lines(ss: list[str], rules: Rules) -> list[str]:
+@dataclass(frozen=True)
+class BlocLine:
+    """A piece of text read as the bloc's, and the units named together with it, if any."""
+
+    text: str
+    shared_with: str = ""  # "huyện Phú Quý, huyện Tuy Phong và Đảng bộ": a figure after them is theirs too
+
+
+def bloc_lines(ss: list[str], rules: Rules) -> list[BlocLine]:
     """In a province-wide list, the bloc's own line: from its name to the next unit's name."""
     lines = []
     next_unit = rules.rx("province_report.next_unit")
     for s in ss:
         folded = fold(s)
         for span in who.committee_spans(folded, rules):
-            end = next_unit.search(folded, span.end)
-            lines.append(s[span.start:end.start() if end else len(s)])
+            ends = [m.start() for m in [next_unit.search(folded, span.end), *who.named_items(s, span.end)[:1]] if m]
+            shared = who.listed_before(s, span.start, rules)
+            lines.append(BlocLine(s[span.start:min(ends, default=len(s))], shared))
     return list(dict.fromkeys(lines))
+
+
+def _read_line(draft: Draft, line: BlocLine, rules: Rules) -> None:
+    before = figures(draft)
+    _read_sentence(draft, line.text, rules)
+    if line.shared_with and figures(draft) != before:
+        draft.checks.append(f"a figure of the bloc's line is said of several units at once (“{line.shared_with} "
+                            f"{quote(line.text)[:60]}…”): it may be each unit's or theirs together; "
+                            "check that it is the bloc's own")
 
 
 def _read_sentence(draft: Draft, s: str, rules: Rules) -> None:
     if who.is_target(s, rules):
         read_targets(draft, s, rules)
         ignore(draft, mentions(s), "target", s)
-        for aside in _PAREN.findall(s):  # "(đầu nhiệm kỳ, Đảng bộ Khối có tổng số 5.356 đảng viên)"
+        for aside in ASIDE.findall(s):  # "(đầu nhiệm kỳ, Đảng bộ Khối có tổng số 5.356 đảng viên)"
             read_totals(draft, aside.strip("()"), rules)
         return
     cleaned = strip_asides(draft, s, rules)

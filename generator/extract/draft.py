@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-from generator.model.types import BLOCKS, Award, Figure, Period, Subset, Target
+from generator.model.types import BLOCKS, Award, Figure, Period, Subset, Target, period_suffix
 
 LEVEL_ORDER = ("total", "rated", "excellent", "good", "completed", "not_completed")
 ScoredFigure = tuple[str, str, str, Decimal]  # (block, level, count|pct|value|min|max, value)
@@ -60,6 +60,7 @@ class Draft:
     period_evidence: str = ""
     blocks: dict[str, dict[str, Figure]] = field(default_factory=dict)
     totals_as_of: dict[str, str] = field(default_factory=dict)  # block -> when its total holds
+    derived: dict[str, str] = field(default_factory=dict)  # "block.level" -> how a figure not stated was made
     includes: dict[str, Inclusion] = field(default_factory=dict)
     admitted: Figure | None = None
     admission_target: Figure | None = None
@@ -115,7 +116,7 @@ def figure_text(f: Figure) -> str:
 
 
 def stem(draft: Draft) -> str:
-    suffix = Period(draft.period.kind, draft.period.number or 1).slug if not draft.period.is_full_year else ""
+    suffix = period_suffix(draft.period.kind, draft.period.number or 1)
     return f"{draft.year}-{suffix}" if suffix else str(draft.year)
 
 

@@ -9,12 +9,15 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from generator.extract.text import fold
 from generator.model.types import QUALIFIERS, Qualifier
 
 _NUM = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
 _UNITS = {"ngàn": 1000, "nghìn": 1000, "ngan": 1000, "nghin": 1000, "vạn": 10000, "van": 10000,
           "triệu": 1_000_000, "trieu": 1_000_000}
-_QUALIFIER = r"(?:(?P<q>gần|trên|hơn|khoảng|dưới|gan|tren|hon|khoang|duoi)\s+)?(?:(?:gần|gan)\s+)?"
+# The approximation words written before a number ("trở lên" follows it), with or without diacritics.
+_BEFORE: dict[str, Qualifier] = {form: q for q in QUALIFIERS if q != "trở lên" for form in (q, fold(q))}
+_QUALIFIER = rf"(?:(?P<q>{'|'.join(_BEFORE)})\s+)?(?:(?:gần|gan)\s+)?"
 _DATE_FULL = re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|1[0-2])\1(?:19|20)?\d\d\b")
 _DATE_WORDS = re.compile(r"(ngày|ngay|đợt|dot|sáng|sang|chiều|chieu|tối|toi|hôm|hom|tháng|thang)\s*$", re.I)
 _TERM = re.compile(r"\b(19|20)\d\d\s*[-–]\s*(19|20)\d\d\b")
@@ -79,19 +82,10 @@ def mentions(text: str) -> list[Mention]:
         unit = m.group("unit")
         value = parse(a + (" " + unit if unit else ""))
         denominator = m.group("b") or m.group("c")
-        qualifier = m.group("q")
+        qualifier = _BEFORE.get(m.group("q").lower()) if m.group("q") else None
         if qualifier is None and re.search(r"(gần|gan)\s+$", masked[max(0, m.start() - 6): m.start("a")]):
             qualifier = "gần"
         found.append(Mention(m.start("a") if not m.group("q") else m.start(), m.end(), text[m.start():m.end()],
                              value, parse(denominator) if denominator else None, bool(m.group("pct")),
-                             _canonical(qualifier)))
+                             qualifier))
     return found
-
-
-_FOLDED_QUALIFIERS: dict[str, Qualifier] = {"gan": "gần", "tren": "trên", "hon": "hơn", "khoang": "khoảng",
-                                             "duoi": "dưới", **{q: q for q in QUALIFIERS}}
-
-
-def _canonical(qualifier: str | None) -> Qualifier | None:
-    """The model's spelling of a qualifier, whether the article wrote it with or without diacritics."""
-    return None if qualifier is None else _FOLDED_QUALIFIERS.get(qualifier.lower())

@@ -95,6 +95,8 @@ def _blocks(draft: Draft) -> list[str]:
             f = figs.get(level)
             if f is not None and level == "total" and block in draft.totals_as_of:
                 lines.append(f"  # {block} total as of: {draft.totals_as_of[block]}")
+            if f"{block}.{level}" in draft.derived:
+                lines.append(f"  # CHECK: derived (summed), not stated: {draft.derived[f'{block}.{level}']}")
             if f is not None and f.qualifier:
                 lines.append(f"  # CHECK: an approximate figure (“{f.qualifier}”), kept as written")
             if f is not None:
@@ -195,7 +197,7 @@ def to_json(draft: Draft, article: str) -> dict[str, Any]:
                      "year": draft.year_evidence, "period": draft.period_evidence},
         "source": {**draft.source, "title": draft.title}, "cut_off": draft.cut_off,
         "blocks": {b: {lv: _jsonable(f) for lv, f in figs.items()} for b, figs in draft.blocks.items()},
-        "totals_as_of": draft.totals_as_of,
+        "totals_as_of": draft.totals_as_of, "derived": draft.derived,
         "good_includes_excellent": {b: {"value": i.value, "why": i.why, "inferred": i.inferred}
                                     for b, i in draft.includes.items()},
         "admissions": {"admitted": _jsonable(draft.admitted), "target": _jsonable(draft.admission_target),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from generator.extract.draft import Draft, Ignored, Inclusion
 from generator.extract.numbers import Mention, mentions
 from generator.extract.rules import Rules
-from generator.extract.text import fold, quote
+from generator.extract.text import ASIDE, fold, quote
 from generator.load.records import MASS_ORGANIZATIONS
 from generator.model.types import BLOCKS, Figure
 
@@ -18,7 +18,6 @@ REASONS = {
     "sub_unit": "a single unit inside the bloc", "other_year": "another year's figure (a comparison)",
     "target": "in a target (see targets:), not a result", "other_unit": "another unit's figure, not the bloc's",
 }
-_PAREN = re.compile(r"\([^()]*\)")
 _JOINED = re.compile(r"\s(va|,)\s")
 _NONE = re.compile(r"khong co\b|khong \S+( \S+)? nao")
 _POST_GAP = re.compile(r"[\s”\"'’:]*(là\s*)?")
@@ -76,7 +75,7 @@ def strip_asides(draft: Draft, clause: str, rules: Rules) -> str:
             return " " * len(inner)
         return inner
 
-    return _PAREN.sub(drop, clause)
+    return ASIDE.sub(drop, clause)
 
 
 def store(draft: Draft, subject: str, level: str, fig: Figure) -> None:

@@ -12,6 +12,7 @@ _ISO_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _CHROME_START = ("Theo", "Nguồn", "Tin,", "Tin:", "Ảnh", "Tag", "File", "Xem", "•", "Banner")
 _TITLE_WORDS = (4, 30)
 _SHORT = 5  # words: a shorter line at the end may be page furniture
+ASIDE = re.compile(r"\([^()]*\)")  # a parenthesis, often another period's or unit's figure
 _CLOSED = re.compile(r"([.!?…\"”’)]|\.\.\.|\./\.)\s*$")
 
 

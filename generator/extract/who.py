@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from generator.extract.draft import Draft, Report
 from generator.extract.numbers import mentions
-from generator.extract.rules import Rules
+from generator.extract.rules import RULES_FILE, RuleError, Rules
 from generator.extract.text import fold
 from generator.model.types import PERIOD_KINDS, Period, PeriodKind, Registry
 
@@ -18,6 +18,15 @@ _UNTIL = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*((?:19|20)\d\d)
 _TARGET_REACH = 60  # a target word counts when a number follows within this many characters
 _LISTED_UNITS = 2  # other units named beside the bloc in one sentence: a province-wide list
 _QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+# An item of a list of units and their figures: "Cụ thể: Hội An 110; Bắc Trà My 95 và Công an 12". A
+# name (a capital first) and a number within a few words, after ":", ";" or "và"; "; 102 TCCSĐ …" (a
+# number first) is a list of levels, not of units.
+_ITEM = re.compile(r"(?:[;:]|\svà)\s*(?P<name>[^\W\d]+(?:\s+[^\W\d]+){0,3})\s+\d")
+
+
+def named_items(s: str, start: int = 0) -> list[re.Match[str]]:
+    """The items of a list of units in `s` from `start`: a name with a capital first, then a number."""
+    return [m for m in _ITEM.finditer(s, start) if m.group("name")[0].isupper()]
 
 
 @dataclass(frozen=True)
@@ -93,7 +102,26 @@ def _in_a_list(s: str, rules: Rules) -> bool:
         return False
     next_unit = rules.rx("province_report.next_unit")
     units = [m for m in next_unit.finditer(folded) if not folded.startswith("khoi", m.end())]
-    return len(units) >= _LISTED_UNITS
+    return len(units) >= _LISTED_UNITS or len(named_items(s)) >= _LISTED_UNITS
+
+
+_LIST_START = re.compile(r"[\d;:.(]|trong do( co)?\s")
+_JOINED = re.compile(r"(,|\bva)\s*((dang bo|dang uy)\s*)?$")  # the bloc joined to the name before it
+
+
+def listed_before(s: str, start: int, rules: Rules) -> str:
+    """The units named just before the bloc in the same list, with no figure between them and the bloc.
+
+    "… trong đó có Đảng bộ huyện Tuy Phong, huyện Phú Quý và Đảng bộ Khối … đạt trên 100%": the figure
+    after the list is said of all its units. Empty when the bloc stands alone.
+    """
+    head = fold(s)[:start]
+    joined = _JOINED.search(head)
+    if joined is None:
+        return ""
+    begin = max((m.end() for m in _LIST_START.finditer(head)), default=0)
+    units = rules.rx("province_report.unit").findall(head[begin:joined.start()])
+    return " ".join(s[begin:start].split()) if units else ""
 
 
 def is_target(s: str, rules: Rules) -> bool:
@@ -106,13 +134,15 @@ def _plan_context(folded: str, start: int, rules: Rules) -> bool:
     return bool(rules.rx("period_plan").search(folded[max(0, start - 40):start]))
 
 
-def _period_kind(rule_name: str) -> tuple[PeriodKind, int | None]:
-    """A periods rule is named by its kind, with the quarter or half's number after an underscore."""
-    base, _, number = rule_name.rpartition("_")
-    kind, num = (base, int(number)) if number.isdigit() else (rule_name, None)
-    if kind not in PERIOD_KINDS:
-        raise ValueError(f"periods rule {rule_name!r}: {kind!r} is not a period kind ({', '.join(PERIOD_KINDS)})")
-    return kind, num
+def _period_kind(name: str) -> tuple[PeriodKind, int | None]:
+    """A rule's name as the model's period kind: "quarter_1" is quarter 1, "nine_months" has no number."""
+    stem, _, number = name.rpartition("_")
+    kind, num = (stem, int(number)) if number.isdigit() else (name, None)
+    for known in PERIOD_KINDS:
+        if known == kind:
+            return known, num
+    raise RuleError(f"{RULES_FILE.name}: error: period rule '{name}' is not a period kind; "
+                    f"use one of {', '.join(PERIOD_KINDS)}, with '_N' for a quarter or half")
 
 
 def detect_period(draft: Draft, text: str, rules: Rules) -> None:
