@@ -1,23 +1,17 @@
 #!/usr/bin/env bash
-# Installs what the tests need and runs every test. CI (.ci/run) runs exactly this.
-#  - the package with its test extras (pytest, Hypothesis, Playwright for Python, ruff, mypy and stubs);
-#  - Debian's Chromium for the browser tests, when /usr/bin/chromium is missing (needs root/apt);
-#  - Debian's Java runtime for the W3C Nu HTML Checker, when `java` is missing (needs root/apt);
-#  - the pinned Chart.js, axe-core and vnu-jar (the Nu HTML Checker) from the npm registry into tests/.cache/.
+# The README's test command; CI (.ci/run) runs exactly this. It creates or reuses the virtual
+# environment .venv, then scripts/test.py installs what the tests need and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-if [ ! -x /usr/bin/chromium ]; then
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+py=$(command -v python3 || command -v python)
+if [ ! -x .venv/bin/python ]; then
+  if ! "$py" -m venv .venv >/dev/null 2>&1; then
+    # Debian and Ubuntu ship the venv module separately.
+    rm -rf .venv
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv >/dev/null
+    "$py" -m venv .venv
+  fi
 fi
-if ! command -v java >/dev/null; then
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq default-jre-headless >/dev/null
-fi
-python tests/browser/vendor.py
-python -m ruff check generator tests  # lint gate: rule set and complexity limit in pyproject.toml
-python -m mypy                        # type gate: strict, on the whole package (pyproject.toml)
-python -m pytest "$@"
+exec .venv/bin/python scripts/test.py "$@"
