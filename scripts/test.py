@@ -42,7 +42,7 @@ def main(args: list[str]) -> int:
     if sys.platform.startswith("linux"):
         apt_install([pkg for command, pkg in DEBIAN_PACKAGES.items() if not shutil.which(command)])
     run(py, "tests/browser/vendor.py")
-    run(py, "-m", "ruff", "check", "generator", "tests", "benchmarks", "scripts")
+    run(py, "-m", "ruff", "check", "generator", "tests", "scripts")
     run(py, "-m", "mypy")
     code = subprocess.run([py, "-m", "pytest", *args], cwd=ROOT).returncode
     print(f"Every test ran in {time.monotonic() - started:.0f} s (install included).")
