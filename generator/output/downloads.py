@@ -120,7 +120,7 @@ def row(d: Derived, province_name: str, committee_name: str) -> dict[str, Any]:
         "record": r.ref, "province": r.province, "province_name": province_name, "committee": r.committee,
         "committee_name": committee_name, "year": r.year,
         "period": r.period.kind, "period_number": r.period.number,
-        "period_until": r.period.until.isoformat() if r.period.until else None,
+        "period_until": r.period.until,
         "period_until_is_publication_date": r.period.until_published if r.period.until else None,
         "synthetic": r.synthetic,
     }
@@ -263,6 +263,8 @@ TIDY_HEADER = _csv_line([c[0] for c in TIDY_COLUMNS])
 
 
 def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral_value() else int(value)
     return value
