@@ -328,3 +328,17 @@ def test_a_wrong_licence_is_reported_at_its_line(test_site: Path, capsys: pytest
     assert main(["check", "--site", str(test_site)]) != 0
     err = capsys.readouterr().err
     assert f"site.yaml:{lines + line}:" in err and message in err, err
+
+
+def test_serve_keeps_the_workbook_until_what_it_holds_changes(test_site: Path) -> None:
+    site = load_site(test_site, Problems())
+    assert site is not None
+    index = build_index(site.registry, derive_all(site.records), site.reviewed)
+    cache = downloads.RowCache()
+    first = downloads.files(site.config, index, cache)["data/records.xlsx"]
+    assert list(cache.workbook.values()) == [first]
+    cache.workbook = {key: b"kept" for key in cache.workbook}  # what serve would hand back unchanged
+    assert downloads.files(site.config, index, cache)["data/records.xlsx"] == b"kept"
+    renamed = dataclasses.replace(site.config, title="Tên khác")
+    again = downloads.files(renamed, index, cache)["data/records.xlsx"]
+    assert again == downloads.files(renamed, index)["data/records.xlsx"] != first

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from generator.hashing import digest
 from generator.load.config import Config
 from generator.model.derive import ROWS, Derived, Value
 from generator.model.types import BLOCK_FIGURES, BLOCKS, Figure, PartialDate, Record
@@ -291,6 +292,7 @@ class RowCache:
     """Rows kept by `serve` between rebuilds, by the record's content hash and the names shown."""
 
     rows: dict[tuple[str, str, str], Row] = field(default_factory=dict)
+    workbook: dict[str, bytes] = field(default_factory=dict)  # the last workbook, by a digest of what it holds
 
 
 def _rows(index: SiteIndex, cache: RowCache | None) -> list[Row]:
@@ -336,14 +338,24 @@ def files(config: Config, index: SiteIndex, cache: RowCache | None = None) -> di
         mine = [r for r in rows if r.province == slug]
         out[f"data/provinces/{slug}.csv"] = to_csv(mine)
         out[f"data/figures/{slug}.csv"] = to_tidy_csv(mine)
-    out["data/records.xlsx"] = workbook.xlsx(
-        [("figures", [c[0] for c in TIDY_COLUMNS], [t for r in rows for t in r.tidy]),
-         ("records", [c[0] for c in COLUMNS], [r.cells for r in rows])],
-        _about(config, updated), updated)
+    out["data/records.xlsx"] = _workbook(rows, _about(config, updated), updated, cache)
     out["data/schema/records.json"] = _schema(COLUMNS)
     out["data/schema/figures.json"] = _schema(TIDY_COLUMNS)
     out["data/datapackage.json"] = datapackage(config, provinces, updated)
     return out
+
+
+def _workbook(rows: list[Row], about: list[tuple[str, str]], updated: dt.date | PartialDate | None,
+              cache: RowCache | None) -> bytes:
+    """The workbook, made again only when what it holds changed (writing it is the slow part)."""
+    key = digest(repr((about, [r.csv_line + r.tidy_lines for r in rows])).encode("utf-8"))
+    found = cache.workbook.get(key) if cache is not None else None
+    if found is None:
+        found = workbook.xlsx([("figures", [c[0] for c in TIDY_COLUMNS], [t for r in rows for t in r.tidy]),
+                               ("records", [c[0] for c in COLUMNS], [r.cells for r in rows])], about, updated)
+        if cache is not None:
+            cache.workbook = {key: found}
+    return found
 
 
 def summary(index: SiteIndex, data: dict[str, bytes]) -> DataSummary:
