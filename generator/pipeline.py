@@ -67,13 +67,15 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
     config = site.config
     index = build_index(site.registry, derive_all(site.records, cache.derived if cache else None), site.reviewed)
     feed = feeds.atom(config, for_language(site.content_pages, "vi"))
+    data = downloads.files(config, index, cache.rows if cache else None)  # the data page tells their sizes
+    data_summary = downloads.summary(index, data)
     files: dict[str, bytes] = {}
     all_pages: list[PlannedPage] = []
     site_fingerprint = _site_fingerprint(site)  # read the templates once, not once per language
     for lang in LANGUAGES:
         labels = load_labels(lang)
         content_pages = for_language(site.content_pages, lang)
-        site_plan = plan(index, labels, content_pages)
+        site_plan = plan(index, labels, content_pages, data_summary)
         settings = RenderSettings(config, labels, lang, index, content_pages, bool(feed))
         renderer = Renderer(settings, cache.render.bytecode if cache else None)
         template_errors = renderer.check_templates()
@@ -90,7 +92,7 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
         files[renderer.prefix + "search-index.json"] = search_index(site_plan.search, labels, renderer.url)
         all_pages += [replace(p, url=renderer.prefix + p.url) for p in site_plan.pages]
     files.update(_static_files(config))
-    files.update(downloads.files(config.title, index, cache.rows if cache else None))
+    files.update(data)
     files.update(feeds.sitemap_and_robots(config, all_pages))
     files.update(feed)
     files[".nojekyll"] = b""

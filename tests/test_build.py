@@ -150,7 +150,9 @@ def test_downloads_hold_the_numbers_shown(test_site_output: Path) -> None:
     assert tv["organizations_good_only_count_derived"] == "true"
     assert tv["members_good_count"] == "6027"
     package = json.loads(read(test_site_output, "data/datapackage.json"))
-    fields = [f["name"] for f in package["resources"][0]["schema"]["fields"]]
+    records = next(r for r in package["resources"] if r["name"] == "records")
+    schema = json.loads(read(test_site_output, "data/" + records["schema"]))
+    fields = [f["name"] for f in schema["fields"]]
     assert fields == next(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
 
 

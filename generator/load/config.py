@@ -12,9 +12,11 @@ from generator.model.problems import Problems, Severity
 
 CONFIG_FILE = "site.yaml"
 KEYS = ("title", "description", "language", "base_url", "output_dir", "chartjs", "link_check",
-        "staging", "allow_raw_html", "cname", "templates", "deploy")
+        "staging", "allow_raw_html", "cname", "templates", "deploy", "licence")
 CHARTJS_KEYS = ("package", "version", "file", "integrity", "cdn")
 DEPLOY_KEYS = ("keep",)
+LICENCE_KEYS = ("name", "url")
+_LICENCE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%/?=&#+-]*)?")
 # Folders the build reads: the output may never be one of them, inside one, or hold one.
 INPUT_FOLDERS = ("content", "templates", "static", ".git")
 _URL_PATH = r"(?:/[A-Za-z0-9._~%/-]*)?"
@@ -44,6 +46,17 @@ class ChartJs:
 
 
 @dataclass(frozen=True)
+class Licence:
+    """The licence the data is published under, named in every page's footer and in the downloads."""
+
+    name: str
+    url: str
+
+
+DEFAULT_LICENCE = Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     title: str
@@ -58,6 +71,7 @@ class Config:
     cname: str | None = None
     templates: dict[str, str] | None = None  # page type -> template file name overrides
     deploy_keep: tuple[str, ...] = ()  # files on the published branch that deploy must keep
+    licence: Licence = DEFAULT_LICENCE
 
     @property
     def base_path(self) -> str:
@@ -192,6 +206,22 @@ def _deploy_keep(r: Reader, data: YMap) -> tuple[str, ...]:
     return tuple(keep)
 
 
+def _licence(r: Reader, data: YMap) -> Licence:
+    """`licence:` with its `name` and `url`, each checked at its line; CC BY 4.0 when absent."""
+    if "licence" not in data:
+        return DEFAULT_LICENCE
+    lm = r.mapping(data.get("licence"), data.where("licence"), "'licence'")
+    if lm is None:
+        return DEFAULT_LICENCE
+    r.keys(lm, LICENCE_KEYS, LICENCE_KEYS, "in 'licence'")
+    name, url = r.text(lm, "name"), r.text(lm, "url")
+    if url and not _LICENCE_URL.fullmatch(url):
+        r.error(lm.where("url"), f"licence url '{url[:80]}' is not a web address",
+                "write the licence's address, e.g. https://creativecommons.org/licenses/by/4.0/")
+        return DEFAULT_LICENCE
+    return Licence(name, url) if name and url else DEFAULT_LICENCE
+
+
 def load(root: Path, problems: Problems) -> Config | None:
     display = CONFIG_FILE
     data = yamlfile.load(root / display, display, problems)
@@ -211,8 +241,10 @@ def load(root: Path, problems: Problems) -> Config | None:
     link_check: Severity = r.choice(data, "link_check", ("error", "warning")) or "error"
     staging, allow_raw_html = bool(r.boolean(data, "staging")), bool(r.boolean(data, "allow_raw_html"))
     cname, deploy_keep = r.text(data, "cname"), _deploy_keep(r, data)
+    licence = _licence(r, data)
     if chartjs is None or not title:
         return None
     return Config(root=root, title=title, description=description, base_url=base_url, output_dir=output_dir,
                   chartjs=chartjs, language=language, link_check=link_check, staging=staging,
-                  allow_raw_html=allow_raw_html, cname=cname, templates=templates, deploy_keep=deploy_keep)
+                  allow_raw_html=allow_raw_html, cname=cname, templates=templates, deploy_keep=deploy_keep,
+                  licence=licence)

@@ -1,20 +1,28 @@
-"""Downloads under /data/: CSV (UTF-8 with BOM), JSON and a Frictionless datapackage.json.
+"""Downloads under /data/: a wide CSV (one row per record), a tidy CSV (one row per figure), JSON,
+an Excel workbook and a Frictionless datapackage.json whose two table schemas are files of their own.
 
 The numbers are the ones the pages show: stated figures as written, derived ones in their own
-columns with a flag, never mixed.
+columns or rows with a flag, never mixed. CSV files are UTF-8 with a BOM, so spreadsheet programs
+show the diacritics (Frictionless reads the BOM under the declared encoding "utf-8").
 """
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from generator.hashing import digest
+from generator.load.config import Config
 from generator.model.derive import ROWS, Derived, Value
-from generator.model.types import BLOCK_FIGURES, BLOCKS, Figure, Record
+from generator.model.types import BLOCK_FIGURES, BLOCKS, Figure, PartialDate, Record
+from generator.output import workbook
+from generator.output.figures import FigureRow, figure_rows, period_dates
 from generator.plan.index import SiteIndex
+from generator.plan.page import DataSummary
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -77,6 +85,7 @@ def _columns() -> list[tuple[str, str, str]]:
         ("admissions_percent_of_target_qualifier", "string", "approximation word (e.g. trên for 'đạt trên 100%')"),
         ("admissions_exceeded_by_count", "integer", "exceeded the target by (members), as stated"),
         ("admissions_exceeded_by_percent", "number", "exceeded the target by (percent), as stated"),
+        ("record", "string", "the record: province/committee/year and period, as content/sources.yaml names it"),
         ("source_url", "string", "address of the first source article"),
         ("source_publisher", "string", "publisher of the first source"),
         ("source_published", "string", "publication date of the first source"),
@@ -109,10 +118,10 @@ def _shown(prefix: str, value: Value | None) -> dict[str, Any]:
 def row(d: Derived, province_name: str, committee_name: str) -> dict[str, Any]:
     r: Record = d.record
     cells: dict[str, Any] = {
-        "province": r.province, "province_name": province_name, "committee": r.committee,
+        "record": r.ref, "province": r.province, "province_name": province_name, "committee": r.committee,
         "committee_name": committee_name, "year": r.year,
         "period": r.period.kind, "period_number": r.period.number,
-        "period_until": r.period.until.isoformat() if r.period.until else None,
+        "period_until": r.period.until,
         "period_until_is_publication_date": r.period.until_published if r.period.until else None,
         "synthetic": r.synthetic,
     }
@@ -145,6 +154,80 @@ def row(d: Derived, province_name: str, committee_name: str) -> dict[str, Any]:
     return cells
 
 
+
+Column = tuple[str, str, str]  # (name, Table Schema type, description)
+TIDY_COLUMNS: list[Column] = [
+    ("province", "string", "province slug (content/provinces.yaml)"),
+    ("province_name", "string", "province name"),
+    ("committee", "string", "committee id (content/committees.yaml)"),
+    ("committee_name", "string", "committee name"),
+    ("record", "string", "the record: province/committee/year and period (joins the wide table)"),
+    ("year", "integer", "year the results describe"),
+    ("period", "string", "full_year, quarter, half_year, nine_months or to_date (from the start of the year)"),
+    ("period_number", "integer", "quarter or half number"),
+    ("period_start", "date", "first day the period covers"),
+    ("period_end", "date", "last day the period covers: the stated one, else the period's end; empty when "
+     "an open period states none"),
+    ("period_end_is_publication_date", "boolean",
+     "true when period_end is the article's date (the article only says 'so far')"),
+    ("block", "string", "organizations, collectives, members, admissions, mass_organizations, targets or awards"),
+    ("level", "string", "rating level (total, rated, excellent, good_only, good_or_above, completed, "
+     "not_completed; good when the article does not say whether its good includes excellent); for "
+     "admissions admitted, target, percent_of_target, exceeded_by, subset_admitted, subset_exceeded_by; "
+     "the mass organisation; the target's metric; award"),
+    ("label", "string", "the subset's, target's or award's own words"),
+    ("count", "number", "the count (members, organisations, awards; a target's count)"),
+    ("base", "integer", "the denominator the article wrote (79 in 16/79)"),
+    ("percent", "number", "the percent (92.94 means 92,94%)"),
+    ("approximate", "boolean", "true when the figure is approximate (it has a qualifier)"),
+    ("qualifier", "string", "the article's approximation word (gần, trên, hơn, khoảng, trở lên, dưới); "
+     "khoảng on a share computed from rounded percents"),
+    ("stated_or_derived", "string", "stated: as the article writes it; derived: computed by the portal"),
+    ("how", "string", "the arithmetic of a derived figure, e.g. 79 − 16"),
+    ("base_unstated", "boolean", "true when the article does not say what the percent is a share of"),
+    ("bound", "string", "for a target range: min or max; empty for a single value"),
+    ("target_period", "string", "the period a target is set for, as written (2022, 2020-2025)"),
+    ("award_year", "integer", "the year an award was given for, when the article says it"),
+    ("quote", "string", "the article's sentence the figure comes from (empty for derived figures)"),
+    ("source_url", "string", "address of the first source article"),
+    ("source_publisher", "string", "publisher of the first source"),
+    ("source_published", "string", "publication date of the first source (YYYY-MM-DD, or YYYY-MM when only "
+     "the month is known)"),
+    ("source_title", "string", "title of the first source"),
+    ("synthetic", "boolean", "true for generated test data"),
+]
+
+
+def _record_cells(d: Derived, province_name: str, committee_name: str) -> dict[str, Any]:
+    r = d.record
+    start, end = period_dates(r.period, r.year)
+    cells: dict[str, Any] = {
+        "province": r.province, "province_name": province_name, "committee": r.committee,
+        "committee_name": committee_name, "record": r.ref, "year": r.year, "period": r.period.kind,
+        "period_number": r.period.number, "period_start": start, "period_end": end,
+        "period_end_is_publication_date": r.period.until_published if r.period.until else None,
+        "synthetic": r.synthetic}
+    if r.sources:
+        s = r.sources[0]
+        cells.update(source_url=s.url, source_publisher=s.publisher, source_title=s.title,
+                     source_published=s.published.isoformat() if s.published else None)
+    return cells
+
+
+def _tidy_cells(f: FigureRow) -> dict[str, Any]:
+    return {"block": f.block, "level": f.level, "label": f.label, "count": f.count, "base": f.base,
+            "percent": f.percent, "approximate": f.qualifier is not None, "qualifier": f.qualifier,
+            "stated_or_derived": "derived" if f.derived else "stated", "how": f.how,
+            "base_unstated": f.base_unstated, "bound": f.bound, "target_period": f.target_period,
+            "award_year": f.award_year, "quote": f.quote}
+
+
+def tidy_rows(d: Derived, province_name: str, committee_name: str) -> list[list[Any]]:
+    """The record's figures as typed values in TIDY_COLUMNS order (numbers, dates, booleans stay typed)."""
+    common = _record_cells(d, province_name, committee_name)
+    return [[{**common, **_tidy_cells(f)}.get(c[0]) for c in TIDY_COLUMNS] for f in figure_rows(d)]
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -152,16 +235,22 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, Decimal)):
         return _num(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return _safe(str(value))
 
 
 @dataclass(frozen=True)
 class Row:
-    """One record as a CSV line and a JSON object, made once (serve keeps them between rebuilds)."""
+    """One record as CSV lines, typed cells (for the workbook) and a JSON object, made once (serve keeps
+    them between rebuilds)."""
 
     province: str
     csv_line: str
     json_text: str
+    cells: tuple[Any, ...]  # the wide row, typed
+    tidy: tuple[tuple[Any, ...], ...]  # its figures, typed
+    tidy_lines: str
 
 
 def _csv_line(values: list[str]) -> str:
@@ -171,9 +260,12 @@ def _csv_line(values: list[str]) -> str:
 
 
 HEADER = _csv_line([c[0] for c in COLUMNS])
+TIDY_HEADER = _csv_line([c[0] for c in TIDY_COLUMNS])
 
 
 def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral_value() else int(value)
     return value
@@ -189,8 +281,10 @@ def make_row(d: Derived, province_name: str, committee_name: str) -> Row:
     item["notes"] = list(d.record.notes)
     item["awards"] = [{"description": a.description, "count": a.count, "year": a.year, "quote": a.quote}
                       for a in d.record.awards]
+    tidy = tidy_rows(d, province_name, committee_name)
     return Row(d.record.province, _csv_line([_cell(cells.get(c[0])) for c in COLUMNS]),
-               json.dumps(item, ensure_ascii=False, sort_keys=True))
+               json.dumps(item, ensure_ascii=False, sort_keys=True), tuple(cells.get(c[0]) for c in COLUMNS),
+               tuple(tuple(t) for t in tidy), "".join(_csv_line([_cell(v) for v in t]) for t in tidy))
 
 
 @dataclass
@@ -198,6 +292,7 @@ class RowCache:
     """Rows kept by `serve` between rebuilds, by the record's content hash and the names shown."""
 
     rows: dict[tuple[str, str, str], Row] = field(default_factory=dict)
+    workbook: dict[str, bytes] = field(default_factory=dict)  # the last workbook, by a digest of what it holds
 
 
 def _rows(index: SiteIndex, cache: RowCache | None) -> list[Row]:
@@ -215,15 +310,73 @@ def _rows(index: SiteIndex, cache: RowCache | None) -> list[Row]:
     return rows
 
 
-def files(title: str, index: SiteIndex, cache: RowCache | None = None) -> dict[str, bytes]:
-    """Every file under data/: all records (CSV, JSON), one CSV per province, the datapackage."""
+def last_updated(index: SiteIndex) -> dt.date | PartialDate | None:
+    """The newest source date of any record: the data's last update, the same on every build."""
+    dates = [s.published for d in index.records for s in d.record.sources if s.published is not None]
+
+    def key(day: dt.date | PartialDate) -> tuple[int, int, int]:
+        if isinstance(day, PartialDate):
+            return (day.year, day.month or 0, 0)
+        return (day.year, day.month, day.day)
+    return max(dates, key=key, default=None)
+
+
+def articles(index: SiteIndex) -> int:
+    """Distinct source articles the records cite."""
+    return len({(s.url, s.publisher, s.title, s.published) for d in index.records for s in d.record.sources})
+
+
+def files(config: Config, index: SiteIndex, cache: RowCache | None = None) -> dict[str, bytes]:
+    """Every file under data/: all records wide (CSV, JSON), every figure tidy (CSV), both in one workbook,
+    one CSV of each per province, the two table schemas and the datapackage."""
     rows = _rows(index, cache)
-    out = {"data/records.csv": to_csv(rows), "data/records.json": to_json(rows)}
+    updated = last_updated(index)
+    out = {"data/records.csv": to_csv(rows), "data/figures.csv": to_tidy_csv(rows),
+           "data/records.json": to_json(rows)}
     provinces = sorted(index.by_province)
     for slug in provinces:
-        out[f"data/provinces/{slug}.csv"] = to_csv([r for r in rows if r.province == slug])
-    out["data/datapackage.json"] = datapackage(title, provinces)
+        mine = [r for r in rows if r.province == slug]
+        out[f"data/provinces/{slug}.csv"] = to_csv(mine)
+        out[f"data/figures/{slug}.csv"] = to_tidy_csv(mine)
+    out["data/records.xlsx"] = _workbook(rows, _about(config, updated), updated, cache)
+    out["data/schema/records.json"] = _schema(COLUMNS)
+    out["data/schema/figures.json"] = _schema(TIDY_COLUMNS)
+    out["data/datapackage.json"] = datapackage(config, provinces, updated)
     return out
+
+
+def _workbook(rows: list[Row], about: list[tuple[str, str]], updated: dt.date | PartialDate | None,
+              cache: RowCache | None) -> bytes:
+    """The workbook, made again only when what it holds changed (writing it is the slow part)."""
+    key = digest(repr((about, [r.csv_line + r.tidy_lines for r in rows])).encode("utf-8"))
+    found = cache.workbook.get(key) if cache is not None else None
+    if found is None:
+        found = workbook.xlsx([("figures", [c[0] for c in TIDY_COLUMNS], [t for r in rows for t in r.tidy]),
+                               ("records", [c[0] for c in COLUMNS], [r.cells for r in rows])], about, updated)
+        if cache is not None:
+            cache.workbook = {key: found}
+    return found
+
+
+def summary(index: SiteIndex, data: dict[str, bytes]) -> DataSummary:
+    """What the data page tells about the downloads `files` made."""
+    sizes = tuple(sorted((path.removeprefix("data/"), len(body)) for path, body in data.items()))
+    return DataSummary(len(index.records), articles(index), last_updated(index), sizes)
+
+
+def citation(config: Config, updated: dt.date | PartialDate | None) -> str:
+    """How to cite the data (in English, for the downloads; the pages say it in each language)."""
+    when = f" Last updated {updated.isoformat()}." if updated else ""
+    return (f"{config.title}. Data compiled from the press, every figure with its source article."
+            f"{when} {config.base_url}data/ Licence: {config.licence.name} ({config.licence.url}).")
+
+
+def _about(config: Config, updated: dt.date | PartialDate | None) -> list[tuple[str, str]]:
+    return [("title", config.title), ("description", config.description),
+            ("licence", f"{config.licence.name} ({config.licence.url})"),
+            ("last_updated", updated.isoformat() if updated else ""), ("how_to_cite", citation(config, updated)),
+            ("columns", "the sheets' columns are described in datapackage.json and schema/*.json"),
+            ("percent", "percents are numbers of percent: 92.94 means 92,94%")]
 
 
 def to_csv(rows: list[Row]) -> bytes:
@@ -231,21 +384,47 @@ def to_csv(rows: list[Row]) -> bytes:
     return ("\ufeff" + HEADER + "".join(r.csv_line for r in rows)).encode("utf-8")
 
 
+def to_tidy_csv(rows: list[Row]) -> bytes:
+    return ("\ufeff" + TIDY_HEADER + "".join(r.tidy_lines for r in rows)).encode("utf-8")
+
+
 def to_json(rows: list[Row]) -> bytes:
     """A list of records, one per line."""
     return ("[\n" + ",\n".join(r.json_text for r in rows) + "\n]\n").encode("utf-8")
 
 
-def datapackage(title: str, province_files: list[str]) -> bytes:
-    schema = {"fields": [{"name": n, "type": t, "description": desc} for n, t, desc in COLUMNS]}
-    dialect = {"delimiter": ",", "header": True}
-    resources = [{"name": "records", "path": "records.csv", "format": "csv", "mediatype": "text/csv",
-                  "encoding": "utf-8-sig", "dialect": dialect, "schema": schema}]
-    resources += [{"name": f"province-{slug}", "path": f"provinces/{slug}.csv", "format": "csv",
-                   "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": dialect, "schema": schema}
-                  for slug in province_files]
-    resources.append({"name": "records-json", "path": "records.json", "format": "json",
-                      "mediatype": "application/json", "encoding": "utf-8"})
-    package = {"name": "party-bloc-results", "title": title, "profile": "data-package",
-               "resources": resources}
-    return (json.dumps(package, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+def _json_bytes(data: object) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+def _schema(columns: list[Column]) -> bytes:
+    """A Table Schema, kept in a file of its own so every resource of the table shares it."""
+    return _json_bytes({"fields": [{"name": n, "type": t, "description": desc} for n, t, desc in columns],
+                        "missingValues": [""]})
+
+
+def _table(name: str, path: str, schema: str, title: str) -> dict[str, Any]:
+    return {"name": name, "path": path, "title": title, "profile": "tabular-data-resource", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "dialect": {"delimiter": ",", "header": True},
+            "schema": schema}
+
+
+def datapackage(config: Config, provinces: list[str], updated: dt.date | PartialDate | None) -> bytes:
+    resources = [_table("figures", "figures.csv", "schema/figures.json", "Every figure, one row each"),
+                 _table("records", "records.csv", "schema/records.json", "Every record, one row each")]
+    for slug in provinces:
+        resources += [_table(f"figures-{slug}", f"figures/{slug}.csv", "schema/figures.json", f"Figures: {slug}"),
+                      _table(f"records-{slug}", f"provinces/{slug}.csv", "schema/records.json", f"Records: {slug}")]
+    resources += [{"name": "records-json", "path": "records.json", "format": "json",
+                   "mediatype": "application/json", "encoding": "utf-8", "title": "Every record, with its quotes"},
+                  {"name": "workbook", "path": "records.xlsx", "format": "xlsx", "title": "Both tables as one workbook",
+                   "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}]
+    package: dict[str, Any] = {
+        "name": "party-bloc-results", "title": config.title, "description": config.description,
+        "profile": "data-package", "licenses": [{"title": config.licence.name, "path": config.licence.url}],
+        "citation": citation(config, updated), "resources": resources}
+    if updated is not None:
+        package["last_updated"] = updated.isoformat()
+    if config.base_url.startswith("http"):
+        package["homepage"] = config.base_url
+    return _json_bytes(package)

@@ -3,13 +3,14 @@ template shows. Not to be confused with `load.content_pages.ContentPage`, a Mark
 write, which becomes one planned page of type "page" in each edition."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Any, Literal, get_args
 
 from generator.load.content_pages import ContentPage
 from generator.model.derive import Derived
 from generator.model.indicators import Indicator
-from generator.model.types import Committee, Province
+from generator.model.types import Committee, PartialDate, Province
 from generator.plan.charts import Chart
 from generator.plan.index import ProvinceView
 from generator.plan.search import Entry
@@ -100,8 +101,22 @@ class NotFoundContext(PageContext):
 
 
 @dataclass(frozen=True)
+class DataSummary:
+    """What the data page says about the downloads: how much they hold, how big, how recent."""
+
+    records: int
+    articles: int  # distinct source articles the records cite
+    updated: dt.date | PartialDate | None  # the newest record's source date: the data's last update
+    sizes: tuple[tuple[str, int], ...]  # (file under data/, bytes)
+
+    def size(self, path: str) -> int | None:
+        return dict(self.sizes).get(path)
+
+
+@dataclass(frozen=True)
 class DataContext(PageContext):
     provinces: list[str]  # slugs with records, one CSV each
+    summary: DataSummary | None = None
 
 
 @dataclass(frozen=True)

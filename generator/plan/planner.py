@@ -18,6 +18,7 @@ from generator.plan.page import (
     ContentContext,
     Coverage,
     DataContext,
+    DataSummary,
     EmbedContext,
     HomeContext,
     IndicatorContext,
@@ -149,9 +150,10 @@ def plan_not_found(labels: Labels) -> PlannedPage:
     return PlannedPage("404.html", "404", labels["site"]["not_found_title"], NotFoundContext())
 
 
-def plan_data(index: SiteIndex, labels: Labels) -> PlannedPage:
+def plan_data(index: SiteIndex, labels: Labels, summary: DataSummary | None = None) -> PlannedPage:
     provinces = sorted(index.by_province)
-    return PlannedPage("data/", "data", labels["data"]["heading"], DataContext(provinces), deps=tuple(provinces))
+    return PlannedPage("data/", "data", labels["data"]["heading"], DataContext(provinces, summary),
+                       deps=(*provinces, summary))
 
 
 def plan_sources(index: SiteIndex, labels: Labels) -> PlannedPage:
@@ -179,7 +181,8 @@ def plan_search(found: list[Entry], labels: Labels) -> PlannedPage:
                        deps=tuple(found))
 
 
-def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage]) -> SitePlan:
+def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
+         data: DataSummary | None = None) -> SitePlan:
     """Every page of one edition, in the order the sitemap lists them."""
     pages = [plan_home(index, labels), plan_provinces(index, labels)]
     for view in index.provinces:
@@ -190,7 +193,7 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage]) -> 
     pages.append(plan_indicators(labels))
     pages += [plan_indicator(index, ind.id, labels) for ind in INDICATORS]
     pages += [plan_content_page(cp) for cp in content_pages]
-    pages += [plan_not_found(labels), plan_sources(index, labels), plan_data(index, labels)]
+    pages += [plan_not_found(labels), plan_sources(index, labels), plan_data(index, labels, data)]
     pages += plan_embeds(pages)
     found = entries(index, labels, content_pages)
     pages.append(plan_search(found, labels))

@@ -1,0 +1,344 @@
+"""The downloads hold every figure the pages show: the tidy table (one row per figure), the workbook
+whose numbers are numbers, the shared schemas, the licence, the last-updated date and the data page
+that tells all of it.
+
+The figure walk below reads the records' dataclasses on its own (not through the code under test), so
+a figure a new field adds and the downloads leave out is found missing.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.cli import main
+from generator.load.site import load_site
+from generator.model.derive import Derived, Value, derive_all, derive_record
+from generator.model.problems import Problems
+from generator.model.types import (
+    BLOCKS,
+    PERIOD_KINDS,
+    QUALIFIERS,
+    Admissions,
+    Award,
+    Figure,
+    Period,
+    RatingBlock,
+    Record,
+    Source,
+    Subset,
+    Target,
+)
+from generator.output import downloads, workbook
+from generator.output.figures import period_dates
+from generator.plan.index import build_index
+from tests.conftest import ROOT
+
+NUMERIC = ("count", "base", "percent", "award_year")
+# Fields of a record that say what the record is, not a figure it states.
+NOT_FIGURES = {"path", "province", "committee", "year", "period", "sources", "notes", "example", "synthetic",
+               "digest", "line", "column"}
+
+
+# -- the walk: every number a record states or the portal derives ----------------------------------
+def stated_numbers(obj: Any, field: str = "") -> Iterator[tuple[str, Any]]:
+    """(field, value) of every figure and number inside a record, found by walking its dataclasses."""
+    if isinstance(obj, Figure):
+        yield field, obj
+    elif dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            if f.name not in NOT_FIGURES:
+                yield from stated_numbers(getattr(obj, f.name), f.name)
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from stated_numbers(value, key)
+    elif isinstance(obj, (tuple, list)):
+        for item in obj:
+            yield from stated_numbers(item, field)
+    elif isinstance(obj, (int, Decimal)) and not isinstance(obj, bool):
+        yield field, obj
+
+
+def derived_values(d: Derived) -> Iterator[Value]:
+    for block in d.blocks.values():
+        for value in (block.total, block.rated, *(v for lv in block.levels.values() for v in (lv.count, lv.share))):
+            if value is not None and value.derived:
+                yield value
+    if d.admissions_percent_of_target is not None and d.admissions_percent_of_target.derived:
+        yield d.admissions_percent_of_target
+
+
+def _number(text: str) -> Decimal | None:
+    return Decimal(text) if text else None
+
+
+def missing_figures(d: Derived, rows: list[dict[str, str]]) -> list[str]:
+    """Every figure of `d` that no tidy row of its record holds."""
+    mine = [r for r in rows if r["record"] == d.record.ref]
+    stated = [r for r in mine if r["stated_or_derived"] == "stated"]
+    missing = []
+    for field, value in stated_numbers(d.record):
+        if isinstance(value, Figure):
+            want = (_n(value.count), _n(value.of), _n(value.percent), value.qualifier or "")
+            got = {(_number(r["count"]), _number(r["base"]), _number(r["percent"]), r["qualifier"]) for r in stated}
+            if want not in got:
+                missing.append(f"{field}: {value}")
+        elif not any(_number(r[c]) == Decimal(value) for r in stated for c in NUMERIC):
+            missing.append(f"{field}: {value}")
+    for value in derived_values(d):
+        column = "count" if value.unit == "count" else "percent"
+        if not any(_number(r[column]) == value.number and r["how"] == (value.how or "")
+                   for r in mine if r["stated_or_derived"] == "derived"):
+            missing.append(f"derived {value}")
+    return missing
+
+
+def _n(value: int | Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def tidy(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for the diacritics
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def read(output: Path, path: str) -> str:
+    return (output / path).read_text(encoding="utf-8")
+
+
+# -- every figure, in the portal, the test site and generated records -------------------------------
+@pytest.mark.parametrize("root", [ROOT, ROOT / "tests/site"], ids=["portal", "test-site"])
+def test_every_figure_of_every_record_is_in_the_tidy_table(root: Path) -> None:
+    site = load_site(root, Problems())
+    assert site is not None
+    index = build_index(site.registry, derive_all(site.records), site.reviewed)
+    files = downloads.files(site.config, index)
+    rows = tidy(files["data/figures.csv"])
+    for d in index.records:
+        assert not missing_figures(d, rows), d.record.ref
+        per_province = tidy(files[f"data/figures/{d.record.province}.csv"])
+        assert not missing_figures(d, per_province), d.record.ref
+    kinds = {r["block"] for r in rows}
+    if root == ROOT:  # the portal's records have every kind of figure the pages show
+        assert kinds == {*BLOCKS, "admissions", "mass_organizations", "targets", "awards"}
+        assert any(r["award_year"] for r in rows) and any(r["level"] == "subset_admitted" for r in rows)
+        for marker in ("base_unstated", "period_end_is_publication_date", "approximate"):
+            assert any(r[marker] == "true" for r in rows), marker
+
+
+def _figures(draw: st.DrawFn, count_max: int = 9000) -> Figure | None:
+    if not draw(st.booleans()):
+        return None
+    count = draw(st.none() | st.integers(0, count_max))
+    percent = draw(st.none() | st.decimals(0, 100, places=2))
+    if count is None and percent is None:
+        count = draw(st.integers(0, count_max))
+    return Figure(count=count, percent=percent, of=draw(st.none() | st.integers(1, count_max)),
+                  qualifier=draw(st.none() | st.sampled_from(QUALIFIERS)), quote=draw(st.none() | st.text(max_size=20)),
+                  base_unstated=draw(st.booleans()))
+
+
+@st.composite
+def records(draw: st.DrawFn) -> Record:
+    blocks = {name: RatingBlock(**{part: _figures(draw) for part in
+                                   ("total", "rated", "excellent", "good", "completed", "not_completed")},
+                                good_includes_excellent=draw(st.none() | st.booleans()))
+              for name in BLOCKS if draw(st.booleans())}
+    adm = Admissions(admitted=_figures(draw), target=_figures(draw),
+                     percent_of_target=draw(st.none() | st.decimals(0, 300, places=1)),
+                     exceeded_by=_figures(draw),
+                     subsets=tuple(Subset(draw(st.text(min_size=1, max_size=9)), _figures(draw), _figures(draw), None)
+                                   for _ in range(draw(st.integers(0, 2)))))
+    targets = tuple(Target("admissions", "2022", draw(st.sampled_from(("count", "percent"))),
+                           value=draw(st.none() | st.decimals(0, 500, places=1)),
+                           min=draw(st.none() | st.decimals(0, 500, places=0)), max=draw(st.none() | st.decimals(0, 500)))
+                    for _ in range(draw(st.integers(0, 2))))
+    awards = tuple(Award("award", draw(st.none() | st.integers(0, 99)), None, draw(st.none() | st.integers(2000, 2030)))
+                   for _ in range(draw(st.integers(0, 2))))
+    mass = {key: f for key in ("trade_unions", "youth_union") if (f := _figures(draw)) is not None}
+    kind = draw(st.sampled_from(PERIOD_KINDS))
+    number = draw(st.integers(1, 4 if kind == "quarter" else 2)) if kind in ("quarter", "half_year") else None
+    return Record(path="x.yaml", province="p", committee="c", year=2022, period=Period(kind, number),
+                  sources=(Source("https://example.org/a", "Báo", dt.date(2023, 1, 2), "T"),),
+                  admissions=adm if draw(st.booleans()) else None, targets=targets, mass_organizations=mass,
+                  awards=awards, **blocks)
+
+
+@settings(max_examples=150, deadline=None)
+@given(records())
+def test_generated_records_lose_no_figure(record: Record) -> None:
+    d = derive_record(record)
+    row = downloads.make_row(d, "Tỉnh", "Đảng bộ")
+    rows = tidy(("\ufeff" + downloads.TIDY_HEADER + row.tidy_lines).encode("utf-8"))
+    assert not missing_figures(d, rows)
+    assert all(r["stated_or_derived"] == "derived" or r["how"] == "" for r in rows)  # arithmetic only when derived
+    assert all((r["approximate"] == "true") == bool(r["qualifier"]) for r in rows)
+
+
+@given(st.sampled_from(PERIOD_KINDS), st.integers(1, 4), st.integers(2000, 2030),
+       st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2031, 12, 31)))
+def test_period_dates_cover_the_period(kind: Any, number: int, year: int, until: dt.date | None) -> None:
+    number = min(number, 2) if kind == "half_year" else number
+    start, end = period_dates(Period(kind, number if kind in ("quarter", "half_year") else None, until), year)
+    assert start.year == year and start.day == 1
+    if until is not None:
+        assert end == until
+    elif kind == "to_date":
+        assert end is None  # an open "so far" period without a stated day gets none invented
+    else:
+        assert end is not None and (end + dt.timedelta(days=1)).day == 1  # the last day of a month
+        months = {"full_year": 12, "nine_months": 9, "quarter": 3, "half_year": 6}[kind]
+        assert (end.year, end.month) == (year, start.month + months - 1)
+
+
+# -- the built test site -------------------------------------------------------------------------------
+def test_tidy_rows_carry_markers_quotes_and_sources(test_site_output: Path) -> None:
+    rows = tidy((test_site_output / "data/figures.csv").read_bytes())
+    tv = [r for r in rows if r["record"] == "tra-vinh/khoi-co-quan-va-doanh-nghiep/2022"]
+    good = next(r for r in tv if r["block"] == "organizations" and r["level"] == "good_or_above")
+    assert (good["count"], good["base"], good["percent"], good["stated_or_derived"]) == ("79", "85", "92.94", "stated")
+    assert "79/85" in good["quote"] and good["source_publisher"] == "Báo Trà Vinh"
+    only = next(r for r in tv if r["block"] == "organizations" and r["level"] == "good_only" and r["count"])
+    assert (only["count"], only["stated_or_derived"], only["how"], only["quote"]) == ("63", "derived", "79 − 16", "")
+    assert good["period_start"] == "2022-01-01" and good["period_end"] == "2022-12-31"
+    assert {r["count"] for r in tv if r["block"] == "awards"} == {"16", "8"}
+    assert any(r["approximate"] == "true" and r["qualifier"] == "gần" for r in rows)
+
+
+def _typed(text: str, kind: str) -> Any:
+    if text == "":
+        return None
+    if kind in ("integer", "number"):
+        return Decimal(text)
+    if kind == "boolean":
+        return text == "true"
+    if kind == "date":
+        return dt.datetime.fromisoformat(text)
+    return text
+
+
+def test_workbook_numbers_are_numbers(test_site_output: Path) -> None:
+    book = openpyxl.load_workbook(test_site_output / "data/records.xlsx")
+    assert book.sheetnames == ["figures", "records", "about"]
+    for sheet, name, columns in (("figures", "figures.csv", downloads.TIDY_COLUMNS),
+                                 ("records", "records.csv", downloads.COLUMNS)):
+        csv_rows = list(csv.reader(io.StringIO(read(test_site_output, "data/" + name).lstrip("\ufeff"))))
+        cells = list(book[sheet].iter_rows(values_only=True))
+        assert len(cells) == len(csv_rows) and list(cells[0]) == csv_rows[0]
+        for got, text in zip(cells[1:], csv_rows[1:], strict=True):
+            for value, cell, (_, kind, _) in zip(got, text, columns, strict=True):
+                want = _typed(cell, kind)
+                if kind in ("integer", "number") and want is not None:
+                    assert isinstance(value, (int, float)) and not isinstance(value, bool)
+                    assert Decimal(str(value)) == want
+                elif kind != "string":
+                    assert value == want and (want is None or type(value) is type(want))
+    about = dict(book["about"].iter_rows(min_row=2, values_only=True))
+    assert about["licence"] == "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
+    assert about["last_updated"] == "2025-10-02"
+
+
+def test_workbook_keeps_formula_text_as_text_and_its_dates_fixed() -> None:
+    data = workbook.xlsx([("t", ["a", "b"], [["=1+1", Decimal("92.94")], ["+x", 3]])], [], dt.date(2024, 5, 6))
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["t"]
+    assert [c.data_type for c in sheet["A"]] == ["s", "s", "s"]
+    assert [c.value for c in sheet["A"]] == ["a", "=1+1", "+x"] and sheet["B2"].value == 92.94
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert {i.date_time for i in z.infolist()} == {(2024, 5, 6, 0, 0, 0)}
+        assert b"2024-05-06T00:00:00Z</dcterms:modified>" in z.read("docProps/core.xml")
+
+
+def test_last_updated_is_the_newest_source_date(test_site: Path) -> None:
+    site = load_site(test_site, Problems())
+    assert site is not None
+    index = build_index(site.registry, derive_all(site.records), site.reviewed)
+    newest = max(s.published for d in index.records for s in d.record.sources if isinstance(s.published, dt.date))
+    assert downloads.last_updated(index) == newest == dt.date(2025, 10, 2)
+    package = json.loads(downloads.files(site.config, index)["data/datapackage.json"])
+    assert package["last_updated"] == "2025-10-02" and "2025-10-02" in package["citation"]
+
+
+def test_data_page_tells_counts_sizes_licence_and_citation(test_site_output: Path) -> None:
+    for prefix in ("", "en/"):
+        html = read(test_site_output, prefix + "data/index.html")
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+        assert ("11 bản ghi số liệu, lấy từ 11 bài báo" if not prefix else "11 records, taken from 11 articles") in text
+        assert ("02/10/2025" if not prefix else "Oct 2, 2025") in text
+        assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>' in html
+        assert 'id="cite"' in html and "https://example.org/portal/" + prefix + "data/" in text
+        for path in ("figures.csv", "records.csv", "records.xlsx", "datapackage.json", "figures/tra-vinh.csv"):
+            assert f'href="/portal/data/{path}" download' in html, path
+        size = (test_site_output / "data/figures.csv").stat().st_size
+        shown = f"{size / 1024:.1f}".replace(".", "," if not prefix else ".")
+        found = re.search(r'href="/portal/data/figures.csv" download>[^<]*</a> <span class="size">\(([^)]*)\)', html)
+        assert found and found.group(1) == f"{shown} KB"
+
+
+def test_every_page_names_the_licence_in_its_footer(test_site_output: Path) -> None:
+    pages = [p for p in test_site_output.rglob("*.html") if "/embed/" not in p.as_posix()]
+    assert len(pages) > 50
+    for page in pages:
+        footer = page.read_text(encoding="utf-8").split('<footer class="site-footer">')[1]
+        assert 'rel="license">CC BY 4.0</a>' in footer.split("</footer>")[0], page
+
+
+# -- the licence setting ---------------------------------------------------------------------------------
+def _site_yaml(site: Path, licence: str) -> None:
+    path = site / "site.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text[:text.index("licence:")] if "licence:" in text else text
+    path.write_text(text + licence, encoding="utf-8")
+
+
+def test_licence_setting_is_shown_and_defaults_to_cc_by(test_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _site_yaml(test_site, "licence:\n  name: ODbL 1.0\n  url: https://opendatacommons.org/licenses/odbl/1-0/\n")
+    assert main(["build", "--site", str(test_site)]) == 0, capsys.readouterr().err
+    html = read(test_site / "output", "provinces/tra-vinh/index.html")
+    assert 'href="https://opendatacommons.org/licenses/odbl/1-0/" rel="license">ODbL 1.0</a>' in html
+    package = json.loads(read(test_site / "output", "data/datapackage.json"))
+    assert package["licenses"] == [{"title": "ODbL 1.0", "path": "https://opendatacommons.org/licenses/odbl/1-0/"}]
+    _site_yaml(test_site, "")
+    assert main(["build", "--site", str(test_site)]) == 0
+    assert 'rel="license">CC BY 4.0</a>' in read(test_site / "output", "data/index.html")
+
+
+@pytest.mark.parametrize(("licence", "line", "message"), [
+    ("licence:\n  name: CC BY 4.0\n  url: creativecommons.org\n", 3, "licence url 'creativecommons.org' is not a web address"),
+    ("licence:\n  name: CC BY 4.0\n", 2, "missing required key 'url' in 'licence'"),
+    ("licence:\n  name: CC BY 4.0\n  url: https://x.org/\n  version: 4\n", 4, "unknown key 'version' in 'licence'"),
+    ("licence: CC BY\n", 1, "'licence' should be a group of 'key: value' lines"),
+])
+def test_a_wrong_licence_is_reported_at_its_line(test_site: Path, capsys: pytest.CaptureFixture[str],
+                                                  licence: str, line: int, message: str) -> None:
+    lines = len((test_site / "site.yaml").read_text(encoding="utf-8").split("licence:")[0].splitlines())
+    _site_yaml(test_site, licence)
+    assert main(["check", "--site", str(test_site)]) != 0
+    err = capsys.readouterr().err
+    assert f"site.yaml:{lines + line}:" in err and message in err, err
+
+
+def test_serve_keeps_the_workbook_until_what_it_holds_changes(test_site: Path) -> None:
+    site = load_site(test_site, Problems())
+    assert site is not None
+    index = build_index(site.registry, derive_all(site.records), site.reviewed)
+    cache = downloads.RowCache()
+    first = downloads.files(site.config, index, cache)["data/records.xlsx"]
+    assert list(cache.workbook.values()) == [first]
+    cache.workbook = {key: b"kept" for key in cache.workbook}  # what serve would hand back unchanged
+    assert downloads.files(site.config, index, cache)["data/records.xlsx"] == b"kept"
+    renamed = dataclasses.replace(site.config, title="Tên khác")
+    again = downloads.files(renamed, index, cache)["data/records.xlsx"]
+    assert again == downloads.files(renamed, index)["data/records.xlsx"] != first
