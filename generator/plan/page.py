@@ -3,13 +3,14 @@ template shows. Not to be confused with `load.content_pages.ContentPage`, a Mark
 write, which becomes one planned page of type "page" in each edition."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Any, Literal, get_args
 
 from generator.load.content_pages import ContentPage
 from generator.model.derive import Derived
 from generator.model.indicators import Indicator
-from generator.model.types import Committee, Province
+from generator.model.types import Committee, PartialDate, Province
 from generator.plan.charts import Chart
 from generator.plan.index import ProvinceView
 from generator.plan.search import Entry
@@ -36,6 +37,10 @@ class HomeContext(PageContext):
     coverage: dict[str, dict[int, Coverage]]
     years: list[int]
     indicators: tuple[Indicator, ...]
+    charts: list[Chart]  # the one chart of what the data shows: each province's latest full year
+    records: int  # how many records the site holds
+    articles: int  # how many articles were read
+    updated: dt.date | PartialDate | None  # the newest record's source date: the data's, never the build's
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class ProvinceContext(PageContext):
     committees: tuple[Committee, ...]
     parent: Province | None
     children: list[Province | None]
+    merged: list[tuple[str, tuple[Derived, ...]]]  # a new unit: each unit merged into it, with its records
 
 
 @dataclass(frozen=True)
