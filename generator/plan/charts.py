@@ -47,6 +47,7 @@ class Chart:
     max: float | None = None
     by_series: bool = False  # the table has a row per series (many series, few labels)
     series_links: list[str] = field(default_factory=list)  # per series, a page about it
+    label_links: list[str] = field(default_factory=list)  # per label (a ranking's province), its page
     percent: bool = False  # the value axis reads in % (shares, and shares of a target)
     reference: float | None = None  # a value drawn as a dashed line across the chart (100% of a target)
 
@@ -142,5 +143,6 @@ def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[D
     labels = [f"{names[d.record.province]} ({d.record.year})" if latest else names[d.record.province]
               for _, d in rows]
     return Chart(cid, title, unit, labels, "hbar", False, [Series(title, [v for v, _ in rows], PALETTE[0])],
+                 label_links=[f"provinces/{d.record.province}/" for _, d in rows],
                  max=100 if ind.unit == "percent" else None, percent=ind.unit != "members",
                  reference=100 if ind.unit == "percent_of_target" else None)

@@ -38,7 +38,7 @@
         animation: false,
         scales: horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis },
         plugins: {
-          legend: { position: "bottom" },
+          legend: { position: "bottom", display: spec.datasets.length > 1 },
           tooltip: {
             callbacks: {
               label: function (ctx) {
