@@ -67,9 +67,9 @@ def test_tra_vinh_page_shows_vietnamese_formats_and_cites_its_article(test_site_
     assert "6.027/6.110 (98,64%)" in text
     assert 'href="https://www.baotravinh.vn"' in html and "Báo Trà Vinh" in text
     assert "Từ ngày 01/07/2025 thuộc Vĩnh Long" in text
-    assert "Kết thúc hoạt động: 02/2025" in text
-    # stated and derived look different: 63 good-only is derived and marked
-    assert re.search(r'<td>63<span class="derived" title="79 − 16">\*</span></td>', html)
+    assert "–02/2025" in text  # the bloc committee's end, in the lineage timeline
+    # stated and derived look different: 63 good-only is derived, marked, and explained on a tap
+    assert '<td>63<details class="how"><summary>*</summary><span class="how-text">= 79 − 16</span></details></td>' in html
 
 
 def test_lam_dong_page_shows_2019(test_site_output: Path) -> None:
@@ -101,7 +101,7 @@ def test_committee_pages_link_their_lineage(test_site_output: Path) -> None:
         assert f'href="/portal/provinces/tuyen-quang/{predecessor}/"' in html
     assert "Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh Tuyên Quang" in html  # its later name
     province = read(test_site_output, "provinces/vinh-long/index.html")
-    assert 'href="/portal/provinces/tra-vinh/#c-dang-bo-ubnd"' in province  # across the merger of provinces
+    assert 'href="/portal/provinces/tra-vinh/"' in province  # across the merger of provinces
 
 
 def test_chart_json_matches_the_table_and_partial_periods_stay_out(test_site_output: Path) -> None:
@@ -130,8 +130,8 @@ def test_year_and_indicator_pages(test_site_output: Path) -> None:
     assert "Trà Vinh" in year and "92,94%" in year
     ind = read(test_site_output, "indicators/organizations-good-or-above/index.html")
     data = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', ind, re.S).group(1))
-    labels = [d["label"] for d in data["datasets"]]
-    assert "Trà Vinh" in labels and "Lâm Đồng" in labels
+    # the first chart ranks each province's latest full year, labelled "Province (year)"
+    assert "Trà Vinh (2022)" in data["labels"] and any(label.startswith("Lâm Đồng (") for label in data["labels"])
 
 
 def test_content_pages_have_tables_footnotes_and_toc(test_site_output: Path) -> None:

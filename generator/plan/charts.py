@@ -47,6 +47,9 @@ class Chart:
     max: float | None = None
     by_series: bool = False  # the table has a row per series (many series, few labels)
     series_links: list[str] = field(default_factory=list)  # per series, a page about it
+    label_links: list[str] = field(default_factory=list)  # per label (a ranking's province), its page
+    percent: bool = False  # the value axis reads in % (shares, and shares of a target)
+    reference: float | None = None  # a value drawn as a dashed line across the chart (100% of a target)
 
     def header(self) -> list[str]:
         return self.labels if self.by_series else [s.label for s in self.series]
@@ -60,10 +63,14 @@ class Chart:
     def payload(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "stacked": self.stacked, "unit": self.unit, "max": self.max,
+            "percent": self.percent, "reference": self.reference,
             "labels": self.labels, "title": self.title,
             "datasets": [{"label": s.label, "data": s.data(), "colour": s.colour, "key": s.key or str(i)}
                          for i, s in enumerate(self.series)],
         }
+
+
+MIN_YEARS = 2  # a chart "over the years" needs at least two full years; one year stays in figures and tables
 
 
 def full_years(items: tuple[Derived, ...] | list[Derived]) -> list[Derived]:
@@ -74,7 +81,7 @@ def level_chart(cid: str, title: str, unit: str, items: tuple[Derived, ...], blo
                 labels: Labels) -> Chart | None:
     """Stacked 100% bars of the disjoint levels, one bar per full year; None when nothing to show."""
     rows = [(d, b) for d in full_years(items) if (b := d.block(block)) is not None]
-    if not rows:
+    if len({d.record.year for d, _ in rows}) < MIN_YEARS:
         return None
     series = []
     for level in DISJOINT:
@@ -83,14 +90,14 @@ def level_chart(cid: str, title: str, unit: str, items: tuple[Derived, ...], blo
             series.append(Series(labels["fields"][level], values, LEVEL_COLOURS[level]))
     if not series:
         return None
-    return Chart(cid, title, unit, [str(d.record.year) for d, _ in rows], "bar", True, series, max=100)
+    return Chart(cid, title, unit, [str(d.record.year) for d, _ in rows], "bar", True, series, max=100, percent=True)
 
 
 def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tuple[Derived, ...],
                     names: dict[str, str], committee_names: dict[str, str], by_series: bool = False) -> Chart | None:
     """One series per committee (a province may have several), one bar per full year."""
     rows = [d for d in full_years(items) if chartable(ind.value(d)) is not None]
-    if not rows:
+    if len({d.record.year for d in rows}) < MIN_YEARS:
         return None
     years = sorted({d.record.year for d in rows})
     by_committee: dict[tuple[str, str], dict[int, Value | None]] = defaultdict(dict)
@@ -104,21 +111,38 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
         return names[province]
 
     keys = sorted(by_committee)
+    if by_series:  # lines over the years: only the committees with two or more full years
+        keys = [k for k in keys if len(by_committee[k]) >= MIN_YEARS]
+        if not keys:
+            return None
+        years = sorted({y for k in keys for y in by_committee[k]})
     series = [Series(label(p, c), [by_committee[(p, c)].get(y) for y in years], PALETTE[i % len(PALETTE)],
                      p if p not in several else f"{p}.{c}")
               for i, (p, c) in enumerate(keys)]
-    return Chart(cid, title, unit, [str(y) for y in years], "bar", False, series,
+    return Chart(cid, title, unit, [str(y) for y in years], "line" if by_series else "bar", False, series,
                  max=100 if ind.unit == "percent" else None, by_series=by_series or len(series) > len(years),
-                 series_links=[f"provinces/{p}/" for p, _ in keys])
+                 series_links=[f"provinces/{p}/" for p, _ in keys], percent=ind.unit != "members",
+                 reference=100 if ind.unit == "percent_of_target" else None)
 
 
-def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived],
-                  names: dict[str, str]) -> Chart | None:
-    """Provinces side by side, best first."""
+def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived] | tuple[Derived, ...],
+                  names: dict[str, str], latest: bool = False) -> Chart | None:
+    """Provinces side by side, best first; only when two or more have the figure. With `latest`, each
+    province's newest full year (labelled "Province (year)"), else every full-year record given."""
     rows = sorted(((v, d) for d in full_years(items) if (v := chartable(ind.value(d))) is not None),
                   key=lambda pair: (-pair[0].number, pair[1].record.province))
-    if not rows:
+    if latest:
+        newest: dict[str, tuple[Value, Derived]] = {}
+        for pair in rows:
+            held, d = newest.get(pair[1].record.province), pair[1]
+            if held is None or (d.record.year, d.record.key) > (held[1].record.year, held[1].record.key):
+                newest[d.record.province] = pair
+        rows = [pair for pair in rows if newest[pair[1].record.province] is pair]
+    if len({d.record.province for _, d in rows}) < (1 if latest else 2):
         return None
-    labels = [f"{names[d.record.province]}" for _, d in rows]
-    return Chart(cid, title, unit, labels, "hbar", False,
-                 [Series(title, [v for v, _ in rows], PALETTE[0])], max=100)
+    labels = [f"{names[d.record.province]} ({d.record.year})" if latest else names[d.record.province]
+              for _, d in rows]
+    return Chart(cid, title, unit, labels, "hbar", False, [Series(title, [v for v, _ in rows], PALETTE[0])],
+                 label_links=[f"provinces/{d.record.province}/" for _, d in rows],
+                 max=100 if ind.unit == "percent" else None, percent=ind.unit != "members",
+                 reference=100 if ind.unit == "percent_of_target" else None)

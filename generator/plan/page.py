@@ -37,6 +37,10 @@ class HomeContext(PageContext):
     coverage: dict[str, dict[int, Coverage]]
     years: list[int]
     indicators: tuple[Indicator, ...]
+    charts: list[Chart]  # the one chart of what the data shows: each province's latest full year
+    records: int  # how many records the site holds
+    articles: int  # how many articles were read
+    updated: dt.date | PartialDate | None  # the newest record's source date: the data's, never the build's
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class ProvinceContext(PageContext):
     committees: tuple[Committee, ...]
     parent: Province | None
     children: list[Province | None]
+    merged: list[tuple[str, tuple[Derived, ...]]]  # a new unit: each unit merged into it, with its records
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,13 @@ year) and returns its pages with a typed context.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from generator.load.content_pages import ContentPage
 from generator.model.derive import Derived
 from generator.model.indicators import INDICATORS, indicator
+from generator.model.types import PartialDate
 from generator.plan import sources
 from generator.plan.charts import Chart, full_years, indicator_chart, level_chart, ranking_chart
 from generator.plan.index import ProvinceView, SiteIndex
@@ -54,10 +56,36 @@ def plan_home(index: SiteIndex, labels: Labels) -> PlannedPage:
         for slug, items in index.by_province.items()}
     latest = {slug: found for slug, items in index.by_province.items()
               if (found := latest_with_results(items)) is not None}
+    chart = home_chart(index, labels)
+    articles = len(index.reviewed) or len({s.url for d in index.records for s in d.record.sources})
+    updated = newest_source_date(index.records)
     return PlannedPage("", "home", labels["home"]["heading"],
-                       HomeContext(latest, coverage, index.years, INDICATORS),
+                       HomeContext(latest, coverage, index.years, INDICATORS, [chart] if chart else [],
+                                   len(index.records), articles, updated),
                        deps=(tuple((s, d.record.digest) for s, d in sorted(latest.items())),
-                             str(sorted(coverage.items()))))
+                             str(sorted(coverage.items())), repr(chart), len(index.records), articles, str(updated)))
+
+
+def home_chart(index: SiteIndex, labels: Labels) -> Chart | None:
+    """What the data shows, in one chart: the indicator most provinces have a full year of, each
+    province's latest value ranked."""
+    found = [c for ind in INDICATORS
+             if (c := ranking_chart("home-latest", f"{indicator_title(ind, labels)} — "
+                                    f"{labels['indicators']['latest_ranking']}", labels["units"][ind.unit], ind,
+                                    index.records, index.names, latest=True)) is not None]
+    return max(found, key=lambda c: len(c.labels)) if found else None  # max keeps the first of equals
+
+
+def newest_source_date(items: tuple[Derived, ...]) -> dt.date | PartialDate | None:
+    """The last-updated date a reader sees: the newest publication date among the records' sources."""
+    dates = [s.published for d in items for s in d.record.sources if s.published is not None]
+
+    def order(day: dt.date | PartialDate) -> tuple[int, int, int]:
+        if isinstance(day, PartialDate):
+            return (day.year, day.month or 0, 0)
+        return (day.year, day.month, day.day)
+
+    return max(dates, key=order) if dates else None
 
 
 def latest_with_results(items: tuple[Derived, ...] | list[Derived]) -> Derived | None:
@@ -95,10 +123,12 @@ def _province_charts(index: SiteIndex, view: ProvinceView, labels: Labels) -> li
 def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels) -> PlannedPage:
     items = index.records_of(view.slug)
     full = [d for d in full_years(items) if d.record.has_results]
+    merged = [(c.slug, index.records_of(c.slug)) for c in index.children(view)
+              if c is not None and c.slug != view.slug and index.records_of(c.slug)]
     return PlannedPage(f"provinces/{view.slug}/", "province", view.name, ProvinceContext(
-        view, items, latest_with_results(full), _province_charts(index, view, labels),
-        index.committees[view.slug], index.parent(view), index.children(view)),
-        deps=tuple(d.record.digest for d in items))
+        view, items, latest_with_results(full or items), _province_charts(index, view, labels),
+        index.committees[view.slug], index.parent(view), index.children(view), merged),
+        deps=tuple(d.record.digest for d in items) + tuple(d.record.digest for _, its in merged for d in its))
 
 
 def plan_committees(index: SiteIndex, view: ProvinceView) -> list[PlannedPage]:
@@ -135,11 +165,14 @@ def plan_indicator(index: SiteIndex, ind_id: str, labels: Labels) -> PlannedPage
     ind = indicator(ind_id)
     title = indicator_title(ind, labels)
     unit = labels["units"][ind.unit]
-    chart = indicator_chart(f"indicator-{ind.id}", title, unit, ind, index.records, index.names,
-                            index.committee_names, by_series=True)
+    words = labels["indicators"]
+    charts = (ranking_chart(f"indicator-{ind.id}-latest", f"{title} — {words['latest_ranking']}", unit, ind,
+                            index.records, index.names, latest=True),
+              indicator_chart(f"indicator-{ind.id}", f"{title} — {words['over_years']}", unit, ind, index.records,
+                              index.names, index.committee_names, by_series=True))
     shown = [(d.record.key, str(v.number)) for d in full_years(index.records) if (v := ind.value(d)) is not None]
     return PlannedPage(f"indicators/{ind.id}/", "indicator", title,
-                       IndicatorContext(ind, unit, [chart] if chart else []), deps=tuple(shown))
+                       IndicatorContext(ind, unit, [c for c in charts if c is not None]), deps=tuple(shown))
 
 
 def plan_content_page(page: ContentPage) -> PlannedPage:

@@ -53,7 +53,26 @@ def value(v: Value | None, locale: str = LOCALE) -> str:
     if v is None:
         return ""
     text = number(int(v.number), locale) if v.unit == "count" else percent(v.number, locale)
-    return f"{v.qualifier} {text}" if v.qualifier else text
+    return qualified(v.qualifier, text, locale)
+
+
+def qualified(qualifier: str | None, text: str, locale: str = LOCALE) -> str:
+    """An approximate figure as a person writes it: "gần 7.000", "95% trở lên"; in English "nearly 7,000"."""
+    if not qualifier:
+        return text
+    word = _qualifier_words(locale).get(qualifier, qualifier)
+    return f"{text} {word}" if qualifier in SUFFIXES else f"{word} {text}"
+
+
+SUFFIXES = ("trở lên",)  # approximation words written after the figure
+
+
+@cache
+def _qualifier_words(locale: str) -> dict[str, str]:
+    """The approximation words in the edition's language (the labels' `qualifiers`)."""
+    from generator.render.labels import load_labels  # the labels import nothing from here
+    words: dict[str, str] = load_labels("vi" if locale.startswith("vi") else "en").get("qualifiers", {})
+    return words
 
 
 def figure(f: Figure | None, locale: str = LOCALE) -> str:
@@ -67,8 +86,7 @@ def figure(f: Figure | None, locale: str = LOCALE) -> str:
     if f.percent is not None:
         pct = percent(f.percent, locale)
         parts.append(f"({pct})" if parts else pct)
-    text = " ".join(parts)
-    return f"{f.qualifier} {text}" if f.qualifier else text
+    return qualified(f.qualifier, " ".join(parts), locale)
 
 
 def date(d: dt.date | PartialDate | None, locale: str = LOCALE) -> str:

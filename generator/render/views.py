@@ -29,7 +29,9 @@ def cell(v: Value | None, locale: str = formats.LOCALE) -> Markup:
 def _cell(v: Value, _text: str, locale: str) -> Markup:
     text = escape(formats.value(v, locale))
     if v.derived:
-        text += Markup('<span class="derived" title="{}">*</span>').format(v.how or "")
+        # A tappable, keyboard-focusable explanation (a title= tooltip reaches neither touch nor keyboard).
+        text += Markup('<details class="how"><summary>*</summary><span class="how-text">= {}</span></details>').format(
+            v.how or "")
     if v.base_unstated:  # explained by the legend under the table (labels: reviewed.base_unstated_legend)
         text += Markup('<span class="base-unstated">†</span>')
     return text

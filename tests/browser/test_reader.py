@@ -16,6 +16,7 @@ from tests.browser.conftest import Site, visit
 from tests.goldens import SITE
 
 INDICATOR = "indicators/organizations-good-or-above/"
+LINES = "#fig-indicator-organizations-good-or-above"  # the indicator's lines over the years (after its ranking)
 
 
 @pytest.mark.parametrize("typed", ["Bến Tre", "ben tre", "BẾN TRE", "BEN TRE"])
@@ -79,20 +80,20 @@ def _checked(page) -> list[str]:
 def test_compare_and_share(served: Site, browser: Browser) -> None:
     v = visit(browser, served.base + INDICATOR, 1280)
     page = v.page
-    page.click("fieldset.compare [data-action=none]")
-    page.check("fieldset.compare input[value=tra-vinh]")
+    page.click(LINES + " fieldset.compare [data-action=none]")
+    page.check(LINES + " fieldset.compare input[value=tra-vinh]")
     # (with the reference data this chart has two series: a subset of one of them is a real choice)
     assert parse_qs(urlsplit(page.url).query)["p"] == ["tra-vinh"]
-    shown = page.eval_on_selector_all("figure.chart tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.key)")
+    shown = page.eval_on_selector_all(LINES + " tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.key)")
     assert sorted(shown) == ["tra-vinh"]
-    visible = page.evaluate("""() => { const c = document.querySelector('canvas').chart;
+    visible = page.evaluate("""() => { const c = document.querySelector('#fig-indicator-organizations-good-or-above canvas').chart;
         return c.data.datasets.filter((d, i) => c.isDatasetVisible(i)).map(d => d.key); }""")
     assert sorted(visible) == ["tra-vinh"]
     shared = page.url
     page.context.close()
     v2 = visit(browser, shared, 320)  # the address reproduces the view
     assert sorted(_checked(v2.page)) == ["tra-vinh"]
-    shown = v2.page.eval_on_selector_all("figure.chart tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.key)")
+    shown = v2.page.eval_on_selector_all(LINES + " tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.key)")
     assert sorted(shown) == ["tra-vinh"]
     v2.page.context.close()
 
@@ -101,28 +102,28 @@ def test_chart_png_csv_and_embed(served: Site, browser: Browser) -> None:
     v = visit(browser, served.base + INDICATOR + "?p=tra-vinh", 1280)
     page = v.page
     with page.expect_download() as png_info:
-        page.click("figure.chart [data-action=png]")
+        page.click(LINES + " [data-action=png]")
     png = png_info.value
     data = Path(png.path()).read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and png.suggested_filename.endswith(".png")
     width = int.from_bytes(data[16:20], "big")
     height = int.from_bytes(data[20:24], "big")
-    canvas = page.evaluate("[document.querySelector('canvas').width, document.querySelector('canvas').height]")
+    canvas = page.evaluate("[document.querySelector('#fig-indicator-organizations-good-or-above canvas').width, document.querySelector('#fig-indicator-organizations-good-or-above canvas').height]")
     assert width > canvas[0] and height > canvas[1]  # room for the title, unit and source
     with page.expect_download() as csv_info:
-        page.click("figure.chart [data-action=csv]")
+        page.click(LINES + " [data-action=csv]")
     rows = list(csv.reader(io.StringIO(Path(csv_info.value.path()).read_text(encoding="utf-8-sig"))))
-    labels = page.evaluate("document.querySelector('canvas').spec.labels")
+    labels = page.evaluate("document.querySelector('#fig-indicator-organizations-good-or-above canvas').spec.labels")
     assert rows[0] == [""] + labels
     assert [r[0] for r in rows[1:]] == ["Trà Vinh"]  # exactly the series shown
     assert rows[1][labels.index("2022") + 1] == "92.94"
-    page.click("figure.chart details.embed summary")
-    code = page.input_value("figure.chart details.embed textarea")
+    page.click(LINES + " details.embed summary")
+    code = page.input_value(LINES + " details.embed textarea")
     src = re.search(r'src="([^"]+)"', code).group(1)
     assert src.endswith("/portal/embed/indicator-organizations-good-or-above/")
     page.context.close()
     embed = visit(browser, src, 640)
-    assert embed.page.evaluate("!!document.querySelector('canvas').chart")
+    assert embed.page.evaluate("!!document.querySelector('#fig-indicator-organizations-good-or-above canvas').chart")
     assert embed.page.locator("a[target=_top]").get_attribute("href") == "/portal/" + INDICATOR
     assert embed.console_errors == [] and embed.failed == []
     embed.page.context.close()
@@ -133,14 +134,10 @@ def test_lineage_links(served: Site, browser: Browser) -> None:
     page = v.page
     page.click("section.lineage a[href$='/provinces/tuyen-quang/']")
     page.wait_for_url("**/provinces/tuyen-quang/")
-    lineage = page.inner_text("section.lineage")
-    assert "Hà Giang" in lineage and "Tuyên Quang" in lineage
-    # a committee's predecessors and successors across the 2020 merger and the February 2025 change
-    merged = page.locator("#c-khoi-co-quan-va-doanh-nghiep")
-    assert merged.locator("a[href='#c-khoi-cac-co-quan']").count() == 1
-    assert merged.locator("a[href='#c-dang-bo-ubnd']").count() == 1
-    merged.locator("a[href='#c-dang-bo-ubnd']").click()
-    assert page.url.endswith("#c-dang-bo-ubnd")
+    assert "Hà Giang" in page.inner_text("p.status") and "Tuyên Quang" in page.inner_text("section.lineage")
+    # the committees in order, as a compact timeline: the 2020 merger, then the February 2025 change
+    order = page.eval_on_selector_all("ol.timeline li[id]", "items => items.map(li => li.id)")
+    assert order.index("c-khoi-cac-co-quan") < order.index("c-khoi-co-quan-va-doanh-nghiep") < order.index("c-dang-bo-ubnd")
     assert "Đảng bộ Ủy ban nhân dân tỉnh Tuyên Quang" in page.inner_text("#c-dang-bo-ubnd")
     # the committee's own page: its predecessors and successors, each a page of its own
     page.click("#c-khoi-cac-co-quan a[href$='/provinces/tuyen-quang/khoi-cac-co-quan/']")
@@ -153,8 +150,8 @@ def test_lineage_links(served: Site, browser: Browser) -> None:
     assert records and page.locator("table.data tbody tr").count() == len(records)  # a row per record
     page.context.close()
     v2 = visit(browser, served.base + "provinces/tra-vinh/", 1280)
-    assert "Từ ngày 01/07/2025 thuộc Vĩnh Long" in v2.page.inner_text("section.lineage")
-    v2.page.click("section.lineage a[href$='/provinces/vinh-long/']")
+    assert "Từ ngày 01/07/2025 thuộc Vĩnh Long" in v2.page.inner_text("p.status")  # the status line, under the name
+    v2.page.click("p.status a[href$='/provinces/vinh-long/']")
     v2.page.wait_for_url("**/provinces/vinh-long/")
-    assert v2.page.locator("section.lineage a[href$='/provinces/tra-vinh/']").count() == 1
+    assert v2.page.locator("p.status a[href$='/provinces/tra-vinh/']").count() == 1
     v2.page.context.close()

@@ -26,6 +26,7 @@ BROKEN_WORDS_JS = """() => {
         if (!el.getClientRects().length) continue;
         const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
         for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (node.parentElement.closest('details:not([open]) > :not(summary)')) continue;  // not shown
             for (const m of node.data.matchAll(word)) {
                 if ([...m[0]].length < 2) continue;
                 const range = document.createRange();

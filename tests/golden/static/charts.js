@@ -13,18 +13,23 @@
     if (!block) { return null; }
     var spec = JSON.parse(block.textContent);
     var horizontal = spec.kind === "hbar";
-    var percent = spec.max === 100;
+    var percent = spec.percent;
+    // The box stays hidden until a chart can draw, so a blocked CDN or no JavaScript leaves no hole.
+    canvas.parentNode.hidden = false;
     var valueAxis = {
       beginAtZero: true, stacked: spec.stacked, max: spec.max === null ? undefined : spec.max,
+      suggestedMax: spec.reference === null ? undefined : spec.reference * 1.1,
       ticks: { callback: function (v) { return numberFormat.format(v) + (percent ? "%" : ""); } }
     };
     var categoryAxis = { stacked: spec.stacked };
     var chart = new window.Chart(canvas, {
-      type: "bar",
+      type: spec.kind === "line" ? "line" : "bar",
+      plugins: spec.reference === null ? [] : [reference(spec.reference, horizontal)],
       data: {
         labels: spec.labels,
         datasets: spec.datasets.map(function (d) {
-          return { label: d.label, data: d.data, backgroundColor: d.colour, borderColor: d.colour, key: d.key };
+          return { label: d.label, data: d.data, backgroundColor: d.colour, borderColor: d.colour, key: d.key,
+            spanGaps: true };
         })
       },
       options: {
@@ -33,7 +38,7 @@
         animation: false,
         scales: horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis },
         plugins: {
-          legend: { position: "bottom" },
+          legend: { position: "bottom", display: spec.datasets.length > 1 },
           tooltip: {
             callbacks: {
               label: function (ctx) {
@@ -48,6 +53,29 @@
     canvas.chart = chart;
     canvas.spec = spec;
     return chart;
+  }
+
+  // A dashed line across the plot at a value of the value axis (100% of a target), labelled with it.
+  function reference(value, horizontal) {
+    return {
+      id: "reference",
+      afterDatasetsDraw: function (chart) {
+        var scale = chart.scales[horizontal ? "x" : "y"], area = chart.chartArea, ctx = chart.ctx;
+        var at = scale.getPixelForValue(value);
+        ctx.save();
+        ctx.strokeStyle = "#1a1a1a";
+        ctx.setLineDash([6, 4]);
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        if (horizontal) { ctx.moveTo(at, area.top); ctx.lineTo(at, area.bottom); } else { ctx.moveTo(area.left, at); ctx.lineTo(area.right, at); }
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.fillStyle = "#1a1a1a";
+        ctx.font = "12px sans-serif";
+        ctx.fillText(numberFormat.format(value) + "%", horizontal ? at + 4 : area.left + 4, horizontal ? area.top + 12 : at - 4);
+        ctx.restore();
+      }
+    };
   }
 
   function save(blob, name) {
