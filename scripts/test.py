@@ -4,7 +4,8 @@ Run it with the project's virtual environment (scripts/test.sh or the README's P
 or reuse `.venv`). It installs the package with its test extras, on Debian/Ubuntu the Chromium, Java
 runtime and npm the browser tests use when they are missing, the pinned Chart.js, axe-core and the
 Nu HTML Checker from the npm registry, then runs the gates
-(ruff, mypy) and pytest, and says how long it all took. Extra arguments go to pytest.
+(ruff, mypy) and pytest (the non-browser tests on every core, then the browser tests), and says how
+long it all took. Extra arguments go to pytest instead.
 """
 from __future__ import annotations
 
@@ -44,7 +45,11 @@ def main(args: list[str]) -> int:
     run(py, "tests/browser/vendor.py")
     run(py, "-m", "ruff", "check", "generator", "tests", "scripts")
     run(py, "-m", "mypy")
-    code = subprocess.run([py, "-m", "pytest", *args], cwd=ROOT).returncode
+    if args:  # a chosen selection of tests, as given
+        code = subprocess.run([py, "-m", "pytest", *args], cwd=ROOT).returncode
+    else:  # the fast tests on every core, then the browser tests (one browser, one built site)
+        code = subprocess.run([py, "-m", "pytest", "-q", "-n", "auto", "--ignore=tests/browser"], cwd=ROOT).returncode
+        code = subprocess.run([py, "-m", "pytest", "-q", "tests/browser"], cwd=ROOT).returncode or code
     print(f"Every test ran in {time.monotonic() - started:.0f} s (install included).")
     return code
 
