@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.cache import BuildCache
-from generator.hashing import digest
+from generator.hashing import Fingerprints
 from generator.load.config import Config
 from generator.load.content_pages import for_language
 from generator.load.site import Site, load_site
@@ -20,7 +20,16 @@ from generator.plan.index import build_index
 from generator.plan.page import PlannedPage
 from generator.plan.planner import plan
 from generator.render.labels import LANGUAGES, THEME, load_labels
-from generator.render.renderer import Renderer, RenderError, RenderSettings, default_workers, render_pages
+from generator.render.renderer import (
+    Renderer,
+    RenderError,
+    RenderSettings,
+    default_workers,
+    edition_key,
+    page_keys,
+    render_pages,
+    template_files,
+)
 
 
 @dataclass(frozen=True)
@@ -47,17 +56,6 @@ def _static_files(config: Config) -> dict[str, bytes]:
     return files
 
 
-def _site_fingerprint(site: Site) -> str:
-    """Everything every page depends on: settings, registries, content pages, templates, labels."""
-    parts = [repr(site.config), repr(sorted(site.registry.committees.items())),
-             repr(sorted(site.registry.provinces.items())),
-             repr([(p.slug, p.lang, p.title, p.html) for p in site.content_pages])]
-    for folder in (THEME, site.config.root / "templates"):
-        if folder.is_dir():
-            parts += [f.as_posix() + digest(f.read_bytes()) for f in sorted(folder.rglob("*")) if f.is_file()]
-    return digest("\n".join(parts).encode("utf-8"))
-
-
 def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
                 workers: int = 1) -> tuple[list[PlannedPage], dict[str, bytes]] | None:
     """Everything the output folder will hold, as {relative path: bytes}; None on template errors.
@@ -69,7 +67,8 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
     feed = feeds.atom(config, for_language(site.content_pages, "vi"))
     files: dict[str, bytes] = {}
     all_pages: list[PlannedPage] = []
-    site_fingerprint = _site_fingerprint(site)  # read the templates once, not once per language
+    templates = template_files(config.root)  # read the templates once, not once per language
+    fingerprints = Fingerprints()  # records shown on many pages are walked once
     for lang in LANGUAGES:
         labels = load_labels(lang)
         content_pages = for_language(site.content_pages, lang)
@@ -80,10 +79,9 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
         if template_errors:
             problems.extend(template_errors)
             return None
-        fingerprint = digest(f"{lang}:{site_fingerprint}".encode())
+        keys = page_keys(site_plan.pages, edition_key(settings, templates, fingerprints), fingerprints)
         try:
-            files.update(render_pages(renderer, site_plan.pages, fingerprint, cache.render if cache else None,
-                                      workers))
+            files.update(render_pages(renderer, site_plan.pages, cache.render if cache else None, keys, workers))
         except RenderError as exc:
             problems.extend([exc.problem])
             return None
