@@ -99,14 +99,14 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
 
 def build(root: Path, problems: Problems, output: Path | None = None, base_url: str | None = None,
           strict: bool = False, cache: BuildCache | None = None, workers: int | None = None,
-          on_stage: Callable[[str], None] | None = None) -> BuildResult | None:
+          on_stage: Callable[[str], None] | None = None, in_place: bool | None = None) -> BuildResult | None:
     """Check and build the site under `root`. Writes nothing unless the whole build succeeds.
 
-    With a `cache` (as `serve` keeps one), unchanged inputs are not parsed or rendered again and
-    the output folder is updated in place, file by file; without one, the whole site is written to
-    a fresh folder and swapped in. `on_stage(name)` is called at each stage boundary ("loaded",
-    "rendered", "checked", "staged", "aside" (fallback swap only), "swapped", "done"), so tests can
-    interrupt a build at an exact point.
+    With a `cache` (as `serve` keeps one, and `build` on disk), unchanged inputs are not parsed or
+    rendered again. The output folder is updated in place, file by file, when `in_place` (by default:
+    when there is a cache); otherwise the whole site is written to a fresh folder and swapped in.
+    `on_stage(name)` is called at each stage boundary ("loaded", "rendered", "checked", "staged",
+    "aside" (fallback swap only), "swapped", "done"), so tests can interrupt a build at an exact point.
     """
     notify = on_stage or atomic.no_stage
     started = time.perf_counter()
@@ -131,10 +131,10 @@ def build(root: Path, problems: Problems, output: Path | None = None, base_url: 
     target = output or site.config.output_dir
     target = target if target.is_absolute() else Path(os.getcwd()) / target
     try:
-        if cache is None:
-            writer.write(files, target, notify)
-        else:
+        if cache is not None and (in_place is None or in_place):
             writer.update(files, target, cache.written)
+        else:
+            writer.write(files, target, notify)
     except atomic.OutputRefused as exc:
         problems.add(_shown(target, root), 0, 0, str(exc))
         return None

@@ -7,8 +7,10 @@ bytes as a build that kept nothing. Pages need no list of what they depend on fo
 """
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,8 +23,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from generator import pipeline
+from generator import __version__, cache, pipeline
 from generator.cache import BuildCache
+from generator.cli import main
 from generator.load.site import load_site
 from generator.model.problems import Problems
 from generator.output.atomic import MARKER, MARKER_TEXT
@@ -183,3 +186,34 @@ def test_two_workers_build_what_one_builds(compiled: MemoryBytecodeCache) -> Non
         assert two_cache.render.rendered >= 24  # enough pages for the workers to be used
         assert one is not None
         _assert_same(two, one)
+
+
+def _cli_build(root: Path, output: str, *extra: str) -> dict[str, bytes]:
+    assert main(["build", "--site", str(root), "--output", str(root.parent / output), *extra]) == 0
+    return files_under(root.parent / output)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a cache", pickle.dumps({"records": 1})])
+def test_a_build_after_an_edit_writes_what_a_clean_build_writes(damage: bytes) -> None:
+    """`build` keeps its caches in .portal-cache/ beside the site and uses them next time; what it
+    writes is what `build --clean` writes. A damaged cache file is ignored."""
+    with _copy() as site:
+        _cli_build(site.root, "kept")
+        assert cache.cache_file(site.root).is_file()
+        assert cache.load(site.root).render.pages  # the next build starts from what this one made
+        _qualifier(site, 0)
+        _cli_build(site.root, "kept")
+        assert cache.load(site.root).render.rendered < 30  # only the pages that show the record
+        _number(site, 7)
+        if damage != b"":
+            cache.cache_file(site.root).write_bytes(damage)
+        assert _cli_build(site.root, "kept") == _cli_build(site.root, "clean", "--clean")
+
+
+def test_a_cache_is_never_read_by_other_code(tmp_path: Path) -> None:
+    """The cache file's name changes with the generator's code and the Python version."""
+    root = tmp_path / "site"
+    name = cache.cache_file(root).name
+    assert f"py{sys.version_info.major}.{sys.version_info.minor}" in name and __version__ in name
+    with mock.patch.object(cache, "_code", lambda: "other"):
+        assert cache.cache_file(root).name != name
