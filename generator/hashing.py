@@ -28,31 +28,45 @@ class Fingerprints:
 
     def __init__(self) -> None:
         self._seen: dict[int, tuple[object, str]] = {}  # id -> (the value, kept alive; its fingerprint)
+        self._plain: set[type] = set()  # types found to be plain values
+        self._fields: dict[type, tuple[str, ...] | None] = {}  # dataclass -> its fields' names; else None
 
     def of(self, value: object) -> str:
         """A plain value as its type and repr (unambiguous, and cheaper than hashing it); a container
         as the digest of its parts."""
-        if isinstance(value, _SCALARS):
-            return f"{type(value).__name__}:{value!r}"
+        kind = type(value)
+        if kind in self._plain:
+            return f"{kind.__name__}:{value!r}"
         seen = self._seen.get(id(value))
         if seen is not None and seen[0] is value:
             return seen[1]
+        if isinstance(value, _SCALARS):
+            self._plain.add(kind)
+            return f"{kind.__name__}:{value!r}"
         result = digest(self._parts(value).encode())
         self._seen[id(value)] = (value, result)
         return result
 
+    def _names(self, kind: type) -> tuple[str, ...] | None:
+        if kind not in self._fields:
+            is_dataclass = dataclasses.is_dataclass(kind)
+            self._fields[kind] = tuple(f.name for f in dataclasses.fields(kind)) if is_dataclass else None
+        return self._fields[kind]
+
     def _parts(self, value: object) -> str:
-        name = type(value).__qualname__
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            items = [self.of(getattr(value, f.name)) for f in dataclasses.fields(value)]
-            return f"{type(value).__module__}.{name}(" + ",".join(items) + ")"
+        kind = type(value)
+        names = self._names(kind)
+        if names is not None:
+            of = self.of
+            return f"{kind.__module__}.{kind.__qualname__}(" + ",".join([of(getattr(value, n)) for n in names]) + ")"
+        name = kind.__qualname__
         if isinstance(value, (list, tuple)):
-            return f"{name}[" + ",".join(self.of(v) for v in value) + "]"
+            return f"{name}[" + ",".join([self.of(v) for v in value]) + "]"
         if isinstance(value, (set, frozenset)):
             return f"{name}{{" + ",".join(sorted(self.of(v) for v in value)) + "}"
         if isinstance(value, dict):
             # Order matters to a template iterating a dict: keep it.
-            return f"{name}{{" + ",".join(self.of(k) + ":" + self.of(v) for k, v in value.items()) + "}"
+            return f"{name}{{" + ",".join([self.of(k) + ":" + self.of(v) for k, v in value.items()]) + "}"
         raise TypeError(f"cannot fingerprint a {name}: pages may only carry dataclasses, containers and plain values")
 
 
