@@ -35,7 +35,7 @@ from livereload.server import LiveScriptContainer
 from tornado import ioloop, web
 
 from generator.cache import BuildCache
-from generator.livereload.watch import Watch
+from generator.livereload.watch import NoPolling, Watch
 from generator.model.problems import Problem, Problems
 from generator.pipeline import build
 
@@ -224,7 +224,7 @@ def serve(site: Path, host: str, port: int, open_browser: bool, base_path: str |
 
 def _run(dev: DevSite, host: str, asked: int, port: int, open_browser: bool) -> int:
     dev.rebuild()
-    server = PortalServer(app=make_app(dev, allowed_hosts(host, port)))
+    server = PortalServer(app=make_app(dev, allowed_hosts(host, port)), watcher=NoPolling())
     server.script = b'<script src="/livereload.js?port=' + str(port).encode() + b'"></script>'
     watch = Watch(dev.site, WATCHED, dev.rebuild_and_reload, ioloop.IOLoop.current())
     watch.start()

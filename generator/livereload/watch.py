@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from livereload.watcher import Watcher
 from tornado import ioloop
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -18,6 +19,22 @@ from watchdog.observers import Observer
 # the build itself reads every file.
 CHANGES = frozenset({"created", "modified", "deleted", "moved"})
 SETTLE = 0.005  # seconds to wait for the rest of a burst of events before rebuilding
+
+
+class NoPolling(Watcher):  # type: ignore[misc]  # livereload has no type hints
+    """livereload's watcher, told that changes are found elsewhere (by `Watch`): it polls nothing and,
+    having a task, does not fall back to watching the working directory."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._tasks: dict[str, dict[str, object]] = {
+            "file events": {"func": None, "delay": None, "ignore": None, "mtimes": {}}}
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        return True  # "started": livereload then sets up no polling of its own
+
+    def examine(self) -> tuple[None, None]:
+        return None, None
 
 
 class _Changes(FileSystemEventHandler):
