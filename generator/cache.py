@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.hashing import digest
+from generator.hashing import Fingerprints, digest
 from generator.load.records import RecordCache
 from generator.model.derive import DeriveCache
 from generator.output.downloads import RowCache
@@ -35,6 +35,7 @@ class BuildCache:
     render: RenderCache = field(default_factory=RenderCache)  # compiled templates and rendered pages
     links: LinkCache = field(default_factory=dict)  # each page's parsed links
     written: WrittenFiles = field(default_factory=WrittenFiles)  # the files written last time (serve only)
+    fingerprints: Fingerprints = field(default_factory=Fingerprints)  # of what the last build's pages showed
 
 
 def _code() -> str:
@@ -65,7 +66,8 @@ def save(root: Path, cache: BuildCache) -> None:
     """Keep `cache` for the next build (written aside, then renamed, so a reader never sees half a file);
     older caches of this site are removed. A cache that cannot be written is skipped silently."""
     target = cache_file(root)
-    kept = BuildCache(cache.records, cache.derived, cache.rows, cache.render, cache.links)  # not `written`
+    kept = BuildCache(cache.records, cache.derived, cache.rows, cache.render, cache.links,
+                      fingerprints=cache.fingerprints)  # not `written`: build writes a fresh folder
     with contextlib.suppress(OSError):
         target.parent.mkdir(exist_ok=True)
         for old in target.parent.glob("build-*.pickle"):

@@ -23,13 +23,32 @@ def digest(data: bytes) -> str:
 
 
 class Fingerprints:
-    """Fingerprints of values, remembering each container already seen in one build (a record shown on
-    many pages is walked once). Keep one only while the values it saw are alive and unchanged."""
+    """Fingerprints of values, remembering each container already seen (a record shown on many pages is
+    walked once). Values it has seen must never be changed afterwards: pages' data is built fresh for
+    each build, and what a cache hands on from one build to the next (derived records) is frozen.
+
+    Kept between builds (`serve`, and pickled by `build`), it remembers what the last build saw
+    (`end_build` forgets the rest), so unchanged records are not walked again."""
 
     def __init__(self) -> None:
         self._seen: dict[int, tuple[object, str]] = {}  # id -> (the value, kept alive; its fingerprint)
+        self._used: set[int] = set()  # ids seen by the current build
         self._plain: set[type] = set()  # types found to be plain values
         self._fields: dict[type, tuple[str, ...] | None] = {}  # dataclass -> its fields' names; else None
+
+    def end_build(self) -> None:
+        """Forget the values the build that just ended did not see."""
+        self._seen = {key: self._seen[key] for key in self._used if key in self._seen}
+        self._used = set()
+
+    def __getstate__(self) -> list[tuple[object, str]]:
+        """Pickled as (value, fingerprint) pairs: ids mean nothing in another process, but pickle keeps
+        a value shared with the rest of the cache the same object when it is read back."""
+        return list(self._seen.values())
+
+    def __setstate__(self, pairs: list[tuple[object, str]]) -> None:
+        self.__init__()  # type: ignore[misc]
+        self._seen = {id(value): (value, fp) for value, fp in pairs}
 
     def of(self, value: object) -> str:
         """A plain value as its type and repr (unambiguous, and cheaper than hashing it); a container
@@ -39,12 +58,14 @@ class Fingerprints:
             return f"{kind.__name__}:{value!r}"
         seen = self._seen.get(id(value))
         if seen is not None and seen[0] is value:
+            self._used.add(id(value))
             return seen[1]
         if isinstance(value, _SCALARS):
             self._plain.add(kind)
             return f"{kind.__name__}:{value!r}"
         result = digest(self._parts(value).encode())
         self._seen[id(value)] = (value, result)
+        self._used.add(id(value))
         return result
 
     def _names(self, kind: type) -> tuple[str, ...] | None:

@@ -68,7 +68,7 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
     files: dict[str, bytes] = {}
     all_pages: list[PlannedPage] = []
     templates = template_files(config.root)  # read the templates once, not once per language
-    fingerprints = Fingerprints()  # records shown on many pages are walked once
+    fingerprints = cache.fingerprints if cache else Fingerprints()  # each record is walked once
     for lang in LANGUAGES:
         labels = load_labels(lang)
         content_pages = for_language(site.content_pages, lang)
@@ -87,6 +87,7 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
             return None
         files[renderer.prefix + "search-index.json"] = search_index(site_plan.search, labels, renderer.url)
         all_pages += [replace(p, url=renderer.prefix + p.url) for p in site_plan.pages]
+    fingerprints.end_build()
     files.update(_static_files(config))
     files.update(downloads.files(config.title, index, cache.rows if cache else None))
     files.update(feeds.sitemap_and_robots(config, all_pages))
