@@ -27,6 +27,8 @@ def parser() -> argparse.ArgumentParser:
     site_args(b)
     b.add_argument("--output", help="output folder (default: output_dir from site.yaml)")
     b.add_argument("--base-url", help="override base_url from site.yaml")
+    b.add_argument("--clean", action="store_true", help="build from scratch: neither read nor update "
+                   "what builds keep in .portal-cache/")
     b.set_defaults(func=build.cmd_build)
 
     s = sub.add_parser("serve", help="build, serve and rebuild on every change, reloading open pages")

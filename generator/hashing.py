@@ -1,8 +1,96 @@
-"""The content hash every cache keys on."""
+"""The content hash every cache keys on, and the fingerprint of a typed value (what a page is made from).
+
+A fingerprint walks the value itself: every field of every dataclass, every item of every container.
+So a page's key cannot drift from what its template is handed, as a hand-written list of inputs can.
+It is the same in every process (sets are walked in a sorted order, never by hash seed; dicts in their
+own order, which templates see), so it can key a cache kept on disk.
+"""
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
 import hashlib
+from decimal import Decimal
+from pathlib import PurePath
+
+# Values written as their type and repr: equal reprs mean equal values for these types.
+_SCALARS = (str, int, float, bool, bytes, Decimal, dt.date, dt.time, PurePath, enum.Enum, type(None))
 
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Fingerprints:
+    """Fingerprints of values, remembering each container already seen (a record shown on many pages is
+    walked once). Values it has seen must never be changed afterwards: pages' data is built fresh for
+    each build, and what a cache hands on from one build to the next (derived records) is frozen.
+
+    Kept between builds (`serve`, and pickled by `build`), it remembers what the last build saw
+    (`end_build` forgets the rest), so unchanged records are not walked again."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[object, str]] = {}  # id -> (the value, kept alive; its fingerprint)
+        self._used: set[int] = set()  # ids seen by the current build
+        self._plain: set[type] = set()  # types found to be plain values
+        self._fields: dict[type, tuple[str, ...] | None] = {}  # dataclass -> its fields' names; else None
+
+    def end_build(self) -> None:
+        """Forget the values the build that just ended did not see."""
+        self._seen = {key: self._seen[key] for key in self._used if key in self._seen}
+        self._used = set()
+
+    def __getstate__(self) -> list[tuple[object, str]]:
+        """Pickled as (value, fingerprint) pairs: ids mean nothing in another process, but pickle keeps
+        a value shared with the rest of the cache the same object when it is read back."""
+        return list(self._seen.values())
+
+    def __setstate__(self, pairs: list[tuple[object, str]]) -> None:
+        self.__init__()  # type: ignore[misc]
+        self._seen = {id(value): (value, fp) for value, fp in pairs}
+
+    def of(self, value: object) -> str:
+        """A plain value as its type and repr (unambiguous, and cheaper than hashing it); a container
+        as the digest of its parts."""
+        kind = type(value)
+        if kind in self._plain:
+            return f"{kind.__name__}:{value!r}"
+        seen = self._seen.get(id(value))
+        if seen is not None and seen[0] is value:
+            self._used.add(id(value))
+            return seen[1]
+        if isinstance(value, _SCALARS):
+            self._plain.add(kind)
+            return f"{kind.__name__}:{value!r}"
+        result = digest(self._parts(value).encode())
+        self._seen[id(value)] = (value, result)
+        self._used.add(id(value))
+        return result
+
+    def _names(self, kind: type) -> tuple[str, ...] | None:
+        if kind not in self._fields:
+            is_dataclass = dataclasses.is_dataclass(kind)
+            self._fields[kind] = tuple(f.name for f in dataclasses.fields(kind)) if is_dataclass else None
+        return self._fields[kind]
+
+    def _parts(self, value: object) -> str:
+        kind = type(value)
+        names = self._names(kind)
+        if names is not None:
+            of = self.of
+            return f"{kind.__module__}.{kind.__qualname__}(" + ",".join([of(getattr(value, n)) for n in names]) + ")"
+        name = kind.__qualname__
+        if isinstance(value, (list, tuple)):
+            return f"{name}[" + ",".join([self.of(v) for v in value]) + "]"
+        if isinstance(value, (set, frozenset)):
+            return f"{name}{{" + ",".join(sorted(self.of(v) for v in value)) + "}"
+        if isinstance(value, dict):
+            # Order matters to a template iterating a dict: keep it.
+            return f"{name}{{" + ",".join([self.of(k) + ":" + self.of(v) for k, v in value.items()]) + "}"
+        raise TypeError(f"cannot fingerprint a {name}: pages may only carry dataclasses, containers and plain values")
+
+
+def fingerprint(value: object) -> str:
+    """The fingerprint of one value, on its own."""
+    return Fingerprints().of(value)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.cache import BuildCache
-from generator.hashing import digest
+from generator.hashing import Fingerprints
 from generator.load.config import Config
 from generator.load.content_pages import for_language
 from generator.load.site import Site, load_site
@@ -20,7 +20,16 @@ from generator.plan.index import build_index
 from generator.plan.page import PlannedPage
 from generator.plan.planner import plan
 from generator.render.labels import LANGUAGES, THEME, load_labels
-from generator.render.renderer import Renderer, RenderError, RenderSettings, default_workers, render_pages
+from generator.render.renderer import (
+    Renderer,
+    RenderError,
+    RenderSettings,
+    default_workers,
+    edition_key,
+    page_keys,
+    render_pages,
+    template_files,
+)
 
 
 @dataclass(frozen=True)
@@ -47,17 +56,6 @@ def _static_files(config: Config) -> dict[str, bytes]:
     return files
 
 
-def _site_fingerprint(site: Site) -> str:
-    """Everything every page depends on: settings, registries, content pages, templates, labels."""
-    parts = [repr(site.config), repr(sorted(site.registry.committees.items())),
-             repr(sorted(site.registry.provinces.items())),
-             repr([(p.slug, p.lang, p.title, p.html) for p in site.content_pages])]
-    for folder in (THEME, site.config.root / "templates"):
-        if folder.is_dir():
-            parts += [f.as_posix() + digest(f.read_bytes()) for f in sorted(folder.rglob("*")) if f.is_file()]
-    return digest("\n".join(parts).encode("utf-8"))
-
-
 def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
                 workers: int = 1) -> tuple[list[PlannedPage], dict[str, bytes]] | None:
     """Everything the output folder will hold, as {relative path: bytes}; None on template errors.
@@ -71,7 +69,8 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
     data_summary = downloads.summary(index, data)
     files: dict[str, bytes] = {}
     all_pages: list[PlannedPage] = []
-    site_fingerprint = _site_fingerprint(site)  # read the templates once, not once per language
+    templates = template_files(config.root)  # read the templates once, not once per language
+    fingerprints = cache.fingerprints if cache else Fingerprints()  # each record is walked once
     for lang in LANGUAGES:
         labels = load_labels(lang)
         content_pages = for_language(site.content_pages, lang)
@@ -82,15 +81,15 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
         if template_errors:
             problems.extend(template_errors)
             return None
-        fingerprint = digest(f"{lang}:{site_fingerprint}".encode())
+        keys = page_keys(site_plan.pages, edition_key(settings, templates, fingerprints), fingerprints)
         try:
-            files.update(render_pages(renderer, site_plan.pages, fingerprint, cache.render if cache else None,
-                                      workers))
+            files.update(render_pages(renderer, site_plan.pages, cache.render if cache else None, keys, workers))
         except RenderError as exc:
             problems.extend([exc.problem])
             return None
         files[renderer.prefix + "search-index.json"] = search_index(site_plan.search, labels, renderer.url)
         all_pages += [replace(p, url=renderer.prefix + p.url) for p in site_plan.pages]
+    fingerprints.end_build()
     files.update(_static_files(config))
     files.update(data)
     files.update(feeds.sitemap_and_robots(config, all_pages))
@@ -103,14 +102,14 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
 
 def build(root: Path, problems: Problems, output: Path | None = None, base_url: str | None = None,
           strict: bool = False, cache: BuildCache | None = None, workers: int | None = None,
-          on_stage: Callable[[str], None] | None = None) -> BuildResult | None:
+          on_stage: Callable[[str], None] | None = None, in_place: bool | None = None) -> BuildResult | None:
     """Check and build the site under `root`. Writes nothing unless the whole build succeeds.
 
-    With a `cache` (as `serve` keeps one), unchanged inputs are not parsed or rendered again and
-    the output folder is updated in place, file by file; without one, the whole site is written to
-    a fresh folder and swapped in. `on_stage(name)` is called at each stage boundary ("loaded",
-    "rendered", "checked", "staged", "aside" (fallback swap only), "swapped", "done"), so tests can
-    interrupt a build at an exact point.
+    With a `cache` (as `serve` keeps one, and `build` on disk), unchanged inputs are not parsed or
+    rendered again. The output folder is updated in place, file by file, when `in_place` (by default:
+    when there is a cache); otherwise the whole site is written to a fresh folder and swapped in.
+    `on_stage(name)` is called at each stage boundary ("loaded", "rendered", "checked", "staged",
+    "aside" (fallback swap only), "swapped", "done"), so tests can interrupt a build at an exact point.
     """
     notify = on_stage or atomic.no_stage
     started = time.perf_counter()
@@ -135,10 +134,10 @@ def build(root: Path, problems: Problems, output: Path | None = None, base_url: 
     target = output or site.config.output_dir
     target = target if target.is_absolute() else Path(os.getcwd()) / target
     try:
-        if cache is None:
-            writer.write(files, target, notify)
-        else:
+        if cache is not None and (in_place is None or in_place):
             writer.update(files, target, cache.written)
+        else:
+            writer.write(files, target, notify)
     except atomic.OutputRefused as exc:
         problems.add(_shown(target, root), 0, 0, str(exc))
         return None

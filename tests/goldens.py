@@ -22,7 +22,7 @@ LISTED = 25  # names listed per kind of difference
 
 def build_site(output: Path) -> None:
     """Build the test site into `output` (in-process; the build depends on nothing but its inputs)."""
-    code = main(["build", "--site", str(SITE), "--output", str(output)])
+    code = main(["build", "--clean", "--site", str(SITE), "--output", str(output)])
     if code != 0:
         raise AssertionError(f"the test site did not build (exit {code}); run "
                              f"`python -m generator check --site {SITE}` to see why")

@@ -13,7 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tornado import ioloop
 from tornado.websocket import websocket_connect
+
+from generator.livereload.server import WATCHED
+from generator.livereload.watch import Watch
 
 LAM_DONG = "content/records/lam-dong/khoi-cac-co-quan/2019.yaml"
 
@@ -252,3 +256,48 @@ def test_busy_port_open_and_clean_exit(site: Path, tmp_path: Path) -> None:
     served = int(text.split("serving on port ")[1].split(" ")[0])
     assert opened.read_text().strip() == f"http://127.0.0.1:{served}/"
     assert code == 0 and not list(temp.glob("portal-serve-*"))
+
+
+@pytest.fixture
+def event_loop_thread() -> Iterator[ioloop.IOLoop]:
+    """A Tornado event loop running in its own thread, as the server's runs in the main one."""
+    ready: list[ioloop.IOLoop] = []
+
+    def run() -> None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        ready.append(ioloop.IOLoop.current())
+        ready[0].start()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    wait_for(lambda: bool(ready), timeout=5)
+    yield ready[0]
+    ready[0].add_callback(ready[0].stop)
+    thread.join(timeout=5)
+
+
+def test_saving_a_watched_file_rebuilds_at_once_and_reading_does_not(tmp_path: Path,
+                                                                     event_loop_thread: ioloop.IOLoop) -> None:
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "site.yaml").write_text("title: x\n", encoding="utf-8")
+    (site / "content" / "a.yaml").write_text("a: 1\n", encoding="utf-8")
+    rebuilds: list[float] = []
+    watch = Watch(site, WATCHED, lambda: rebuilds.append(time.monotonic()), event_loop_thread)
+    watch.start()
+    try:
+        (site / "content" / "a.yaml").read_text(encoding="utf-8")  # what every build does
+        (site / ".portal-cache").mkdir()  # what `build` keeps beside the site
+        (site / ".portal-cache" / "build.pickle").write_bytes(b"kept")
+        (site / "output").mkdir()
+        (site / "output" / "index.html").write_bytes(b"built")
+        time.sleep(0.3)
+        assert rebuilds == []
+        (site / "content" / "a.yaml").write_text("a: 2\n", encoding="utf-8")
+        wait_for(lambda: bool(rebuilds), timeout=5)
+        time.sleep(0.3)
+        assert len(rebuilds) == 1  # one save, one rebuild
+        (site / "site.yaml").write_text("title: y\n", encoding="utf-8")
+        wait_for(lambda: len(rebuilds) == 2, timeout=5)
+    finally:
+        watch.stop()

@@ -45,8 +45,8 @@ def _renderer_and_pages(site: Path) -> tuple[Renderer, list[PlannedPage]]:
 def test_worker_processes_render_what_one_process_renders(site: Path, method: str) -> None:
     renderer, planned = _renderer_and_pages(site)
     assert len(planned) >= 24  # enough pages to use the workers
-    alone = render_pages(renderer, planned, "fingerprint")
-    assert render_pages(renderer, planned, "fingerprint", workers=2, method=method) == alone  # type: ignore[arg-type]
+    alone = render_pages(renderer, planned)
+    assert render_pages(renderer, planned, workers=2, method=method) == alone  # type: ignore[arg-type]
 
 
 class _DiesInWorkers(Renderer):
@@ -62,9 +62,9 @@ class _DiesInWorkers(Renderer):
 
 def test_pages_of_a_worker_that_died_are_rendered_all_the_same(site: Path) -> None:
     renderer, planned = _renderer_and_pages(site)
-    alone = render_pages(renderer, planned, "fingerprint")
+    alone = render_pages(renderer, planned)
     dying = _DiesInWorkers(renderer.settings)
-    assert render_pages(dying, planned, "fingerprint", workers=2, method="fork") == alone
+    assert render_pages(dying, planned, workers=2, method="fork") == alone
 
 
 def _replace(path: Path, old: str, new: str) -> None:

@@ -27,6 +27,7 @@ def option_problems(site: Path, output: str | None, base_url: str | None) -> lis
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from generator import cache
     from generator.pipeline import build
 
     refused = option_problems(Path(args.site), args.output, args.base_url)
@@ -35,8 +36,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     if refused:
         return 1
     problems = Problems()
-    result = build(Path(args.site), problems, output=Path(args.output) if args.output else None,
-                   base_url=args.base_url, strict=args.strict)
+    site = Path(args.site)
+    kept = None if args.clean else cache.load(site)  # what the last build kept, in .portal-cache/
+    result = build(site, problems, output=Path(args.output) if args.output else None,
+                   base_url=args.base_url, strict=args.strict, cache=kept, in_place=False)
+    if result is not None and kept is not None:
+        cache.save(site, kept)
     print_problems(problems)
     if result is None:
         print(f"Build failed: {len(problems.errors)} error(s); the previous output was left as it was.",

@@ -5,7 +5,8 @@ subclass and by calling its public class methods, never by patching the package)
 - its snippet is an inline script, which the pages' Content-Security-Policy would block, so pages get
   a same-origin `<script src="/livereload.js">` instead;
 - it ignores changes that come within 3 s of the previous reload, which makes reloading look as if
-  it silently stopped; here every finished rebuild sends the reload itself.
+  it silently stopped; here every finished rebuild sends the reload itself;
+- it looks at every watched file every 800 ms; here file events start the rebuild (see `watch`).
 A failed rebuild keeps the last good site and shows the errors in a banner on every page until the
 files are fixed; when no build has succeeded yet, every address shows the errors. Only files inside
 the output folder are ever served, only to requests naming this server (a web page elsewhere cannot
@@ -34,6 +35,7 @@ from livereload.server import LiveScriptContainer
 from tornado import ioloop, web
 
 from generator.cache import BuildCache
+from generator.livereload.watch import NoPolling, Watch
 from generator.model.problems import Problem, Problems
 from generator.pipeline import build
 
@@ -222,11 +224,10 @@ def serve(site: Path, host: str, port: int, open_browser: bool, base_path: str |
 
 def _run(dev: DevSite, host: str, asked: int, port: int, open_browser: bool) -> int:
     dev.rebuild()
-    server = PortalServer(app=make_app(dev, allowed_hosts(host, port)))
+    server = PortalServer(app=make_app(dev, allowed_hosts(host, port)), watcher=NoPolling())
     server.script = b'<script src="/livereload.js?port=' + str(port).encode() + b'"></script>'
-    for name in WATCHED:
-        if (dev.site / name).exists():
-            server.watch(str(dev.site / name), dev.rebuild_and_reload)
+    watch = Watch(dev.site, WATCHED, dev.rebuild_and_reload, ioloop.IOLoop.current())
+    watch.start()
     url = _announce(host, asked, port, dev.base_path)
     if open_browser:
         ioloop.IOLoop.current().call_later(0.5, lambda: webbrowser.open(url))
@@ -235,4 +236,6 @@ def _run(dev: DevSite, host: str, asked: int, port: int, open_browser: bool) -> 
     except OSError as exc:  # taken between the check and the listen
         print(f"error: cannot listen on {host}:{port} ({exc.strerror}); pass another --port", file=sys.stderr)
         return 2
+    finally:
+        watch.stop()
     return 0

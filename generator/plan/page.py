@@ -147,9 +147,7 @@ class PlannedPage:
     url: str  # relative to the edition's root: "" (home), "provinces/tra-vinh/", "404.html"
     template: PageType
     title: str
-    context: PageContext
-    # What the page shows, beyond the site-wide inputs: equal deps give equal HTML (used by serve).
-    deps: tuple[object, ...] = ()
+    context: PageContext  # all the page's own data: its cache key is made from this page, field by field
 
     @property
     def output_path(self) -> str:

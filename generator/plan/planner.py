@@ -61,9 +61,7 @@ def plan_home(index: SiteIndex, labels: Labels) -> PlannedPage:
     updated = newest_source_date(index.records)
     return PlannedPage("", "home", labels["home"]["heading"],
                        HomeContext(latest, coverage, index.years, INDICATORS, [chart] if chart else [],
-                                   len(index.records), articles, updated),
-                       deps=(tuple((s, d.record.digest) for s, d in sorted(latest.items())),
-                             str(sorted(coverage.items())), repr(chart), len(index.records), articles, str(updated)))
+                                   len(index.records), articles, updated))
 
 
 def home_chart(index: SiteIndex, labels: Labels) -> Chart | None:
@@ -100,8 +98,7 @@ def plan_provinces(index: SiteIndex, labels: Labels) -> PlannedPage:
     views = index.provinces
     return PlannedPage("provinces/", "provinces", labels["provinces"]["index_heading"],
                        ProvincesContext([v for v in views if v.old], [v for v in views if v.new],
-                                        set(index.by_province)),
-                       deps=tuple(sorted(index.by_province)))
+                                        set(index.by_province)))
 
 
 def _province_charts(index: SiteIndex, view: ProvinceView, labels: Labels) -> list[Chart]:
@@ -127,8 +124,7 @@ def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels) -> Plann
               if c is not None and c.slug != view.slug and index.records_of(c.slug)]
     return PlannedPage(f"provinces/{view.slug}/", "province", view.name, ProvinceContext(
         view, items, latest_with_results(full or items), _province_charts(index, view, labels),
-        index.committees[view.slug], index.parent(view), index.children(view), merged),
-        deps=tuple(d.record.digest for d in items) + tuple(d.record.digest for _, its in merged for d in its))
+        index.committees[view.slug], index.parent(view), index.children(view), merged))
 
 
 def plan_committees(index: SiteIndex, view: ProvinceView) -> list[PlannedPage]:
@@ -137,14 +133,13 @@ def plan_committees(index: SiteIndex, view: ProvinceView) -> list[PlannedPage]:
         own = list(index.records_of(view.slug, c.id))
         links = {link: committee_url(c.province, link) for link in c.predecessors + c.successors}
         pages.append(PlannedPage(f"provinces/{view.slug}/{c.id}/", "committee", c.name,
-                                 CommitteeContext(view, c, own, links), deps=tuple(d.record.digest for d in own)))
+                                 CommitteeContext(view, c, own, links)))
     return pages
 
 
 def plan_years(index: SiteIndex, labels: Labels) -> PlannedPage:
     years = index.years
-    return PlannedPage("years/", "years", labels["years"]["index_heading"], YearsContext(years, index.by_year),
-                       deps=tuple((y, len(index.by_year[y])) for y in years))
+    return PlannedPage("years/", "years", labels["years"]["index_heading"], YearsContext(years, index.by_year))
 
 
 def plan_year(index: SiteIndex, year: int, labels: Labels) -> PlannedPage:
@@ -152,8 +147,7 @@ def plan_year(index: SiteIndex, year: int, labels: Labels) -> PlannedPage:
     chart = ranking_chart(f"year-{year}", f"{labels['years']['ranking']} {year}", labels["units"]["percent"],
                           indicator("organizations-good-or-above"), items, index.names)
     return PlannedPage(f"years/{year}/", "year", year_title(year, labels),
-                       YearContext(year, items, [chart] if chart else []),
-                       deps=tuple(d.record.digest for d in items))
+                       YearContext(year, items, [chart] if chart else []))
 
 
 def plan_indicators(labels: Labels) -> PlannedPage:
@@ -170,9 +164,8 @@ def plan_indicator(index: SiteIndex, ind_id: str, labels: Labels) -> PlannedPage
                             index.records, index.names, latest=True),
               indicator_chart(f"indicator-{ind.id}", f"{title} — {words['over_years']}", unit, ind, index.records,
                               index.names, index.committee_names, by_series=True))
-    shown = [(d.record.key, str(v.number)) for d in full_years(index.records) if (v := ind.value(d)) is not None]
     return PlannedPage(f"indicators/{ind.id}/", "indicator", title,
-                       IndicatorContext(ind, unit, [c for c in charts if c is not None]), deps=tuple(shown))
+                       IndicatorContext(ind, unit, [c for c in charts if c is not None]))
 
 
 def plan_content_page(page: ContentPage) -> PlannedPage:
@@ -185,8 +178,7 @@ def plan_not_found(labels: Labels) -> PlannedPage:
 
 def plan_data(index: SiteIndex, labels: Labels, summary: DataSummary | None = None) -> PlannedPage:
     provinces = sorted(index.by_province)
-    return PlannedPage("data/", "data", labels["data"]["heading"], DataContext(provinces, summary),
-                       deps=(*provinces, summary))
+    return PlannedPage("data/", "data", labels["data"]["heading"], DataContext(provinces, summary))
 
 
 def plan_sources(index: SiteIndex, labels: Labels) -> PlannedPage:
@@ -194,8 +186,7 @@ def plan_sources(index: SiteIndex, labels: Labels) -> PlannedPage:
     found = sources.rows(index.reviewed, index.records)
     return PlannedPage(sources.URL, "sources", labels["reviewed"]["heading"],
                        SourcesContext(found, sum(1 for r in found if r.records),
-                                      sum(1 for r in found if not r.records)),
-                       deps=sources.deps(index.reviewed, index.records))
+                                      sum(1 for r in found if not r.records)))
 
 
 def plan_embeds(pages: list[PlannedPage]) -> list[PlannedPage]:
@@ -205,13 +196,12 @@ def plan_embeds(pages: list[PlannedPage]) -> list[PlannedPage]:
         if isinstance(page.context, (ProvinceContext, YearContext, IndicatorContext)):
             for chart in page.context.charts:
                 embeds.append(PlannedPage(f"embed/{chart.id}/", "embed", chart.title,
-                                          EmbedContext([chart], page.url), deps=(repr(chart.payload()), page.url)))
+                                          EmbedContext([chart], page.url)))
     return embeds
 
 
 def plan_search(found: list[Entry], labels: Labels) -> PlannedPage:
-    return PlannedPage("search/", "search", labels["site"]["search_heading"], SearchContext(found),
-                       deps=tuple(found))
+    return PlannedPage("search/", "search", labels["site"]["search_heading"], SearchContext(found))
 
 
 def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],

@@ -54,7 +54,3 @@ def rows(reviewed: tuple[ReviewedArticle, ...], derived: tuple[Derived, ...]) ->
     listed = [_row(a, by_ref) for a in reviewed]
     return listed + _unnamed(derived, {ref for a in reviewed for ref in a.records})
 
-
-def deps(reviewed: tuple[ReviewedArticle, ...], derived: tuple[Derived, ...]) -> tuple[object, ...]:
-    """What the page shows beyond site-wide inputs: the list itself and every record's digest."""
-    return (reviewed, tuple(d.record.digest for d in derived))

@@ -24,7 +24,7 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
-from generator.hashing import digest
+from generator.hashing import Fingerprints, digest
 from generator.load.config import Config
 from generator.load.content_pages import ContentPage
 from generator.model.problems import Problem
@@ -35,7 +35,8 @@ from generator.plan.titles import indicator_title
 from generator.render import formats, views
 from generator.render.labels import LANGUAGES, THEME, Labels, Language
 
-__all__ = ["LANGUAGES", "THEME", "RenderCache", "RenderError", "RenderSettings", "Renderer", "render_pages"]
+__all__ = ["LANGUAGES", "THEME", "RenderCache", "RenderError", "RenderSettings", "Renderer", "edition_key",
+           "page_keys", "render_pages", "template_files"]
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -245,15 +246,38 @@ def _ctrl_c_deferred() -> Iterator[list[bool]]:
         signal.signal(signal.SIGINT, previous)
 
 
-def render_pages(renderer: Renderer, pages: list[PlannedPage], site_fingerprint: str, cache: RenderCache | None = None,
-                 workers: int = 1, method: StartMethod | None = None) -> dict[str, bytes]:
-    """Render every page; with a cache, pages whose inputs did not change are reused."""
-    keys = [digest(repr((site_fingerprint, p.template, p.url, p.deps)).encode("utf-8")) for p in pages]
+def template_files(site_root: Path) -> str:
+    """A digest of every template file a page may include, the theme's and the site's own."""
+    parts = []
+    for folder in (THEME / "templates", site_root / "templates"):
+        if folder.is_dir():
+            parts += [f.as_posix() + digest(f.read_bytes()) for f in sorted(folder.rglob("*")) if f.is_file()]
+    return digest("\n".join(parts).encode("utf-8"))
+
+
+def edition_key(settings: RenderSettings, templates: str, fingerprints: Fingerprints) -> str:
+    """Everything every page of one edition is made from besides its own `PlannedPage`: the template
+    files and exactly what the renderer hands the templates as globals (see `Renderer._environment`)."""
+    s = settings
+    return digest(repr((templates, fingerprints.of((s.config, s.labels, s.lang, s.content_pages, s.has_feed,
+                                                    s.index.names, s.index.committee_names)))).encode())
+
+
+def page_keys(pages: list[PlannedPage], edition: str, fingerprints: Fingerprints) -> list[str]:
+    """Each page's cache key: the edition's, and the page itself (address, template, title, context)."""
+    return [digest(f"{edition}:{fingerprints.of(p)}".encode()) for p in pages]
+
+
+def render_pages(renderer: Renderer, pages: list[PlannedPage], cache: RenderCache | None = None,
+                 keys: list[str] | None = None, workers: int = 1,
+                 method: StartMethod | None = None) -> dict[str, bytes]:
+    """Render every page; with a cache and the pages' keys (see `page_keys`), a page whose key did not
+    change is taken from the cache."""
     results: dict[int, bytes | Problem] = {}
     todo = []
-    for i, (page, key) in enumerate(zip(pages, keys, strict=True)):
+    for i, page in enumerate(pages):
         hit = cache.pages.get(renderer.prefix + page.output_path) if cache is not None else None
-        if hit is not None and hit[0] == key and page.deps:
+        if hit is not None and keys is not None and hit[0] == keys[i]:
             results[i] = hit[1]
         else:
             todo.append(i)
@@ -267,7 +291,7 @@ def render_pages(renderer: Renderer, pages: list[PlannedPage], site_fingerprint:
         if isinstance(result, Problem):
             raise RenderError(result)
         files[renderer.prefix + page.output_path] = result
-        if cache is not None:
+        if cache is not None and keys is not None:
             cache.pages[renderer.prefix + page.output_path] = (keys[i], result)
     if cache is not None:
         cache.rendered = len(todo)

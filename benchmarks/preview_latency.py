@@ -1,0 +1,115 @@
+"""How long from saving a record file to the live-reload message reaching the browser.
+
+    python benchmarks/preview_latency.py --records 3000 --edits 9
+
+Writes a synthetic site (benchmarks/dataset.py) to a temporary folder, starts `python -m generator
+serve` on it, connects as a browser does (the livereload protocol: hello, then info), then saves one
+record file at a time with one figure changed and times until the `reload` message arrives. Prints
+each time and the median. A benchmark, not a test: the time depends on the machine.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from tornado.websocket import WebSocketClientConnection, websocket_connect
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.dataset import write  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _wait_up(port: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)  # noqa: S310
+            return
+        except OSError as exc:
+            if getattr(exc, "code", None):  # an HTTP error is an answer: the server is up
+                return
+            time.sleep(0.5)
+    raise SystemExit("the preview server did not start")
+
+
+def _edited(text: str, n: int) -> str:
+    """The record with its first count changed by one, alternately up and down (still consistent
+    enough to build: totals are not checked against admissions)."""
+    changed = re.sub(r"(admitted: \{count: )(\d+)", lambda m: m.group(1) + str(int(m.group(2)) + (n % 2 or -1)),
+                     text, count=1)
+    return changed if changed != text else text + f"\n# edit {n}\n"
+
+
+async def _drain(ws: WebSocketClientConnection) -> None:
+    """Read what is left of the previous edit (a second rebuild of the same save reloads again)."""
+    while True:
+        try:
+            await asyncio.wait_for(ws.read_message(), timeout=1.0)
+        except asyncio.TimeoutError:
+            return
+
+
+async def _measure(port: int, record: Path, edits: int) -> list[float]:
+    ws = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+    await ws.write_message(json.dumps({"command": "hello",
+                                       "protocols": ["http://livereload.com/protocols/official-7"]}))
+    await ws.read_message()
+    await ws.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/"}))
+    times = []
+    for n in range(edits):
+        await _drain(ws)
+        text = record.read_text(encoding="utf-8")
+        started = time.perf_counter()
+        record.write_text(_edited(text, n), encoding="utf-8")
+        while True:
+            message = json.loads(await asyncio.wait_for(ws.read_message(), timeout=120))
+            if message.get("command") == "reload":
+                break
+        times.append(time.perf_counter() - started)
+        print(f"edit {n + 1}: {times[-1] * 1000:.0f} ms", flush=True)
+    ws.close()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=3000)
+    parser.add_argument("--edits", type=int, default=9)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(folder) / "site"
+        write(site, args.records)
+        (site / "site.yaml").write_text(re.sub(r"base_url: [^\n]*", "base_url: /",
+                                               (site / "site.yaml").read_text(encoding="utf-8")), encoding="utf-8")
+        record = sorted((site / "content" / "records").rglob("*.yaml"))[0]
+        port = _free_port()
+        server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site),
+                                   "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_up(port, timeout=600)
+            times = asyncio.run(_measure(port, record, args.edits))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print(f"records {args.records}, edits {len(times)}: median {statistics.median(times) * 1000:.0f} ms "
+          f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
+
+
+if __name__ == "__main__":
+    main()
