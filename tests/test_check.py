@@ -4,6 +4,7 @@ Most tests change a copy of the small test site (tests/site/), which checks in m
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,70 @@ def test_exceeded_by_must_be_admitted_minus_target(test_site: Path, capsys: pyte
         assert code == 1
         assert wrong == [f"{NEW}:19:3: error: exceeded_by is {exceeded_by} but {admitted} admitted - {target} target "
                          f"= {admitted - target}; check the figures against the article"], lines
+
+
+# -- check and build agree: whatever build rejects, check reports at the same place -------------------------
+THEME_TEMPLATES = Path(__file__).resolve().parent.parent / "generator" / "render" / "theme" / "templates"
+TEMPLATE_MUTATIONS = {
+    "empty if": "{% if %}", "unclosed expression": "{{ 1 + }}", "unknown filter": "{{ 1 | no_such_filter }}",
+    "unknown variable": "{{ no_such_variable }}", "unknown tag": "{% no_such_tag %}",
+    "stray endblock": "{% endblock %}", "attribute of nothing": "{{ page.no_such_field.x }}",
+}
+SETTINGS_MUTATIONS = {
+    "unknown page type": "templates:\n  no_such_page: home.html\n",
+    "misspelt page type": "templates:\n  provnce: province.html\n",
+    "missing file": "templates:\n  home: no-such.html\n",
+    "a number": "templates: 5\n",
+    "a list": "templates:\n  - home.html\n",
+    "broken file": "templates:\n  home: mine.html\n",
+    "file with unknown variable": "templates:\n  year: other.html\n",
+}
+
+
+def _error_lines(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(args)
+    err = capsys.readouterr().err
+    return code, sorted(line for line in err.splitlines() if ": error: " in line)
+
+
+def _agree(site: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    """Run check and build on `site`; they must exit alike and report the same errors."""
+    checked = _error_lines(["check", "--site", str(site)], capsys)
+    built = _error_lines(["build", "--site", str(site), "--output", str(site.parent / "out")], capsys)
+    assert checked == built
+    return checked
+
+
+def _override_cases() -> list[tuple[str, int, str]]:
+    """Each mutation in one of the templates, at a line that moves through the file from case to case."""
+    names = ["home.html", "province.html", "year.html", "404.html", "base.html", "macros.html"]
+    cases = []
+    for i, mutation in enumerate(sorted(TEMPLATE_MUTATIONS)):
+        for name in (names[i % len(names)],):
+            count = len((THEME_TEMPLATES / name).read_text(encoding="utf-8").split("\n"))
+            cases.append((name, 1 + (7 * i + len(name)) % count, mutation))
+    return cases
+
+
+@pytest.mark.parametrize("name,number,mutation", _override_cases(), ids=lambda v: str(v))
+def test_check_and_build_agree_on_template_overrides(test_site: Path, capsys: pytest.CaptureFixture[str],
+                                                     name: str, number: int, mutation: str) -> None:
+    lines = (THEME_TEMPLATES / name).read_text(encoding="utf-8").split("\n")
+    lines[number - 1] = TEMPLATE_MUTATIONS[mutation] + lines[number - 1]
+    write(test_site, f"templates/{name}", "\n".join(lines))
+    code, errors = _agree(test_site, capsys)
+    if mutation in ("empty if", "unclosed expression", "unknown tag"):  # syntax: always an error at that line
+        assert code == 1 and any(e.startswith(f"templates/{name}:{number}:") for e in errors), errors
+
+
+@pytest.mark.parametrize("mutation", sorted(SETTINGS_MUTATIONS))
+def test_check_and_build_agree_on_template_settings(test_site: Path, capsys: pytest.CaptureFixture[str],
+                                                    mutation: str) -> None:
+    write(test_site, "templates/mine.html", '{% extends "base.html" %}\n{% block content %}\n{% if %}\n'
+          "{% endblock %}\n")
+    write(test_site, "templates/other.html", '{% extends "base.html" %}\n{% block content %}\n'
+          "{{ no_such_variable }}\n{% endblock %}\n")
+    edit(test_site, "site.yaml", "link_check: error\n", "link_check: error\n" + SETTINGS_MUTATIONS[mutation])
+    code, errors = _agree(test_site, capsys)
+    assert code == 1 and errors, mutation
+    assert all(re.match(r"(site\.yaml|templates/\w+\.html):\d+:\d+: error: ", e) for e in errors), errors

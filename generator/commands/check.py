@@ -1,4 +1,8 @@
-"""`check`: load and validate everything, print located problems."""
+"""`check`: everything `build` checks, in the same order and with the same functions, writing nothing.
+
+Load and validate first; when they pass, every page is rendered in memory and its links checked, so a
+template error or a broken link is reported by `check` at the same place `build` would report it.
+"""
 from __future__ import annotations
 
 import argparse
@@ -6,14 +10,28 @@ import sys
 from pathlib import Path
 
 from generator.commands import print_problems
-from generator.model.problems import Problems
+from generator.model.problems import ERROR, WARNING, Problems
+
+
+def check_site(root: Path, problems: Problems) -> None:
+    """Collect into `problems` everything a build of `root` would report, without writing anything."""
+    from generator.load.site import load_site
+    from generator.output import linkcheck
+    from generator.pipeline import render_site
+
+    site = load_site(root, problems)
+    if site is None or problems.errors:
+        return  # the build stops here too: rendering needs a site that loads
+    rendered = render_site(site, problems)
+    if rendered is None:
+        return
+    level = ERROR if site.config.link_check == "error" else WARNING
+    problems.extend(linkcheck.check(rendered[1], site.config.base_path, level))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from generator.load.site import load_site
-
     problems = Problems()
-    load_site(Path(args.site), problems)
+    check_site(Path(args.site), problems)
     print_problems(problems)
     errors, warnings = len(problems.errors), len(problems.warnings)
     if errors or (args.strict and warnings):
