@@ -5,6 +5,7 @@ Most tests change a copy of the small test site (tests/site/), which checks in m
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -343,3 +344,31 @@ def test_check_and_build_agree_on_template_settings(test_site: Path, capsys: pyt
     code, errors = _agree(test_site, capsys)
     assert code == 1 and errors, mutation
     assert all(re.match(r"(site\.yaml|templates/\w+\.html):\d+:\d+: error: ", e) for e in errors), errors
+
+
+# -- merged provinces are named as merged -----------------------------------------------------------------
+def _merged_units() -> list[tuple[str, str]]:
+    data = _registry("content/provinces.yaml")
+    return [(p["slug"], p["merged_into"]) for p in data["before_2025_07_01"]
+            if p["slug"] != p["merged_into"] and not any(n["slug"] == p["slug"] for n in data["from_2025_07_01"])]
+
+
+@pytest.mark.parametrize("old,new", _merged_units(), ids=lambda v: str(v))
+def test_a_record_after_the_merger_under_a_merged_province(test_site: Path, capsys: pytest.CaptureFixture[str],
+                                                           old: str, new: str) -> None:
+    from generator.load import validate
+    from generator.load.registry import load as load_registry
+    from generator.load.site import load_site
+    from generator.model.problems import Problems
+
+    registry = load_registry(test_site, Problems())
+    site = load_site(test_site, Problems())
+    assert site is not None and site.records
+    record = replace(site.records[0], province=old, year=2026)
+    problems = Problems()
+    validate.check([record], registry, problems, 2026)
+    old_name, new_name = registry.province(old, "old").name, registry.province(new, "new").name
+    identity = [str(p) for p in problems.items if "merged" in p.message or "unknown province" in p.message]
+    assert identity == [f"{record.path}:1:1: error: {old_name} was merged into {new_name} on 1 July 2025; "
+                        f"records after that date belong under {new}; write 'province: {new}' and a committee "
+                        f"of {new} from content/committees.yaml"]

@@ -23,6 +23,7 @@ _INT = re.compile(r"[+-]?\d+")
 _DEC = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _VI_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 _VI_DECIMAL = re.compile(r"\d+,\d+%?")
+_DECIMALS_KEY = re.compile(r"\d+%?")  # what a flow mapping leaves of "98,1%" after the comma
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?")
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 MAX_TEXT = 5000
@@ -48,7 +49,7 @@ def _type_name(value: Any) -> str:
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, [c for c in choices if c != word], n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
 
 
@@ -60,8 +61,9 @@ class Reader:
         self.problems = problems
 
     # -- reporting -------------------------------------------------------------------------
-    def error(self, pos: tuple[int, int], message: str, hint: str = "") -> None:
-        self.problems.add(self.path, pos[0], pos[1], message, hint)
+    def error(self, pos: tuple[int, int], message: str, hint: str = "", fix: tuple[str, str] = ("", "")) -> None:
+        """Report at `pos`; `fix` is the literal (old, new) text on that line the hint asks for."""
+        self.problems.add(self.path, pos[0], pos[1], message, hint, fix=fix)
 
 
     # -- structure -------------------------------------------------------------------------
@@ -72,10 +74,14 @@ class Reader:
             if key in allowed:
                 continue
             previous = keys[i - 1] if i else ""
-            if key.isdigit() and m.get(previous) is not None and (m.raw.get(previous) or "").isdigit():
-                # "{percent: 83,33}": inside braces the comma ends the value
-                self.error(m.key_pos[key], f"'{key}' after '{previous}' looks like the decimals of a number "
-                           "written with a comma", f"write {m.raw[previous]}.{key} (a dot for the decimal point)")
+            if _DECIMALS_KEY.fullmatch(key) and m.get(previous) is not None \
+                    and (m.raw.get(previous) or "").isdigit():
+                # "{percent: 83,33}" or "{percent: 98,1%}": inside braces the comma ends the value
+                whole = f"{m.raw[previous]}.{key.rstrip('%')}"
+                self.error(m.key_pos[key], f"'{key}' after '{previous}: {m.raw[previous]}' looks like the decimals "
+                           f"of {whole} written with a decimal comma",
+                           f"write {previous}: {whole} (a dot for the decimal point, no % sign)",
+                           (f"{m.raw[previous]},{key}", whole))
                 continue
             hint = suggest(key, allowed) or "allowed keys: " + ", ".join(allowed)
             self.error(m.key_pos[key], f"unknown key '{key}' {where}", hint)
@@ -119,10 +125,10 @@ class Reader:
         if raw is not None and not isinstance(value, (YMap, YList)):
             if isinstance(value, bool):
                 self.error(pos, f"'{key}' should be text, but YAML reads {raw} as {str(value).lower()}",
-                           f'put it in quotes: "{raw}"')
+                           f'put it in quotes: "{raw}"', (raw, f'"{raw}"'))
             else:
                 self.error(pos, f"'{key}' should be text, not {_type_name(value)}",
-                           f'put it in quotes: "{raw}"')
+                           f'put it in quotes: "{raw}"', (raw, f'"{raw}"'))
             return None
         self.error(pos, f"'{key}' should be text, not {_type_name(value)}", "write it on one line")
         return None
@@ -178,7 +184,7 @@ class Reader:
             plain = re.sub(r"[.,]", "", text)
             self.error(pos, f"'{key}: {text}' is written with a thousands separator, "
                        "which YAML reads as a decimal fraction or as text",
-                       f"write {plain} (digits only)")
+                       f"write {plain} (digits only)", (text, plain))
             return None
         else:
             self.error(pos, f"'{key}' should be {what}, not '{text}'",
@@ -200,7 +206,7 @@ class Reader:
             if "," in plain:  # Vietnamese: "." groups thousands, "," marks decimals
                 plain = plain.replace(".", "").replace(",", ".")
             self.error(pos, f"'{key}: {text}' is written the Vietnamese way",
-                       f"write {plain} (a dot for the decimal point, no % sign)")
+                       f"write {plain} (a dot for the decimal point, no % sign)", (text, plain))
             return None
         else:
             self.error(pos, f"'{key}' should be a number, not '{text}'",
@@ -248,7 +254,8 @@ class Reader:
         if dmy:
             day, month, year = (int(g) for g in dmy.groups())
             self.error(pos, f"'{key}: {text}' is written day/month/year",
-                       f"write dates as year-month-day: {year:04d}-{month:02d}-{day:02d}")
+                       f"write dates as year-month-day: {year:04d}-{month:02d}-{day:02d}",
+                       (text, f"{year:04d}-{month:02d}-{day:02d}"))
             return None
         extra = " (or just YYYY-MM / YYYY when the source gives no day)" if partial else ""
         self.error(pos, f"'{key}' should be a date, not '{text or _type_name(value)}'",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -61,6 +62,25 @@ class RecordCache:
     files: dict[str, tuple[tuple[int, int], str, Record | None, list[Problem]]] = field(default_factory=dict)
 
 
+_PERCENT_TEXT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
+
+
+def _percent_as_count(r: Reader, parent: YMap, key: str) -> bool:
+    """`exceeded_by: 18%` or `good: 92,5%`: a percent where a plain value is a count. Reported with
+    the group that keeps it a percent, so following the hint never turns it into a count."""
+    raw = (parent.raw.get(key) or "").strip()
+    found = _PERCENT_TEXT.fullmatch(raw)
+    if found is None:
+        return False
+    number = found.group(1).replace(",", ".")
+    meaning = ("'exceeded_by: N' is the number of members admitted above the target; "
+               "'vượt X% chỉ tiêu' is a percent of the target" if key == "exceeded_by"
+               else f"'{key}: N' is a count")
+    r.error(parent.where(key), f"'{key}: {raw}' is a percent, but {meaning}",
+            f"write {key}: {{percent: {number}}}", (f"{key}: {raw}", f"{key}: {{percent: {number}}}"))
+    return True
+
+
 def _figure(r: Reader, parent: YMap, key: str) -> Figure | None:
     """A figure: a plain count (`good: 79`) or a group (`good: {count: 79, percent: 92.94}`)."""
     value = parent.get(key)
@@ -68,6 +88,8 @@ def _figure(r: Reader, parent: YMap, key: str) -> Figure | None:
         return None
     line, column = parent.key_pos[key]
     if not isinstance(value, YMap):
+        if _percent_as_count(r, parent, key):
+            return None
         count = r.integer(parent, key, 0, MAX_COUNT)
         return Figure(count=count, line=line, column=column) if count is not None else None
     r.keys(value, FIGURE_KEYS, (), f"in '{key}'")

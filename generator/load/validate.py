@@ -46,6 +46,14 @@ def _err(problems: Problems, rec: Record, line: int, column: int, message: str, 
 def _identity(rec: Record, registry: Registry, problems: Problems, this_year: int) -> None:
     era: Era | None = "new" if rec.year > MERGER_DATE.year else None
     province = registry.province(rec.province, era)
+    old = registry.province(rec.province, "old") if era == "new" else None
+    if province is None and old is not None and old.merged_into:
+        new = registry.province(old.merged_into, "new")
+        day = f"{MERGER_DATE.day} {MERGER_DATE:%B %Y}"
+        _err(problems, rec, 1, 1, f"{old.name} was merged into {new.name if new else old.merged_into} on {day}; "
+             f"records after that date belong under {old.merged_into}",
+             f"write 'province: {old.merged_into}' and a committee of {old.merged_into} from content/committees.yaml")
+        return
     if province is None:
         known = registry.slugs()
         _err(problems, rec, 1, 1, f"unknown province '{rec.province}'",

@@ -22,6 +22,9 @@ class Problem:
     level: Severity
     message: str
     hint: str = ""
+    # a literal fix the hint proposes: replace `old` by `new` on the problem's line ("" when none)
+    old: str = ""
+    new: str = ""
 
     def __str__(self) -> str:
         where = self.path
@@ -38,8 +41,8 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def add(self, path: str, line: int, column: int, message: str, hint: str = "",
-            level: Severity = ERROR) -> None:
-        self.items.append(Problem(path, line, column, level, message, hint))
+            level: Severity = ERROR, fix: tuple[str, str] = ("", "")) -> None:
+        self.items.append(Problem(path, line, column, level, message, hint, *fix))
 
     def extend(self, other: Iterable[Problem]) -> None:
         self.items.extend(other)
