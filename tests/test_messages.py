@@ -4,17 +4,28 @@ them, and each located problem's proposed fix is applied to its line before read
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import string
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.cli import main
+from generator.i18n import ENVIRONMENT, LANGS, Lang, catalogue, choose, messages
 from generator.load import yamlfile
 from generator.load.records import parse
 from generator.model.problems import Problem, Problems
 from generator.model.types import Record
+from tests.goldens import SITE
 
 TEMPLATE = """province: lam-dong
 committee: khoi-cac-co-quan
@@ -137,3 +148,84 @@ def test_decimal_comma_with_a_percent_sign_in_braces(tmp_path: Path) -> None:
     assert [p.message + "; " + p.hint for p in problems] == [
         "'1%' after 'percent: 98' looks like the decimals of 98.1 written with a decimal comma; "
         "write percent: 98.1 (a dot for the decimal point, no % sign)"]
+
+
+# -- messages in the maintainers' language ------------------------------------------------------------------
+GENERATOR = Path(__file__).resolve().parent.parent / "generator"
+_PLACEHOLDER = string.Formatter()
+
+
+def _code_msgids() -> set[str]:
+    """Every msgid the code passes to `say(...)`, as Babel's extractor finds them."""
+    found = extract_from_dir(str(GENERATOR), method_map=[("**.py", "python")], keywords={"say": None})
+    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(name for _, name, _, _ in _PLACEHOLDER.parse(text) if name is not None)
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGS if lang != "en"])
+def test_every_message_has_a_translation_with_the_same_placeholders(lang: Lang) -> None:
+    with catalogue(lang).open("rb") as po:
+        translated = {m.id: m.string for m in read_po(po) if m.id}
+    msgids = _code_msgids()
+    assert len(msgids) >= 15
+    assert sorted(m for m in msgids if not translated.get(m)) == [], "messages without a translation"
+    assert sorted(set(translated) - msgids) == [], "translations of messages the code no longer has"
+    wrong = [(m, translated[m]) for m in msgids if _placeholders(m) != _placeholders(str(translated[m]))]
+    assert wrong == [], "placeholders differ between msgid and msgstr"
+
+
+def test_messages_fill_in_their_placeholders() -> None:
+    say = messages("vi")
+    assert say("{errors} error(s), {warnings} warning(s)", errors=2, warnings=0) == "2 lỗi, 0 cảnh báo"
+    assert messages("en")("OK: no errors, {warnings} warning(s)", warnings=1) == "OK: no errors, 1 warning(s)"
+
+
+def test_language_is_the_option_then_the_environment_then_the_site(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "site.yaml").write_text("title: x\nlanguage: vi\n", encoding="utf-8")
+    monkeypatch.delenv(ENVIRONMENT)
+    assert choose(None, tmp_path) == "vi"
+    assert choose("en", tmp_path) == "en"
+    monkeypatch.setenv(ENVIRONMENT, "en")
+    assert choose(None, tmp_path) == "en"
+    assert choose("vi", tmp_path) == "vi"
+    (tmp_path / "site.yaml").write_text("language: en\n", encoding="utf-8")
+    monkeypatch.delenv(ENVIRONMENT)
+    assert choose(None, tmp_path) == "en"
+
+
+def _bad_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    record = site / "content/records/lam-dong/khoi-cac-co-quan/2018.yaml"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(TEMPLATE.format(**{**DEFAULTS, "admitted": "6.027", "title": "Đảng bộ Khối “đạt”"}),
+                      encoding="utf-8")
+    return site
+
+
+def test_a_vietnamese_site_is_answered_in_vietnamese_and_english_on_request(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _bad_site(tmp_path)
+    monkeypatch.delenv(ENVIRONMENT)
+    assert main(["check", "-s", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert ": lỗi: 'admitted: 6.027'" in err and err.rstrip().endswith("1 lỗi, 0 cảnh báo")
+    assert main(["check", "-s", str(site), "--lang", "en"]) == 1
+    assert capsys.readouterr().err.rstrip().endswith("1 error(s), 0 warning(s)")
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "cp1258"])
+def test_vietnamese_messages_print_on_a_windows_console(tmp_path: Path, encoding: str) -> None:
+    site = _bad_site(tmp_path)
+    environ = {**os.environ, "PYTHONIOENCODING": encoding, "PORTAL_LANG": "vi",
+               "PYTHONPATH": str(GENERATOR.parent)}
+    result = subprocess.run([sys.executable, "-m", "generator", "check", "-s", str(site)], capture_output=True,
+                            env=environ)
+    err = result.stderr.decode(encoding, errors="replace")
+    assert result.returncode == 1, err
+    assert "Traceback" not in err and "UnicodeEncodeError" not in err
+    assert "'admitted: 6.027'" in err and "cảnh báo".encode(encoding, errors="replace").decode(encoding) in err

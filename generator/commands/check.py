@@ -9,11 +9,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.commands import print_problems
+from generator.commands import detail, info, print_problems, tr
 from generator.model.problems import ERROR, WARNING, Problems
 
 
-def check_site(root: Path, problems: Problems) -> None:
+def check_site(root: Path, problems: Problems, args: argparse.Namespace | None = None) -> None:
     """Collect into `problems` everything a build of `root` would report, without writing anything."""
     from generator.load.site import load_site
     from generator.output import linkcheck
@@ -22,6 +22,9 @@ def check_site(root: Path, problems: Problems) -> None:
     site = load_site(root, problems)
     if site is None or problems.errors:
         return  # the build stops here too: rendering needs a site that loads
+    if args is not None:
+        say = tr(args)
+        detail(args, say("Loaded {records} records; rendering every page", records=len(site.records)))
     rendered = render_site(site, problems)
     if rendered is None:
         return
@@ -30,12 +33,13 @@ def check_site(root: Path, problems: Problems) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    say = tr(args)
     problems = Problems()
-    check_site(Path(args.site), problems)
-    print_problems(problems)
+    check_site(Path(args.site), problems, args)
+    print_problems(problems, args)
     errors, warnings = len(problems.errors), len(problems.warnings)
     if errors or (args.strict and warnings):
-        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        print(say("{errors} error(s), {warnings} warning(s)", errors=errors, warnings=warnings), file=sys.stderr)
         return 1
-    print(f"OK: no errors, {warnings} warning(s)")
+    info(args, say("OK: no errors, {warnings} warning(s)", warnings=warnings))
     return 0
