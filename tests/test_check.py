@@ -5,6 +5,7 @@ Most tests change a copy of the small test site (tests/site/), which checks in m
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -372,3 +373,49 @@ def test_a_record_after_the_merger_under_a_merged_province(test_site: Path, caps
     assert identity == [f"{record.path}:1:1: error: {old_name} was merged into {new_name} on 1 July 2025; "
                         f"records after that date belong under {new}; write 'province: {new}' and a committee "
                         f"of {new} from content/committees.yaml"]
+
+
+# -- files saved on Windows: CRLF line ends and a UTF-8 byte order mark -------------------------------------
+SAVED_AS = {"crlf": lambda t: t.replace("\n", "\r\n").encode("utf-8"),
+            "bom": lambda t: ("\ufeff" + t).encode("utf-8"),
+            "bom and crlf": lambda t: ("\ufeff" + t.replace("\n", "\r\n")).encode("utf-8")}
+
+
+def _input_files(site: Path) -> list[Path]:
+    return sorted(p for p in (site / "content").rglob("*") if p.suffix in (".yaml", ".yml", ".md"))
+
+
+def _loaded(site: Path) -> tuple[str, list[str]]:
+    from generator.load.site import load_site
+    from generator.model.problems import Problems
+
+    problems = Problems()
+    loaded = load_site(site, problems)
+    shown = re.sub(r"digest='\w+'", "", repr(loaded)).replace(str(site), "SITE")  # the digest is of the bytes
+    return shown, [str(p) for p in problems.sorted()]
+
+
+@pytest.mark.parametrize("saved_as", sorted(SAVED_AS))
+def test_windows_files_load_the_same(test_site: Path, saved_as: str) -> None:
+    before = _loaded(test_site)
+    for path in [*_input_files(test_site), test_site / "site.yaml"]:
+        path.write_bytes(SAVED_AS[saved_as](path.read_text(encoding="utf-8")))
+    assert _loaded(test_site) == before
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data(), st.sampled_from(sorted(SAVED_AS)))
+def test_windows_files_report_problems_at_the_same_lines(tmp_path_factory: pytest.TempPathFactory,
+                                                         data: st.DataObject, saved_as: str) -> None:
+    site = tmp_path_factory.mktemp("windows") / "site"
+    shutil.copytree(SITE, site)
+    files = [p for p in _input_files(site) if p.suffix != ".md"]
+    path = data.draw(st.sampled_from(files))
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = data.draw(st.integers(1, len(lines)))
+    bad = data.draw(st.sampled_from(["zz-unknown-key: 1", "  - [", "year: 6.027", "\tx: 1"]))
+    path.write_text("\n".join(lines[:at] + [bad] + lines[at:]), encoding="utf-8")
+    before = _loaded(site)
+    path.write_bytes(SAVED_AS[saved_as](path.read_text(encoding="utf-8")))
+    assert before[1], "the broken line was accepted"
+    assert _loaded(site)[1] == before[1]
