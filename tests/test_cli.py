@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,50 @@ def test_quiet_and_verbose(test_site: Path, tmp_path: Path, capsys: pytest.Captu
     assert "Stage done: swapped" in captured.err and captured.out.startswith("Built ")
     assert main(["build", "-s", str(test_site), "-o", str(tmp_path / "out"), "-q"]) == 0
     assert capsys.readouterr() == ("", "")
+
+
+# -- a new portal in five minutes ----------------------------------------------------------------------------
+SKELETON = ROOT / "generator" / "skeleton"
+_DOC = re.compile(r"docs/[\w.-]+\.md")
+
+
+def test_the_skeleton_points_only_at_docs_it_ships(tmp_path: Path) -> None:
+    from generator.commands.init import init
+
+    written = set(init(tmp_path / "new"))
+    named = {doc for f in SKELETON.rglob("*") if f.is_file() for doc in _DOC.findall(f.read_text(encoding="utf-8"))}
+    assert named and sorted(named - written) == []
+    for doc in named:
+        assert (SKELETON / doc).read_bytes() == (ROOT / doc).read_bytes(), f"{doc}: the skeleton's copy is stale"
+
+
+def _documented_keys() -> dict[str, tuple[str, ...]]:
+    from generator.load import records, registry
+    from generator.model.types import COMMITTEE_KINDS, PROVINCE_TYPES
+
+    found: dict[str, tuple[str, ...]] = {"committee kinds": COMMITTEE_KINDS, "province types": PROVINCE_TYPES}
+    for module in (records, registry):
+        found.update({name: getattr(module, name) for name in dir(module) if name.endswith("_KEYS")})
+    return found
+
+
+@pytest.mark.parametrize("group", sorted(_documented_keys()))
+def test_data_format_names_every_key_and_kind(group: str) -> None:
+    doc = (ROOT / "docs/data-format.md").read_text(encoding="utf-8")
+    assert [key for key in _documented_keys()[group] if f"`{key}" not in doc] == []
+
+
+def test_the_documented_committee_example_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The docs' 'Adding a committee' example, added to a new portal, passes the check."""
+    from generator.commands.init import init
+
+    doc = (ROOT / "docs/data-format.md").read_text(encoding="utf-8")
+    section = doc[doc.index("### Adding a committee"):]
+    example = section[section.index("```yaml\n") + 8:section.index("```\n", section.index("```yaml\n") + 8)]
+    site = tmp_path / "new"
+    init(site)
+    provinces = (site / "content/provinces.yaml").read_text(encoding="utf-8")
+    assert "slug: lam-dong" in provinces
+    with (site / "content/committees.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(example)
+    assert main(["check", "-s", str(site)]) == 0, capsys.readouterr().err
