@@ -45,17 +45,17 @@ DEFAULTS = {"published": "2019-01-10", "title": "Tổng kết", "good": "{percen
             "admitted": "120", "exceeded_by": "{percent: 5}"}
 
 
-def _read(text: str, folder: Path) -> tuple[Record | None, list[Problem]]:
+def _read(text: str, folder: Path, lang: Lang = "en") -> tuple[Record | None, list[Problem]]:
     path = folder / "2018.yaml"
     path.write_text(text, encoding="utf-8")
-    problems = Problems()
+    problems = Problems(say=messages(lang))
     record = parse(yamlfile.load(path, "2018.yaml", problems), "2018.yaml", problems)
     return record, problems.sorted()
 
 
-def _follow_hints(text: str, folder: Path) -> tuple[Record | None, list[Problem]]:
+def _follow_hints(text: str, folder: Path, lang: Lang) -> tuple[Record | None, list[Problem]]:
     """Read, apply every proposed fix on its line (each fix's text must be in the hint), read again."""
-    _, problems = _read(text, folder)
+    _, problems = _read(text, folder, lang)
     assert problems, "the badly written value was accepted"
     lines = text.split("\n")
     for problem in problems:
@@ -64,7 +64,7 @@ def _follow_hints(text: str, folder: Path) -> tuple[Record | None, list[Problem]
         line = lines[problem.line - 1]
         assert problem.old in line, (problem, line)
         lines[problem.line - 1] = line.replace(problem.old, problem.new, 1)
-    return _read("\n".join(lines), folder)
+    return _read("\n".join(lines), folder, lang)
 
 
 def _vi_thousands(n: int) -> str:
@@ -126,11 +126,11 @@ def _meaning(record: Record, key: str) -> Any:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.data())
-def test_following_a_hint_gives_what_the_article_says(tmp_path_factory: Any, data: st.DataObject) -> None:
+@given(st.data(), st.sampled_from(LANGS))
+def test_following_a_hint_gives_what_the_article_says(tmp_path_factory: Any, data: st.DataObject, lang: Lang) -> None:
     key, written, meant = data.draw(st.composite(_case)())
     folder = tmp_path_factory.mktemp("hint")
-    record, problems = _follow_hints(TEMPLATE.format(**{**DEFAULTS, key: written}), folder)
+    record, problems = _follow_hints(TEMPLATE.format(**{**DEFAULTS, key: written}), folder, lang)
     assert problems == [] and record is not None, problems
     assert _meaning(record, key) == meant
 

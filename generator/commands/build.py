@@ -39,7 +39,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     if refused:
         return 1
-    problems = Problems()
+    problems = Problems(say=say)
     result = build(Path(args.site), problems, output=Path(args.output) if args.output else None,
                    base_url=args.base_url, strict=args.strict,
                    on_stage=lambda stage: detail(args, say("Stage done: {stage}", stage=stage)))

@@ -34,7 +34,7 @@ def check_site(root: Path, problems: Problems, args: argparse.Namespace | None =
 
 def cmd_check(args: argparse.Namespace) -> int:
     say = tr(args)
-    problems = Problems()
+    problems = Problems(say=say)
     check_site(Path(args.site), problems, args)
     print_problems(problems, args)
     errors, warnings = len(problems.errors), len(problems.warnings)

@@ -55,7 +55,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     if refused:
         return 1
-    problems = Problems()
+    problems = Problems(say=say)
     result = build(site, problems, base_url=args.base_url)
     print_problems(problems, args)
     if result is None:

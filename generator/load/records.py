@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.hashing import digest
+from generator.i18n import Messages
 from generator.load import yamlfile
 from generator.load.reader import Reader
 from generator.load.yamlfile import YMap
@@ -73,11 +74,13 @@ def _percent_as_count(r: Reader, parent: YMap, key: str) -> bool:
     if found is None:
         return False
     number = found.group(1).replace(",", ".")
-    meaning = ("'exceeded_by: N' is the number of members admitted above the target; "
-               "'vượt X% chỉ tiêu' is a percent of the target" if key == "exceeded_by"
-               else f"'{key}: N' is a count")
-    r.error(parent.where(key), f"'{key}: {raw}' is a percent, but {meaning}",
-            f"write {key}: {{percent: {number}}}", (f"{key}: {raw}", f"{key}: {{percent: {number}}}"))
+    if key == "exceeded_by":
+        message = r.say("'{key}: {raw}' is a percent, but 'exceeded_by: N' is the number of members admitted above "
+                        "the target; 'vượt X% chỉ tiêu' is a percent of the target", key=key, raw=raw)
+    else:
+        message = r.say("'{key}: {raw}' is a percent, but '{key}: N' is a count", key=key, raw=raw)
+    fixed = f"{key}: {{percent: {number}}}"
+    r.error(parent.where(key), message, r.say("write {fixed}", fixed=fixed), (f"{key}: {raw}", fixed))
     return True
 
 
@@ -297,8 +300,8 @@ def record_files(root: Path, problems: Problems) -> list[Path]:
     return sorted(files)
 
 
-def _load_one(file: Path, display: str) -> tuple[str, Record | None, list[Problem]]:
-    problems = Problems()
+def _load_one(file: Path, display: str, say: Messages) -> tuple[str, Record | None, list[Problem]]:
+    problems = Problems(say=say)
     data = yamlfile.read_input(file, display, problems)
     if data is None:
         return "", None, problems.items
@@ -338,7 +341,7 @@ def load_all(root: Path, problems: Problems, cache: RecordCache | None = None) -
             key = (-1, -1)
         hit = cache.files.get(display) if cache is not None else None
         if hit is None or hit[0] != key:
-            hit = (key, *_load_one(file, display))
+            hit = (key, *_load_one(file, display, problems.say))
             if cache is not None:
                 cache.files[display] = hit
         seen.add(display)

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from generator.i18n import Messages, messages
+
 Severity = Literal["error", "warning"]  # warnings fail a build only with --strict
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
@@ -39,6 +41,7 @@ class Problems:
     """An ordered collection of problems for one run."""
 
     items: list[Problem] = field(default_factory=list)
+    say: Messages = field(default_factory=lambda: messages("en"))  # the language problems are written in
 
     def add(self, path: str, line: int, column: int, message: str, hint: str = "",
             level: Severity = ERROR, fix: tuple[str, str] = ("", "")) -> None:
