@@ -52,8 +52,12 @@ def messages(lang: Lang) -> Messages:
 
 def _site_language(site: Path) -> str | None:
     """The `language:` line of site.yaml, read leniently (the check reports what is wrong with the file)."""
+    path = site / "site.yaml"
     try:
-        text = (site / "site.yaml").read_text(encoding="utf-8-sig", errors="replace")
+        if not path.is_file():  # a folder, a FIFO or a device in its place: the check reports it
+            return None
+        with path.open("rb") as fh:
+            text = fh.read(65536).decode("utf-8-sig", errors="replace")
     except OSError:
         return None
     for line in text.splitlines():
