@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.load import yamlfile
+from generator.load.records import parse
 from generator.load.site import load_site
-from generator.model.problems import Problems
+from generator.model.problems import Problem, Problems
 from tests.test_check import MINIMAL, NEW
 
 Mutation = Callable[[Path], None]
@@ -242,3 +244,42 @@ def test_no_traceback_from_the_command_line(site: Path, case: Case) -> None:
                             capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "error"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert case.expected in result.stderr
+
+
+
+def _record_problems(site: Path) -> list[Problem]:
+    """The problems of the new record alone (read without the rest of the portal, which is large)."""
+    problems = Problems()
+    parse(yamlfile.load(site / NEW, NEW, problems), NEW, problems)
+    return problems.sorted()
+
+
+FIXABLE = [c for c in CASES if c.expected.startswith(f"{NEW}:")]
+
+
+@pytest.mark.parametrize("case", FIXABLE, ids=lambda c: c.name)
+def test_a_literal_hint_followed_fixes_its_problem(site: Path, case: Case) -> None:
+    """Each catalogue case whose hint proposes literal text: written in, that problem is gone and
+    nothing new is wrong on that line."""
+    case.mutate(site)
+    fixes = [p for p in _record_problems(site) if p.new]
+    if not fixes:
+        return  # this case's hint asks for judgement (check the article), not for literal text
+    assert all(p.new in p.hint for p in fixes), fixes
+    lines = (site / NEW).read_text(encoding="utf-8").split("\n")
+    for problem in fixes:
+        assert problem.old in lines[problem.line - 1], problem
+        lines[problem.line - 1] = lines[problem.line - 1].replace(problem.old, problem.new, 1)
+    (site / NEW).write_text("\n".join(lines), encoding="utf-8")
+    assert [str(p) for p in _record_problems(site) if any(p.line == f.line for f in fixes)] == []
+
+
+def test_the_catalogue_has_literal_hints(site: Path) -> None:
+    literal = 0
+    for case in FIXABLE:
+        if (site / NEW).exists():
+            (site / NEW).unlink()
+        case.mutate(site)
+        if (site / NEW).is_file() and not (site / NEW).is_symlink():
+            literal += any(p.new for p in _record_problems(site))
+    assert literal >= 8
