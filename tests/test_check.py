@@ -258,6 +258,15 @@ def test_committee_links_must_name_known_committees(test_site: Path, capsys: pyt
     assert [line for line in lines if expected in line and line.startswith("content/committees.yaml:")], lines
 
 
+def _validate(site: Path) -> tuple[int, list[str]]:
+    from generator.load.site import load_site
+    from generator.model.problems import Problems
+
+    problems = Problems()
+    load_site(site, problems)
+    return (1 if problems.errors else 0), [str(p) for p in problems.sorted()]
+
+
 # -- admissions: exceeded_by is admitted minus target -------------------------------------------------------
 def _admissions(admitted: int, target: int, exceeded_by: int) -> str:
     head = MINIMAL.split("admissions:")[0]
@@ -270,7 +279,7 @@ def test_exceeded_by_must_be_admitted_minus_target(test_site: Path, capsys: pyte
                                                   admitted: int, target: int, off: int) -> None:
     exceeded_by = max(0, admitted - target + off)
     write(test_site, NEW, _admissions(admitted, target, exceeded_by))
-    code, lines = run_check(test_site, capsys)
+    code, lines = _validate(test_site)  # the load and validate stages only: rendering is not at issue here
     wrong = [line for line in lines if "exceeded_by is" in line]
     if exceeded_by == admitted - target:
         assert (code, lines) == (0, [])
