@@ -1,3 +1,3 @@
-from generator.cli import main
+from generator.cli import MODULE_PROG, main
 
-raise SystemExit(main())
+raise SystemExit(main(prog=MODULE_PROG))

@@ -12,6 +12,12 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read the commands' messages in English (tests/test_messages.py covers the Vietnamese)."""
+    monkeypatch.setenv("PORTAL_LANG", "en")
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """A copy of the portal's site.yaml, content/ and templates/ in a temporary folder."""

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.load import yamlfile
+from generator.load.records import parse
 from generator.load.site import load_site
-from generator.model.problems import Problems
+from generator.model.problems import Problem, Problems
 from tests.test_check import MINIMAL, NEW
 
 Mutation = Callable[[Path], None]
@@ -93,7 +95,7 @@ CASES = [
     Case("thousands separator quoted", minimal("  admitted: 120\n", '  admitted: "6.027"\n'), f"{NEW}:17:13: error: 'admitted: 6.027' is written with a thousands separator, which YAML reads as a decimal fraction or as text; write 6027"),
     Case("thousands separator bare", minimal("  admitted: 120\n", "  admitted: 6.027\n"), f"{NEW}:17:13: error: 'admitted: 6.027' is written with a thousands separator"),
     Case("percent with comma and sign", minimal("percent: 83.33}", 'percent: "83,33%"}'), f"{NEW}:12:30: error: 'percent: 83,33%' is written the Vietnamese way; write 83.33 (a dot for the decimal point, no % sign)"),
-    Case("percent with comma", minimal("percent: 83.33}", "percent: 83,33}"), f"{NEW}:12:33: error: '33' after 'percent' looks like the decimals of a number written with a comma; write 83.33"),
+    Case("percent with comma", minimal("percent: 83.33}", "percent: 83,33}"), f"{NEW}:12:33: error: '33' after 'percent: 83' looks like the decimals of 83.33 written with a decimal comma; write percent: 83.33"),
     Case("percent with sign", minimal("percent: 83.33}", 'percent: "83.33%"}'), f"{NEW}:12:30: error: 'percent: 83.33%' is written the Vietnamese way; write 83.33"),
     Case("date day/month/year", minimal("published: 2019-01-10", "published: 10/01/2019"), f"{NEW}:7:16: error: 'published: 10/01/2019' is written day/month/year; write dates as year-month-day: 2019-01-10"),
     Case("impossible date", minimal("published: 2019-01-10", "published: 2019-02-30"), f"{NEW}:7:16: error: 'published' should be a date, not '2019-02-30'"),
@@ -242,3 +244,42 @@ def test_no_traceback_from_the_command_line(site: Path, case: Case) -> None:
                             capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "error"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert case.expected in result.stderr
+
+
+
+def _record_problems(site: Path) -> list[Problem]:
+    """The problems of the new record alone (read without the rest of the portal, which is large)."""
+    problems = Problems()
+    parse(yamlfile.load(site / NEW, NEW, problems), NEW, problems)
+    return problems.sorted()
+
+
+FIXABLE = [c for c in CASES if c.expected.startswith(f"{NEW}:")]
+
+
+@pytest.mark.parametrize("case", FIXABLE, ids=lambda c: c.name)
+def test_a_literal_hint_followed_fixes_its_problem(site: Path, case: Case) -> None:
+    """Each catalogue case whose hint proposes literal text: written in, that problem is gone and
+    nothing new is wrong on that line."""
+    case.mutate(site)
+    fixes = [p for p in _record_problems(site) if p.new]
+    if not fixes:
+        return  # this case's hint asks for judgement (check the article), not for literal text
+    assert all(p.new in p.hint for p in fixes), fixes
+    lines = (site / NEW).read_text(encoding="utf-8").split("\n")
+    for problem in fixes:
+        assert problem.old in lines[problem.line - 1], problem
+        lines[problem.line - 1] = lines[problem.line - 1].replace(problem.old, problem.new, 1)
+    (site / NEW).write_text("\n".join(lines), encoding="utf-8")
+    assert [str(p) for p in _record_problems(site) if any(p.line == f.line for f in fixes)] == []
+
+
+def test_the_catalogue_has_literal_hints(site: Path) -> None:
+    literal = 0
+    for case in FIXABLE:
+        if (site / NEW).exists():
+            (site / NEW).unlink()
+        case.mutate(site)
+        if (site / NEW).is_file() and not (site / NEW).is_symlink():
+            literal += any(p.new for p in _record_problems(site))
+    assert literal >= 8

@@ -4,6 +4,9 @@ Most tests change a copy of the small test site (tests/site/), which checks in m
 """
 from __future__ import annotations
 
+import re
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -255,6 +258,15 @@ def test_committee_links_must_name_known_committees(test_site: Path, capsys: pyt
     assert [line for line in lines if expected in line and line.startswith("content/committees.yaml:")], lines
 
 
+def _validate(site: Path) -> tuple[int, list[str]]:
+    from generator.load.site import load_site
+    from generator.model.problems import Problems
+
+    problems = Problems()
+    load_site(site, problems)
+    return (1 if problems.errors else 0), [str(p) for p in problems.sorted()]
+
+
 # -- admissions: exceeded_by is admitted minus target -------------------------------------------------------
 def _admissions(admitted: int, target: int, exceeded_by: int) -> str:
     head = MINIMAL.split("admissions:")[0]
@@ -267,7 +279,7 @@ def test_exceeded_by_must_be_admitted_minus_target(test_site: Path, capsys: pyte
                                                   admitted: int, target: int, off: int) -> None:
     exceeded_by = max(0, admitted - target + off)
     write(test_site, NEW, _admissions(admitted, target, exceeded_by))
-    code, lines = run_check(test_site, capsys)
+    code, lines = _validate(test_site)  # the load and validate stages only: rendering is not at issue here
     wrong = [line for line in lines if "exceeded_by is" in line]
     if exceeded_by == admitted - target:
         assert (code, lines) == (0, [])
@@ -275,3 +287,144 @@ def test_exceeded_by_must_be_admitted_minus_target(test_site: Path, capsys: pyte
         assert code == 1
         assert wrong == [f"{NEW}:19:3: error: exceeded_by is {exceeded_by} but {admitted} admitted - {target} target "
                          f"= {admitted - target}; check the figures against the article"], lines
+
+
+# -- check and build agree: whatever build rejects, check reports at the same place -------------------------
+THEME_TEMPLATES = Path(__file__).resolve().parent.parent / "generator" / "render" / "theme" / "templates"
+TEMPLATE_MUTATIONS = {
+    "empty if": "{% if %}", "unclosed expression": "{{ 1 + }}", "unknown filter": "{{ 1 | no_such_filter }}",
+    "unknown variable": "{{ no_such_variable }}", "unknown tag": "{% no_such_tag %}",
+    "stray endblock": "{% endblock %}", "attribute of nothing": "{{ page.no_such_field.x }}",
+}
+SETTINGS_MUTATIONS = {
+    "unknown page type": "templates:\n  no_such_page: home.html\n",
+    "misspelt page type": "templates:\n  provnce: province.html\n",
+    "missing file": "templates:\n  home: no-such.html\n",
+    "a number": "templates: 5\n",
+    "a list": "templates:\n  - home.html\n",
+    "broken file": "templates:\n  home: mine.html\n",
+    "file with unknown variable": "templates:\n  year: other.html\n",
+}
+
+
+def _error_lines(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(args)
+    err = capsys.readouterr().err
+    return code, sorted(line for line in err.splitlines() if ": error: " in line)
+
+
+def _agree(site: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    """Run check and build on `site`; they must exit alike and report the same errors."""
+    checked = _error_lines(["check", "--site", str(site)], capsys)
+    built = _error_lines(["build", "--site", str(site), "--output", str(site.parent / "out")], capsys)
+    assert checked == built
+    return checked
+
+
+def _override_cases() -> list[tuple[str, int, str]]:
+    """Each mutation in one of the templates, at a line that moves through the file from case to case."""
+    names = ["home.html", "province.html", "year.html", "404.html", "base.html", "macros.html"]
+    cases = []
+    for i, mutation in enumerate(sorted(TEMPLATE_MUTATIONS)):
+        for name in (names[i % len(names)],):
+            count = len((THEME_TEMPLATES / name).read_text(encoding="utf-8").split("\n"))
+            cases.append((name, 1 + (7 * i + len(name)) % count, mutation))
+    return cases
+
+
+@pytest.mark.parametrize("name,number,mutation", _override_cases(), ids=lambda v: str(v))
+def test_check_and_build_agree_on_template_overrides(test_site: Path, capsys: pytest.CaptureFixture[str],
+                                                     name: str, number: int, mutation: str) -> None:
+    lines = (THEME_TEMPLATES / name).read_text(encoding="utf-8").split("\n")
+    lines[number - 1] = TEMPLATE_MUTATIONS[mutation] + lines[number - 1]
+    write(test_site, f"templates/{name}", "\n".join(lines))
+    code, errors = _agree(test_site, capsys)
+    if mutation in ("empty if", "unclosed expression", "unknown tag"):  # syntax: always an error at that line
+        assert code == 1 and any(e.startswith(f"templates/{name}:{number}:") for e in errors), errors
+
+
+@pytest.mark.parametrize("mutation", sorted(SETTINGS_MUTATIONS))
+def test_check_and_build_agree_on_template_settings(test_site: Path, capsys: pytest.CaptureFixture[str],
+                                                    mutation: str) -> None:
+    write(test_site, "templates/mine.html", '{% extends "base.html" %}\n{% block content %}\n{% if %}\n'
+          "{% endblock %}\n")
+    write(test_site, "templates/other.html", '{% extends "base.html" %}\n{% block content %}\n'
+          "{{ no_such_variable }}\n{% endblock %}\n")
+    edit(test_site, "site.yaml", "link_check: error\n", "link_check: error\n" + SETTINGS_MUTATIONS[mutation])
+    code, errors = _agree(test_site, capsys)
+    assert code == 1 and errors, mutation
+    assert all(re.match(r"(site\.yaml|templates/\w+\.html):\d+:\d+: error: ", e) for e in errors), errors
+
+
+# -- merged provinces are named as merged -----------------------------------------------------------------
+def _merged_units() -> list[tuple[str, str]]:
+    data = _registry("content/provinces.yaml")
+    return [(p["slug"], p["merged_into"]) for p in data["before_2025_07_01"]
+            if p["slug"] != p["merged_into"] and not any(n["slug"] == p["slug"] for n in data["from_2025_07_01"])]
+
+
+@pytest.mark.parametrize("old,new", _merged_units(), ids=lambda v: str(v))
+def test_a_record_after_the_merger_under_a_merged_province(test_site: Path, capsys: pytest.CaptureFixture[str],
+                                                           old: str, new: str) -> None:
+    from generator.load import validate
+    from generator.load.registry import load as load_registry
+    from generator.load.site import load_site
+    from generator.model.problems import Problems
+
+    registry = load_registry(test_site, Problems())
+    site = load_site(test_site, Problems())
+    assert site is not None and site.records
+    record = replace(site.records[0], province=old, year=2026)
+    problems = Problems()
+    validate.check([record], registry, problems, 2026)
+    old_name, new_name = registry.province(old, "old").name, registry.province(new, "new").name
+    identity = [str(p) for p in problems.items if "merged" in p.message or "unknown province" in p.message]
+    assert identity == [f"{record.path}:1:1: error: {old_name} was merged into {new_name} on 1 July 2025; "
+                        f"records after that date belong under {new}; write 'province: {new}' and a committee "
+                        f"of {new} from content/committees.yaml"]
+
+
+# -- files saved on Windows: CRLF line ends and a UTF-8 byte order mark -------------------------------------
+SAVED_AS = {"crlf": lambda t: t.replace("\n", "\r\n").encode("utf-8"),
+            "bom": lambda t: ("\ufeff" + t).encode("utf-8"),
+            "bom and crlf": lambda t: ("\ufeff" + t.replace("\n", "\r\n")).encode("utf-8")}
+
+
+def _input_files(site: Path) -> list[Path]:
+    return sorted(p for p in (site / "content").rglob("*") if p.suffix in (".yaml", ".yml", ".md"))
+
+
+def _loaded(site: Path) -> tuple[str, list[str]]:
+    from generator.load.site import load_site
+    from generator.model.problems import Problems
+
+    problems = Problems()
+    loaded = load_site(site, problems)
+    shown = re.sub(r"digest='\w+'", "", repr(loaded)).replace(str(site), "SITE")  # the digest is of the bytes
+    return shown, [str(p) for p in problems.sorted()]
+
+
+@pytest.mark.parametrize("saved_as", sorted(SAVED_AS))
+def test_windows_files_load_the_same(test_site: Path, saved_as: str) -> None:
+    before = _loaded(test_site)
+    for path in [*_input_files(test_site), test_site / "site.yaml"]:
+        path.write_bytes(SAVED_AS[saved_as](path.read_text(encoding="utf-8")))
+    assert _loaded(test_site) == before
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data(), st.sampled_from(sorted(SAVED_AS)))
+def test_windows_files_report_problems_at_the_same_lines(tmp_path_factory: pytest.TempPathFactory,
+                                                         data: st.DataObject, saved_as: str) -> None:
+    site = tmp_path_factory.mktemp("windows") / "site"
+    shutil.copytree(SITE, site)
+    files = [p for p in _input_files(site) if p.suffix != ".md"]
+    path = data.draw(st.sampled_from(files))
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = data.draw(st.integers(1, len(lines)))
+    bad = data.draw(st.sampled_from(["zz-unknown-key: 1", "  - [", "year: 6.027", "\tx: 1"]))
+    path.write_text("\n".join(lines[:at] + [bad] + lines[at:]), encoding="utf-8")
+    before = _loaded(site)
+    path.write_bytes(SAVED_AS[saved_as](path.read_text(encoding="utf-8")))
+    assert before[1], "the broken line was accepted"
+    assert _loaded(site)[1] == before[1]

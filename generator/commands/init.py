@@ -6,6 +6,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from generator.commands import info, tr
+
 SKELETON = Path(__file__).parent.parent / "skeleton"
 
 
@@ -27,12 +29,12 @@ def init(target: Path) -> list[str]:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    say = tr(args)
     target = Path(args.dir)
-    try:
-        files = init(target)
-    except FileExistsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    if target.exists() and any(target.iterdir()):
+        print(say("{folder}: error: the folder is not empty; choose a new folder", folder=target), file=sys.stderr)
         return 2
-    print(f"Created a new portal in {target} ({len(files)} files). Next: "
-          f"python -m generator build --site {target}")
+    files = init(target)
+    info(args, say("Created a new portal in {folder} ({files} files). Next: {prog} build --site {folder}",
+                   folder=target, files=len(files), prog=getattr(args, "prog", "python -m generator")))
     return 0

@@ -23,6 +23,7 @@ _INT = re.compile(r"[+-]?\d+")
 _DEC = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _VI_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 _VI_DECIMAL = re.compile(r"\d+,\d+%?")
+_DECIMALS_KEY = re.compile(r"\d+%?")  # what a flow mapping leaves of "98,1%" after the comma
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?")
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 MAX_TEXT = 5000
@@ -48,7 +49,7 @@ def _type_name(value: Any) -> str:
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, [c for c in choices if c != word], n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
 
 
@@ -60,8 +61,13 @@ class Reader:
         self.problems = problems
 
     # -- reporting -------------------------------------------------------------------------
-    def error(self, pos: tuple[int, int], message: str, hint: str = "") -> None:
-        self.problems.add(self.path, pos[0], pos[1], message, hint)
+    def say(self, msgid: str, **values: object) -> str:
+        """A message in the language problems are written in."""
+        return self.problems.say(msgid, **values)
+
+    def error(self, pos: tuple[int, int], message: str, hint: str = "", fix: tuple[str, str] = ("", "")) -> None:
+        """Report at `pos`; `fix` is the literal (old, new) text on that line the hint asks for."""
+        self.problems.add(self.path, pos[0], pos[1], message, hint, fix=fix)
 
 
     # -- structure -------------------------------------------------------------------------
@@ -72,10 +78,16 @@ class Reader:
             if key in allowed:
                 continue
             previous = keys[i - 1] if i else ""
-            if key.isdigit() and m.get(previous) is not None and (m.raw.get(previous) or "").isdigit():
-                # "{percent: 83,33}": inside braces the comma ends the value
-                self.error(m.key_pos[key], f"'{key}' after '{previous}' looks like the decimals of a number "
-                           "written with a comma", f"write {m.raw[previous]}.{key} (a dot for the decimal point)")
+            if _DECIMALS_KEY.fullmatch(key) and m.get(previous) is not None \
+                    and (m.raw.get(previous) or "").isdigit():
+                # "{percent: 83,33}" or "{percent: 98,1%}": inside braces the comma ends the value
+                whole = f"{m.raw[previous]}.{key.rstrip('%')}"
+                self.error(m.key_pos[key], self.say("'{key}' after '{previous}: {value}' looks like the decimals of "
+                                                    "{whole} written with a decimal comma", key=key,
+                                                    previous=previous, value=m.raw[previous], whole=whole),
+                           self.say("write {previous}: {whole} (a dot for the decimal point, no % sign)",
+                                    previous=previous, whole=whole),
+                           (f"{m.raw[previous]},{key}", whole))
                 continue
             hint = suggest(key, allowed) or "allowed keys: " + ", ".join(allowed)
             self.error(m.key_pos[key], f"unknown key '{key}' {where}", hint)
@@ -118,11 +130,12 @@ class Reader:
             return self.checked_text(value, key, pos)
         if raw is not None and not isinstance(value, (YMap, YList)):
             if isinstance(value, bool):
-                self.error(pos, f"'{key}' should be text, but YAML reads {raw} as {str(value).lower()}",
-                           f'put it in quotes: "{raw}"')
+                self.error(pos, self.say("'{key}' should be text, but YAML reads {raw} as {value}", key=key, raw=raw,
+                                         value=str(value).lower()),
+                           self.say('put it in quotes: "{raw}"', raw=raw), (raw, f'"{raw}"'))
             else:
                 self.error(pos, f"'{key}' should be text, not {_type_name(value)}",
-                           f'put it in quotes: "{raw}"')
+                           f'put it in quotes: "{raw}"', (raw, f'"{raw}"'))
             return None
         self.error(pos, f"'{key}' should be text, not {_type_name(value)}", "write it on one line")
         return None
@@ -176,9 +189,9 @@ class Reader:
             number = int(text, 10)  # decimal even with a leading zero ("05" as in "05/85")
         elif _VI_THOUSANDS.fullmatch(text):
             plain = re.sub(r"[.,]", "", text)
-            self.error(pos, f"'{key}: {text}' is written with a thousands separator, "
-                       "which YAML reads as a decimal fraction or as text",
-                       f"write {plain} (digits only)")
+            self.error(pos, self.say("'{key}: {text}' is written with a thousands separator, which YAML reads as a "
+                                     "decimal fraction or as text", key=key, text=text),
+                       self.say("write {plain} (digits only)", plain=plain), (text, plain))
             return None
         else:
             self.error(pos, f"'{key}' should be {what}, not '{text}'",
@@ -199,8 +212,8 @@ class Reader:
             plain = text.rstrip("%").strip()
             if "," in plain:  # Vietnamese: "." groups thousands, "," marks decimals
                 plain = plain.replace(".", "").replace(",", ".")
-            self.error(pos, f"'{key}: {text}' is written the Vietnamese way",
-                       f"write {plain} (a dot for the decimal point, no % sign)")
+            self.error(pos, self.say("'{key}: {text}' is written the Vietnamese way", key=key, text=text),
+                       self.say("write {plain} (a dot for the decimal point, no % sign)", plain=plain), (text, plain))
             return None
         else:
             self.error(pos, f"'{key}' should be a number, not '{text}'",
@@ -215,7 +228,8 @@ class Reader:
         if isinstance(value, bool) and raw in ("true", "false"):
             return value
         shown = raw if raw is not None else _type_name(value)
-        self.error(m.where(key), f"'{key}' should be true or false, not '{shown}'", "write true or false")
+        self.error(m.where(key), self.say("'{key}' should be true or false, not '{shown}'", key=key, shown=shown),
+                   self.say("write true or false"))
         return None
 
     def choice(self, m: YMap, key: str, choices: Sequence[Choice]) -> Choice | None:
@@ -247,8 +261,9 @@ class Reader:
         dmy = _DMY.fullmatch(text)
         if dmy:
             day, month, year = (int(g) for g in dmy.groups())
-            self.error(pos, f"'{key}: {text}' is written day/month/year",
-                       f"write dates as year-month-day: {year:04d}-{month:02d}-{day:02d}")
+            iso = f"{year:04d}-{month:02d}-{day:02d}"
+            self.error(pos, self.say("'{key}: {text}' is written day/month/year", key=key, text=text),
+                       self.say("write dates as year-month-day: {iso}", iso=iso), (text, iso))
             return None
         extra = " (or just YYYY-MM / YYYY when the source gives no day)" if partial else ""
         self.error(pos, f"'{key}' should be a date, not '{text or _type_name(value)}'",

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from generator.hashing import digest
+from generator.i18n import Messages
 from generator.load import yamlfile
 from generator.load.reader import Reader
 from generator.load.yamlfile import YMap
@@ -61,6 +63,27 @@ class RecordCache:
     files: dict[str, tuple[tuple[int, int], str, Record | None, list[Problem]]] = field(default_factory=dict)
 
 
+_PERCENT_TEXT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
+
+
+def _percent_as_count(r: Reader, parent: YMap, key: str) -> bool:
+    """`exceeded_by: 18%` or `good: 92,5%`: a percent where a plain value is a count. Reported with
+    the group that keeps it a percent, so following the hint never turns it into a count."""
+    raw = (parent.raw.get(key) or "").strip()
+    found = _PERCENT_TEXT.fullmatch(raw)
+    if found is None:
+        return False
+    number = found.group(1).replace(",", ".")
+    if key == "exceeded_by":
+        message = r.say("'{key}: {raw}' is a percent, but 'exceeded_by: N' is the number of members admitted above "
+                        "the target; 'vượt X% chỉ tiêu' is a percent of the target", key=key, raw=raw)
+    else:
+        message = r.say("'{key}: {raw}' is a percent, but '{key}: N' is a count", key=key, raw=raw)
+    fixed = f"{key}: {{percent: {number}}}"
+    r.error(parent.where(key), message, r.say("write {fixed}", fixed=fixed), (f"{key}: {raw}", fixed))
+    return True
+
+
 def _figure(r: Reader, parent: YMap, key: str) -> Figure | None:
     """A figure: a plain count (`good: 79`) or a group (`good: {count: 79, percent: 92.94}`)."""
     value = parent.get(key)
@@ -68,6 +91,8 @@ def _figure(r: Reader, parent: YMap, key: str) -> Figure | None:
         return None
     line, column = parent.key_pos[key]
     if not isinstance(value, YMap):
+        if _percent_as_count(r, parent, key):
+            return None
         count = r.integer(parent, key, 0, MAX_COUNT)
         return Figure(count=count, line=line, column=column) if count is not None else None
     r.keys(value, FIGURE_KEYS, (), f"in '{key}'")
@@ -275,8 +300,8 @@ def record_files(root: Path, problems: Problems) -> list[Path]:
     return sorted(files)
 
 
-def _load_one(file: Path, display: str) -> tuple[str, Record | None, list[Problem]]:
-    problems = Problems()
+def _load_one(file: Path, display: str, say: Messages) -> tuple[str, Record | None, list[Problem]]:
+    problems = Problems(say=say)
     data = yamlfile.read_input(file, display, problems)
     if data is None:
         return "", None, problems.items
@@ -316,7 +341,7 @@ def load_all(root: Path, problems: Problems, cache: RecordCache | None = None) -
             key = (-1, -1)
         hit = cache.files.get(display) if cache is not None else None
         if hit is None or hit[0] != key:
-            hit = (key, *_load_one(file, display))
+            hit = (key, *_load_one(file, display, problems.say))
             if cache is not None:
                 cache.files[display] = hit
         seen.add(display)

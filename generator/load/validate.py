@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from babel.dates import format_date
+
 from generator.load.reader import suggest
 from generator.load.records import RECORDS_DIR
 from generator.model.problems import Problems
@@ -18,6 +20,8 @@ from generator.model.types import (
     Record,
     Registry,
 )
+
+_DAY = {"en": "d MMMM y", "vi": "d MMMM 'năm' y"}  # 1 July 2025; 1 tháng 7 năm 2025
 
 
 def percent_agrees(count: int, base: int, percent: Decimal) -> bool:
@@ -46,6 +50,17 @@ def _err(problems: Problems, rec: Record, line: int, column: int, message: str, 
 def _identity(rec: Record, registry: Registry, problems: Problems, this_year: int) -> None:
     era: Era | None = "new" if rec.year > MERGER_DATE.year else None
     province = registry.province(rec.province, era)
+    old = registry.province(rec.province, "old") if era == "new" else None
+    if province is None and old is not None and old.merged_into:
+        new = registry.province(old.merged_into, "new")
+        say = problems.say
+        day = format_date(MERGER_DATE, _DAY[say.lang], locale=say.lang)
+        _err(problems, rec, 1, 1, say("{old} was merged into {new} on {date}; records after that date belong under "
+                                      "{slug}", old=old.name, new=new.name if new else old.merged_into, date=day,
+                                      slug=old.merged_into),
+             say("write 'province: {slug}' and a committee of {slug} from content/committees.yaml",
+                 slug=old.merged_into))
+        return
     if province is None:
         known = registry.slugs()
         _err(problems, rec, 1, 1, f"unknown province '{rec.province}'",

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from generator.i18n import Messages, messages
+
 Severity = Literal["error", "warning"]  # warnings fail a build only with --strict
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
@@ -22,6 +24,9 @@ class Problem:
     level: Severity
     message: str
     hint: str = ""
+    # a literal fix the hint proposes: replace `old` by `new` on the problem's line ("" when none)
+    old: str = ""
+    new: str = ""
 
     def __str__(self) -> str:
         where = self.path
@@ -36,10 +41,11 @@ class Problems:
     """An ordered collection of problems for one run."""
 
     items: list[Problem] = field(default_factory=list)
+    say: Messages = field(default_factory=lambda: messages("en"))  # the language problems are written in
 
     def add(self, path: str, line: int, column: int, message: str, hint: str = "",
-            level: Severity = ERROR) -> None:
-        self.items.append(Problem(path, line, column, level, message, hint))
+            level: Severity = ERROR, fix: tuple[str, str] = ("", "")) -> None:
+        self.items.append(Problem(path, line, column, level, message, hint, *fix))
 
     def extend(self, other: Iterable[Problem]) -> None:
         self.items.extend(other)

@@ -1,0 +1,231 @@
+"""Messages that lead to right data: a hint followed literally gives a record that means what the
+article says. Values are generated, written the ways an article (or a hurried maintainer) writes
+them, and each located problem's proposed fix is applied to its line before reading the file again."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import string
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.cli import main
+from generator.i18n import ENVIRONMENT, LANGS, Lang, catalogue, choose, messages
+from generator.load import yamlfile
+from generator.load.records import parse
+from generator.model.problems import Problem, Problems
+from generator.model.types import Record
+from tests.goldens import SITE
+
+TEMPLATE = """province: lam-dong
+committee: khoi-cac-co-quan
+year: 2018
+sources:
+  - url: https://example.org/a
+    publisher: Báo Lâm Đồng
+    published: {published}
+    title: {title}
+members:
+  good: {good}
+admissions:
+  admitted: {admitted}
+  exceeded_by: {exceeded_by}
+"""
+DEFAULTS = {"published": "2019-01-10", "title": "Tổng kết", "good": "{percent: 50, base: unstated}",
+            "admitted": "120", "exceeded_by": "{percent: 5}"}
+
+
+def _read(text: str, folder: Path, lang: Lang = "en") -> tuple[Record | None, list[Problem]]:
+    path = folder / "2018.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems = Problems(say=messages(lang))
+    record = parse(yamlfile.load(path, "2018.yaml", problems), "2018.yaml", problems)
+    return record, problems.sorted()
+
+
+def _follow_hints(text: str, folder: Path, lang: Lang) -> tuple[Record | None, list[Problem]]:
+    """Read, apply every proposed fix on its line (each fix's text must be in the hint), read again."""
+    _, problems = _read(text, folder, lang)
+    assert problems, "the badly written value was accepted"
+    lines = text.split("\n")
+    for problem in problems:
+        assert problem.new, f"no literal fix proposed: {problem}"
+        assert problem.new in problem.hint, f"the fix is not what the hint says: {problem}"
+        line = lines[problem.line - 1]
+        assert problem.old in line, (problem, line)
+        lines[problem.line - 1] = line.replace(problem.old, problem.new, 1)
+    return _read("\n".join(lines), folder, lang)
+
+
+def _vi_thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _vi_decimal(d: Decimal) -> str:
+    return str(d).replace(".", ",")
+
+
+percents = st.decimals(Decimal("0.1"), Decimal("99.9"), places=1) | st.decimals(Decimal("0.01"), Decimal("99.99"),
+                                                                                   places=2)
+percents = percents.filter(lambda d: d != d.to_integral_value())  # a decimal comma needs decimals
+
+
+def _case(draw: st.DrawFn) -> tuple[str, str, Any]:
+    """(key, badly written value, what it means) for one generated value."""
+    kind = draw(st.sampled_from(["thousands", "percent quoted", "percent in braces", "percent sign in braces",
+                                 "exceeded by a percent", "good as a percent", "day/month/year", "title a number",
+                                 "title yes"]))
+    if kind == "thousands":
+        n = draw(st.integers(1000, 9_999_999))
+        return "admitted", _vi_thousands(n), n
+    if kind == "percent quoted":
+        p = draw(percents)
+        return "good", f'{{percent: "{_vi_decimal(p)}%", base: unstated}}', p
+    if kind == "percent in braces":
+        p = draw(percents)
+        return "good", f"{{percent: {_vi_decimal(p)}, base: unstated}}", p
+    if kind == "percent sign in braces":
+        p = draw(percents)
+        return "good", f"{{percent: {_vi_decimal(p)}%, base: unstated}}", p
+    if kind == "exceeded by a percent":
+        p = draw(st.integers(1, 300))
+        return "exceeded_by", f"{p}%", ("percent", Decimal(p))
+    if kind == "good as a percent":
+        p = draw(percents)
+        return "good", f"{_vi_decimal(p)}%", ("percent", p)
+    if kind == "day/month/year":
+        day = draw(st.dates(dt.date(2000, 1, 1), dt.date(2025, 12, 31)))
+        return "published", f"{day.day:02d}/{day.month:02d}/{day.year}", day
+    word = str(draw(st.integers(1900, 2100))) if kind == "title a number" else "yes"
+    return "title", word, word
+
+
+def _meaning(record: Record, key: str) -> Any:
+    if key == "admitted":
+        return record.admissions.admitted.count if record.admissions and record.admissions.admitted else None
+    if key == "exceeded_by":
+        over = record.admissions.exceeded_by if record.admissions else None
+        return ("percent", over.percent) if over and over.count is None else over
+    if key == "good":
+        good = record.members.good if record.members else None
+        if good is None or good.count is not None:
+            return good
+        return good.percent if good.base_unstated else ("percent", good.percent)
+    source = record.sources[0]
+    return source.published if key == "published" else source.title
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), st.sampled_from(LANGS))
+def test_following_a_hint_gives_what_the_article_says(tmp_path_factory: Any, data: st.DataObject, lang: Lang) -> None:
+    key, written, meant = data.draw(st.composite(_case)())
+    folder = tmp_path_factory.mktemp("hint")
+    record, problems = _follow_hints(TEMPLATE.format(**{**DEFAULTS, key: written}), folder, lang)
+    assert problems == [] and record is not None, problems
+    assert _meaning(record, key) == meant
+
+
+def test_exceeded_by_percent_is_not_answered_with_plain_digits(tmp_path: Path) -> None:
+    _, problems = _read(TEMPLATE.format(**{**DEFAULTS, "exceeded_by": "18%"}), tmp_path)
+    assert [str(p) for p in problems] == [
+        "2018.yaml:13:16: error: 'exceeded_by: 18%' is a percent, but 'exceeded_by: N' is the number of members "
+        "admitted above the target; 'vượt X% chỉ tiêu' is a percent of the target; "
+        "write exceeded_by: {percent: 18}"]
+
+
+def test_decimal_comma_with_a_percent_sign_in_braces(tmp_path: Path) -> None:
+    _, problems = _read(TEMPLATE.format(**{**DEFAULTS, "good": "{percent: 98,1%, base: unstated}"}), tmp_path)
+    assert [p.message + "; " + p.hint for p in problems] == [
+        "'1%' after 'percent: 98' looks like the decimals of 98.1 written with a decimal comma; "
+        "write percent: 98.1 (a dot for the decimal point, no % sign)"]
+
+
+# -- messages in the maintainers' language ------------------------------------------------------------------
+GENERATOR = Path(__file__).resolve().parent.parent / "generator"
+_PLACEHOLDER = string.Formatter()
+
+
+def _code_msgids() -> set[str]:
+    """Every msgid the code passes to `say(...)`, as Babel's extractor finds them."""
+    found = extract_from_dir(str(GENERATOR), method_map=[("**.py", "python")], keywords={"say": None})
+    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(name for _, name, _, _ in _PLACEHOLDER.parse(text) if name is not None)
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGS if lang != "en"])
+def test_every_message_has_a_translation_with_the_same_placeholders(lang: Lang) -> None:
+    with catalogue(lang).open("rb") as po:
+        translated = {m.id: m.string for m in read_po(po) if m.id}
+    msgids = _code_msgids()
+    assert len(msgids) >= 15
+    assert sorted(m for m in msgids if not translated.get(m)) == [], "messages without a translation"
+    assert sorted(set(translated) - msgids) == [], "translations of messages the code no longer has"
+    wrong = [(m, translated[m]) for m in msgids if _placeholders(m) != _placeholders(str(translated[m]))]
+    assert wrong == [], "placeholders differ between msgid and msgstr"
+
+
+def test_messages_fill_in_their_placeholders() -> None:
+    say = messages("vi")
+    assert say("{errors} error(s), {warnings} warning(s)", errors=2, warnings=0) == "2 lỗi, 0 cảnh báo"
+    assert messages("en")("OK: no errors, {warnings} warning(s)", warnings=1) == "OK: no errors, 1 warning(s)"
+
+
+def test_language_is_the_option_then_the_environment_then_the_site(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "site.yaml").write_text("title: x\nlanguage: vi\n", encoding="utf-8")
+    monkeypatch.delenv(ENVIRONMENT)
+    assert choose(None, tmp_path) == "vi"
+    assert choose("en", tmp_path) == "en"
+    monkeypatch.setenv(ENVIRONMENT, "en")
+    assert choose(None, tmp_path) == "en"
+    assert choose("vi", tmp_path) == "vi"
+    (tmp_path / "site.yaml").write_text("language: en\n", encoding="utf-8")
+    monkeypatch.delenv(ENVIRONMENT)
+    assert choose(None, tmp_path) == "en"
+
+
+def _bad_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    record = site / "content/records/lam-dong/khoi-cac-co-quan/2018.yaml"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(TEMPLATE.format(**{**DEFAULTS, "admitted": "6.027", "title": "Đảng bộ Khối “đạt”"}),
+                      encoding="utf-8")
+    return site
+
+
+def test_a_vietnamese_site_is_answered_in_vietnamese_and_english_on_request(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _bad_site(tmp_path)
+    monkeypatch.delenv(ENVIRONMENT)
+    assert main(["check", "-s", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert ": lỗi: 'admitted: 6.027'" in err and err.rstrip().endswith("1 lỗi, 0 cảnh báo")
+    assert main(["check", "-s", str(site), "--lang", "en"]) == 1
+    assert capsys.readouterr().err.rstrip().endswith("1 error(s), 0 warning(s)")
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "cp1258"])
+def test_vietnamese_messages_print_on_a_windows_console(tmp_path: Path, encoding: str) -> None:
+    site = _bad_site(tmp_path)
+    environ = {**os.environ, "PYTHONIOENCODING": encoding, "PORTAL_LANG": "vi",
+               "PYTHONPATH": str(GENERATOR.parent)}
+    result = subprocess.run([sys.executable, "-m", "generator", "check", "-s", str(site)], capture_output=True,
+                            env=environ)
+    err = result.stderr.decode(encoding, errors="replace")
+    assert result.returncode == 1, err
+    assert "Traceback" not in err and "UnicodeEncodeError" not in err
+    assert "'admitted: 6.027'" in err and "cảnh báo".encode(encoding, errors="replace").decode(encoding) in err
