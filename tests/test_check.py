@@ -428,3 +428,29 @@ def test_windows_files_report_problems_at_the_same_lines(tmp_path_factory: pytes
     path.write_bytes(SAVED_AS[saved_as](path.read_text(encoding="utf-8")))
     assert before[1], "the broken line was accepted"
     assert _loaded(site)[1] == before[1]
+
+
+IDENTITY_CASES = [
+    # (field, bad value, words of the message): each identity problem points at its own line
+    ("province", "nowhere", "unknown province"),
+    ("committee", "khoi-khong-co", "unknown committee"),
+    ("year", "2099", "in the future"),
+]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=st.sampled_from(IDENTITY_CASES), padding=st.integers(0, 4), order=st.permutations(range(3)))
+def test_identity_problems_point_at_their_line(test_site: Path, capsys: pytest.CaptureFixture[str],
+                                               case: tuple[str, str, str], padding: int, order: list[int]) -> None:
+    field, bad, words = case
+    lines = MINIMAL.splitlines()
+    identity = {line.split(":")[0]: line for line in lines[:3]}
+    identity[field] = f"{field}: {bad}"
+    head = ["# a comment line"] * padding + [identity[("province", "committee", "year")[i]] for i in order]
+    text = "\n".join(head + lines[3:]) + "\n"
+    (test_site / NEW).parent.mkdir(parents=True, exist_ok=True)
+    (test_site / NEW).write_text(text, encoding="utf-8")
+    assert main(["check", "--site", str(test_site)]) == 1
+    err = capsys.readouterr().err
+    line = head.index(identity[field]) + 1
+    assert re.search(rf"^{re.escape(NEW)}:{line}:\d+: error: [^\n]*{words}", err, re.M), err

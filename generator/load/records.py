@@ -276,7 +276,8 @@ def parse(data: Any, display: str, problems: Problems) -> Record | None:
         members=_block(r, data, "members"),
         admissions=_admissions(r, data), targets=_targets(r, data), mass_organizations=_mass(r, data),
         awards=_awards(r, data), notes=_notes(r, data),
-        example=bool(r.boolean(data, "example")), synthetic=bool(r.boolean(data, "synthetic")))
+        example=bool(r.boolean(data, "example")), synthetic=bool(r.boolean(data, "synthetic")),
+        where=(data.where("province"), data.where("committee"), data.where("year")))
     if not (province and committee and year) or period is None:
         return None
     return record

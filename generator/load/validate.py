@@ -55,7 +55,7 @@ def _identity(rec: Record, registry: Registry, problems: Problems, this_year: in
         new = registry.province(old.merged_into, "new")
         say = problems.say
         day = format_date(MERGER_DATE, _DAY[say.lang], locale=say.lang)
-        _err(problems, rec, 1, 1, say("{old} was merged into {new} on {date}; records after that date belong under "
+        _err(problems, rec, *rec.where[0], say("{old} was merged into {new} on {date}; records after that date belong under "
                                       "{slug}", old=old.name, new=new.name if new else old.merged_into, date=day,
                                       slug=old.merged_into),
              say("write 'province: {slug}' and a committee of {slug} from content/committees.yaml",
@@ -63,7 +63,7 @@ def _identity(rec: Record, registry: Registry, problems: Problems, this_year: in
         return
     if province is None:
         known = registry.slugs()
-        _err(problems, rec, 1, 1, f"unknown province '{rec.province}'",
+        _err(problems, rec, *rec.where[0], f"unknown province '{rec.province}'",
              suggest(rec.province, known) or "use a slug from content/provinces.yaml, e.g. tra-vinh")
         return
     committee = registry.committees.get((rec.province, rec.committee))
@@ -72,13 +72,13 @@ def _identity(rec: Record, registry: Registry, problems: Problems, this_year: in
         hint = suggest(rec.committee, ids) or (
             "known committees here: " + ", ".join(ids) if ids
             else f"add the committee under '{rec.province}:' in content/committees.yaml first")
-        _err(problems, rec, 1, 1, f"unknown committee '{rec.committee}' in '{rec.province}'", hint)
+        _err(problems, rec, *rec.where[1], f"unknown committee '{rec.committee}' in '{rec.province}'", hint)
     elif not committee.existed_in(rec.year):
         span = f"{committee.from_year or '…'}–{committee.to_year or '…'}"
-        _err(problems, rec, 1, 1, f"committee '{rec.committee}' did not exist in {rec.year} (it existed {span})",
+        _err(problems, rec, *rec.where[2], f"committee '{rec.committee}' did not exist in {rec.year} (it existed {span})",
              "check the year, or use the committee that existed then (see content/committees.yaml)")
     if rec.year > this_year:
-        _err(problems, rec, 1, 1, f"the year {rec.year} is in the future",
+        _err(problems, rec, *rec.where[2], f"the year {rec.year} is in the future",
              "'year' is the year the results describe, usually the year before the article")
 
 
@@ -86,7 +86,7 @@ def _path(rec: Record, problems: Problems) -> None:
     expected = f"{RECORDS_DIR}/{rec.province}/{rec.committee}/{rec.stem}"
     actual = rec.path.rsplit(".", 1)[0]
     if actual != expected:
-        _err(problems, rec, 1, 1, "the file's place does not match its content",
+        _err(problems, rec, *rec.where[0], "the file's place does not match its content",
              f"a record for province '{rec.province}', committee '{rec.committee}', {rec.year}"
              f"{' (' + rec.period.slug + ')' if rec.period.slug else ''} belongs at {expected}.yaml")
 
@@ -210,6 +210,6 @@ def check(records: list[Record], registry: Registry, problems: Problems, this_ye
         first = seen.setdefault(rec.key, rec)
         if first is not rec:
             period = rec.period.slug or "full year"
-            _err(problems, rec, 1, 1,
+            _err(problems, rec, *rec.where[0],
                  f"a second record for {rec.province}/{rec.committee} {rec.year} ({period}); "
                  f"the first is {first.path}", "merge the two files into one")

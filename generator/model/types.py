@@ -270,6 +270,8 @@ class Record:
     example: bool = False
     synthetic: bool = False
     digest: str = ""  # of the file's bytes: what caches key on
+    # (line, column) of the province, committee and year values: where identity problems point
+    where: tuple[tuple[int, int], tuple[int, int], tuple[int, int]] = ((1, 1), (1, 1), (1, 1))
 
     @property
     def key(self) -> tuple[str, str, int, str]:
