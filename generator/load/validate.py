@@ -55,9 +55,10 @@ def _identity(rec: Record, registry: Registry, problems: Problems, this_year: in
         new = registry.province(old.merged_into, "new")
         say = problems.say
         day = format_date(MERGER_DATE, _DAY[say.lang], locale=say.lang)
-        _err(problems, rec, *rec.where[0], say("{old} was merged into {new} on {date}; records after that date belong under "
-                                      "{slug}", old=old.name, new=new.name if new else old.merged_into, date=day,
-                                      slug=old.merged_into),
+        _err(problems, rec, *rec.where[0],
+             say("{old} was merged into {new} on {date}; records after that date belong under "
+                 "{slug}", old=old.name, new=new.name if new else old.merged_into, date=day,
+                 slug=old.merged_into),
              say("write 'province: {slug}' and a committee of {slug} from content/committees.yaml",
                  slug=old.merged_into))
         return
@@ -75,7 +76,8 @@ def _identity(rec: Record, registry: Registry, problems: Problems, this_year: in
         _err(problems, rec, *rec.where[1], f"unknown committee '{rec.committee}' in '{rec.province}'", hint)
     elif not committee.existed_in(rec.year):
         span = f"{committee.from_year or '…'}–{committee.to_year or '…'}"
-        _err(problems, rec, *rec.where[2], f"committee '{rec.committee}' did not exist in {rec.year} (it existed {span})",
+        _err(problems, rec, *rec.where[2],
+             f"committee '{rec.committee}' did not exist in {rec.year} (it existed {span})",
              "check the year, or use the committee that existed then (see content/committees.yaml)")
     if rec.year > this_year:
         _err(problems, rec, *rec.where[2], f"the year {rec.year} is in the future",
