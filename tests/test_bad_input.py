@@ -111,7 +111,7 @@ CASES = [
     Case("negative count", minimal("  completed: 8\n", "  completed: -8\n"), f"{NEW}:14:14: error: 'completed' is -8, below 0; counts cannot be negative"),
     Case("absurd count", minimal("  admitted: 120\n", "  admitted: 99999999999\n"), f"{NEW}:17:13: error: 'admitted' is 99999999999, above the plausible maximum of 10000000"),
     Case("absurd percent", minimal("  percent_of_target: 120\n", "  percent_of_target: 1500\n"), f"{NEW}:19:22: error: 'percent_of_target' is 1500, above the plausible maximum of 1000"),
-    Case("year in the future", minimal("year: 2018", "year: 2099"), f"{NEW}:1:1: error: the year 2099 is in the future"),
+    Case("year in the future", minimal("year: 2018", "year: 2099"), f"{NEW}:3:7: error: the year 2099 is in the future"),
     Case("year too early", minimal("year: 2018", "year: 1800"), f"{NEW}:3:7: error: 'year' is 1800, below 1930"),
     Case("province id with ../", minimal("province: lam-dong", "province: ../../etc"), f"{NEW}:1:11: error: 'province: ../../etc' is not a valid id"),
     Case("committee id with ../", minimal("committee: khoi-cac-co-quan", "committee: ../khoi"), f"{NEW}:2:12: error: 'committee: ../khoi' is not a valid id"),

@@ -92,9 +92,9 @@ CASES = [
     ("missing key", "year: 2018\n", "",
      f"{NEW}:1:1: error: missing required key 'year' in the record; add 'year:' with a value"),
     ("unknown province", "province: lam-dong", "province: lam-dongg",
-     f"{NEW}:1:1: error: unknown province 'lam-dongg'; did you mean 'lam-dong'?"),
+     f"{NEW}:1:11: error: unknown province 'lam-dongg'; did you mean 'lam-dong'?"),
     ("unknown committee", "committee: khoi-cac-co-quan", "committee: khoi-co-quan",
-     f"{NEW}:1:1: error: unknown committee 'khoi-co-quan' in 'lam-dong'; did you mean 'khoi-cac-co-quan'?"),
+     f"{NEW}:2:12: error: unknown committee 'khoi-co-quan' in 'lam-dong'; did you mean 'khoi-cac-co-quan'?"),
     ("rated above total", "  rated: 60\n", "  total: 59\n  rated: 60\n",
      f"{NEW}:11:3: error: 60 rated is more than the total of 59 in 'organizations'"),
     ("negative count", "  not_completed: 2\n", "  not_completed: -2\n",
@@ -142,7 +142,7 @@ def test_path_disagrees_with_content(test_site: Path, capsys: pytest.CaptureFixt
     write(test_site, "content/records/lam-dong/khoi-cac-co-quan/2017.yaml", MINIMAL)
     code, lines = run_check(test_site, capsys)
     assert code == 1
-    assert any(line.startswith("content/records/lam-dong/khoi-cac-co-quan/2017.yaml:1:1: error: the file's place "
+    assert any(line.startswith("content/records/lam-dong/khoi-cac-co-quan/2017.yaml:3:7: error: the file's place "
                             "does not match its content; a record for province 'lam-dong', committee "
                             "'khoi-cac-co-quan', 2018 belongs at content/records/lam-dong/khoi-cac-co-quan/2018.yaml")
                for line in lines)
@@ -379,7 +379,7 @@ def test_a_record_after_the_merger_under_a_merged_province(test_site: Path, caps
     validate.check([record], registry, problems, 2026)
     old_name, new_name = registry.province(old, "old").name, registry.province(new, "new").name
     identity = [str(p) for p in problems.items if "merged" in p.message or "unknown province" in p.message]
-    assert identity == [f"{record.path}:1:1: error: {old_name} was merged into {new_name} on 1 July 2025; "
+    assert identity == [f"{record.path}:1:11: error: {old_name} was merged into {new_name} on 1 July 2025; "
                         f"records after that date belong under {new}; write 'province: {new}' and a committee "
                         f"of {new} from content/committees.yaml"]
 

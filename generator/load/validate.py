@@ -88,7 +88,10 @@ def _path(rec: Record, problems: Problems) -> None:
     expected = f"{RECORDS_DIR}/{rec.province}/{rec.committee}/{rec.stem}"
     actual = rec.path.rsplit(".", 1)[0]
     if actual != expected:
-        _err(problems, rec, *rec.where[0], "the file's place does not match its content",
+        # point at the first key that disagrees with the folders: province, committee, else the year
+        folders = actual.split("/")[-3:-1]
+        wrong = 0 if folders[0] != rec.province else 1 if folders[1:] != [rec.committee] else 2
+        _err(problems, rec, *rec.where[wrong], "the file's place does not match its content",
              f"a record for province '{rec.province}', committee '{rec.committee}', {rec.year}"
              f"{' (' + rec.period.slug + ')' if rec.period.slug else ''} belongs at {expected}.yaml")
 
