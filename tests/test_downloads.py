@@ -50,7 +50,7 @@ from tests.conftest import ROOT
 NUMERIC = ("count", "base", "percent", "award_year")
 # Fields of a record that say what the record is, not a figure it states.
 NOT_FIGURES = {"path", "province", "committee", "year", "period", "sources", "notes", "example", "synthetic",
-               "digest", "line", "column"}
+               "digest", "line", "column", "where"}
 
 
 # -- the walk: every number a record states or the portal derives ----------------------------------
