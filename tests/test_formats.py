@@ -4,6 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from generator.model.derive import Value
 from generator.model.types import Figure, PartialDate
 from generator.render import formats
@@ -24,3 +27,16 @@ def test_figures_as_written_and_values() -> None:
     assert formats.figure(Figure(count=7000, qualifier="gần")) == "gần 7.000"
     assert formats.value(Value(Decimal("74.12"), "percent", derived=True)) == "74,12%"
     assert formats.value(Value(Decimal(2607), "count")) == "2.607"
+
+
+@given(hundredths=st.integers(0, 10_000), qualifier=st.sampled_from([None, "gần", "trên", "trở lên"]))
+def test_headline_percent_rounds_half_up_and_speaks_the_edition_language(hundredths: int, qualifier: str | None) -> None:
+    exact = Decimal(hundredths) / 100
+    v = Value(exact, "percent", qualifier=qualifier)  # type: ignore[arg-type]
+    tenths = (hundredths + 5) // 10  # half-up, the way every share on the site is rounded
+    expected_vi = f"{tenths // 10},{tenths % 10}%"
+    vi, en = formats.headline(v, "vi_VN"), formats.headline(v, "en_US")
+    assert expected_vi in vi.replace(".", "")
+    assert f"{tenths // 10:,}.{tenths % 10}%" in en
+    if qualifier:
+        assert qualifier not in en  # English pages carry the English word, never the Vietnamese one

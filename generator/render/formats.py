@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
 
 from babel import Locale
@@ -73,6 +73,13 @@ def _qualifier_words(locale: str) -> dict[str, str]:
     from generator.render.labels import load_labels  # the labels import nothing from here
     words: dict[str, str] = load_labels("vi" if locale.startswith("vi") else "en").get("qualifiers", {})
     return words
+
+
+def headline(v: Value, locale: str = LOCALE) -> str:
+    """A headline card's percent: one decimal, rounded half-up like every share on the site (the
+    exact figure is in the record's table), with its approximation word in the edition's language."""
+    tenth = v.number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return qualified(v.qualifier, f"{number(tenth, locale)}%", locale)
 
 
 def figure(f: Figure | None, locale: str = LOCALE) -> str:

@@ -104,6 +104,7 @@ class Renderer:
         loc = self.locale
         env.filters.update(num=partial(formats.number, locale=loc), pct=partial(formats.percent, locale=loc),
                            val=partial(formats.value, locale=loc), fig=partial(formats.figure, locale=loc),
+                           headline=partial(formats.headline, locale=loc),
                            date=partial(formats.date, locale=loc), cell=partial(views.cell, locale=loc),
                            script_json=lambda data: Markup(formats.script_json(data)))
         s = self.settings
