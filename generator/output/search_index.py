@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from generator.plan.search import Entry, best_first
+from generator.plan.search import Entry
 from generator.render.formats import script_json
 from generator.render.labels import Labels
 
 
 def search_index(found: list[Entry], labels: Labels, url: Callable[[str], str]) -> bytes:
     """JSON for the search box: title, address, kind label, detail and the folded search text (title,
-    detail and the entry's hidden terms), best first."""
+    detail and the entry's hidden terms), in the search page's order (the box ranks what matches)."""
     items = [{"t": e.title, "u": url(e.url), "k": kind_label(e, labels), "d": e.detail, "f": e.folded, "r": e.rank}
-             for e in best_first(found)]
+             for e in found]
     return (script_json(items) + "\n").encode("utf-8")
 
 

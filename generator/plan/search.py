@@ -132,11 +132,6 @@ def entries(index: SiteIndex, labels: Labels, content_pages: list[ContentPage]) 
     return found
 
 
-def best_first(found: list[Entry]) -> list[Entry]:
-    """The entries as the search box ranks equal matches: by kind, then by name."""
-    return sorted(found, key=lambda e: (-e.rank, search_fold(e.title), e.url))
-
-
 def groups(found: list[Entry], labels: Labels) -> list[SearchGroup]:
     """The search page's groups: provinces by name (each headed by its own entry), then years,
     indicators and pages, each keeping the order `entries` made."""
