@@ -183,7 +183,7 @@ def page_text(share: ShareCard, site: str, labels: Labels, address: str) -> Card
     h = share.headline
     if h is None:
         return CardText(site, share.title, share.description, address=address)
-    return CardText(site, share.title, h.what, h.figure, h.period, f"{labels['share']['source']}: {h.source}",
+    return CardText(site, share.title, h.label(labels), h.figure, h.period, f"{labels['share']['source']}: {h.source}",
                     address)
 
 

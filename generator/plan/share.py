@@ -27,6 +27,11 @@ class Headline:
     figure: str  # "92,9%", "gần 7.000"; a derived one ends with the derived mark
     period: str  # "Cả năm 2022"
     source: str  # "Báo Trà Vinh, 14/02/2023"
+    newest: bool = False  # an indicator's newest figure, among every province's (the sentence says so)
+
+    def label(self, labels: Labels) -> str:
+        """The card's line above the figure: what it counts; on an indicator's card, whose it is."""
+        return f"{labels['share']['newest']}: {self.place}" if self.newest else self.what
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ def indicator_headline(ind: Indicator, index: SiteIndex, labels: Labels, locale:
     v = ind.value(d)
     assert v is not None, "chosen among the records with a value"
     what = what_text(ind.block, ind.measure, labels)
-    return _headline(d, index.names[d.record.province], what, v, labels, locale)
+    return replace(_headline(d, index.names[d.record.province], what, v, labels, locale), newest=True)
 
 
 def describe(title: str, headline: Headline | None, labels: Labels) -> str:
@@ -93,7 +98,8 @@ def describe(title: str, headline: Headline | None, labels: Labels) -> str:
     words = labels["share"]
     if headline is None:
         return words["no_figures"].replace("{title}", title)
-    return (words["sentence"].replace("{place}", headline.place).replace("{period}", headline.period)
+    lead = f"{words['newest']}: " if headline.newest else ""
+    return lead + (words["sentence"].replace("{place}", headline.place).replace("{period}", headline.period)
             .replace("{what}", headline.what).replace("{figure}", headline.figure)
             .replace("{source}", headline.source))
 
