@@ -173,7 +173,7 @@ def test_the_search_index_holds_the_entries_with_their_searched_text(lang: Langu
     assert [i["u"] for i in items] == ["/" + prefix + e.url for e in _entries(lang)]
     assert [i["f"] for i in items] == [e.folded for e in _entries(lang)]
     kinds = {i["k"] for i in items}
-    assert load_labels(lang)["search_more"]["kind_record"] in kinds
+    assert load_labels(lang)["site"]["kind_record"] in kinds
     for d in RECORDS:
         assert "/" + prefix + record_url(d) in {i["u"] for i in items}
 

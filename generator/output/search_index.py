@@ -12,11 +12,7 @@ from generator.render.labels import Labels
 def search_index(found: list[Entry], labels: Labels, url: Callable[[str], str]) -> bytes:
     """JSON for the search box: title, address, kind label, detail and the folded search text (title,
     detail and the entry's hidden terms), in the search page's order (the box ranks what matches)."""
-    items = [{"t": e.title, "u": url(e.url), "k": kind_label(e, labels), "d": e.detail, "f": e.folded, "r": e.rank}
-             for e in found]
+    items = [{"t": e.title, "u": url(e.url), "k": labels["site"][f"kind_{e.kind}"], "d": e.detail,
+              "f": e.folded, "r": e.rank} for e in found]
     return (script_json(items) + "\n").encode("utf-8")
 
-
-def kind_label(e: Entry, labels: Labels) -> str:
-    """What kind of entry it is, in the edition's language (records' kind is in the search section)."""
-    return labels["search_more"]["kind_record"] if e.kind == "record" else labels["site"][f"kind_{e.kind}"]
