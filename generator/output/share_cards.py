@@ -164,8 +164,9 @@ def draw(text: CardText) -> bytes:
         _write(canvas, y + 4, text.source, False, 26, MUTED, most=2)
     else:
         _write(canvas, y + 12, text.what, False, 32, MUTED, most=6)
-    canvas.rectangle((0, SIZE[1] - 56, SIZE[0], SIZE[1]), fill=SOFT)
-    _write(canvas, SIZE[1] - 42, text.address, False, 24, MUTED)
+    if text.address:  # a site without a host in base_url has no address to print
+        canvas.rectangle((0, SIZE[1] - 56, SIZE[0], SIZE[1]), fill=SOFT)
+        _write(canvas, SIZE[1] - 42, text.address, False, 24, MUTED)
     small = image.quantize(palette=_palette(), dither=Image.Dither.NONE)
     out = io.BytesIO()
     small.save(out, "PNG")  # zlib level 6: level 9 saves 7% for six times the time

@@ -29,6 +29,8 @@ def period_text(record: Record, labels: Labels, locale: str) -> str:
 
 
 def source_text(record: Record, locale: str) -> str:
-    """The record's first source as a card names it: publisher and date."""
+    """The record's first source as a card names it: publisher and date ("" without a source)."""
+    if not record.sources:
+        return ""
     s = record.sources[0]
     return f"{s.publisher}, {formats.date(s.published, locale)}" if s.published else s.publisher
