@@ -23,8 +23,8 @@ class Headline:
     """One figure as a card shows it: what it counts, the number as written, its period and source."""
 
     place: str  # the province the figure is about
-    what: str  # "Tổ chức cơ sở đảng: hoàn thành tốt nhiệm vụ trở lên"
-    figure: str  # "92,9%", "gần 7.000"; a derived one ends with the derived mark
+    what: str  # "Tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ trở lên"
+    figure: str  # "92,9%", "gần 7.000"; a derived one ends with the words saying so ("(số liệu suy ra)")
     period: str  # "Cả năm 2022"
     source: str  # "Báo Trà Vinh, 14/02/2023"
     newest: bool = False  # an indicator's newest figure, among every province's (the sentence says so)
@@ -40,8 +40,7 @@ class ShareCard:
 
     image: str  # relative to the edition's root: "provinces/tra-vinh/share.png"
     title: str  # og:title and the card's heading
-    description: str  # og:description: one sentence with the headline figure and its period
-    alt: str  # og:image:alt: what the image says, for a reader who cannot see it (the sentence names the place)
+    description: str  # og:description and og:image:alt: one sentence with the place, figure, period, source
     headline: Headline | None  # None: the page has no figure yet (the card says so)
 
 
@@ -106,7 +105,7 @@ def describe(title: str, headline: Headline | None, labels: Labels) -> str:
 
 def card(page: PlannedPage, headline: Headline | None, labels: Labels) -> ShareCard:
     description = describe(page.title, headline, labels)
-    return ShareCard(page.url + CARD, page.title, description, description, headline)
+    return ShareCard(page.url + CARD, page.title, description, headline)
 
 
 def attach(page: PlannedPage, index: SiteIndex, labels: Labels) -> PlannedPage:
