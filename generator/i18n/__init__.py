@@ -54,7 +54,7 @@ class Messages:
 
     def __call__(self, msgid: str | Text, **values: object) -> str:
         if isinstance(msgid, Text):
-            msgid, values = msgid.msgid, {**msgid.values, **values}
+            return self(msgid.msgid, **{**msgid.values, **values})
         shown = {k: self(v) if isinstance(v, Text) else v for k, v in values.items()}
         return self.translations.gettext(msgid).format(**shown)
 

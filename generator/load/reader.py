@@ -63,7 +63,7 @@ class Reader:
         self.problems = problems
 
     # -- reporting -------------------------------------------------------------------------
-    def say(self, msgid: str, **values: object) -> str:
+    def say(self, msgid: str | Text, **values: object) -> str:
         """A message in the language problems are written in."""
         return self.problems.say(msgid, **values)
 
