@@ -20,6 +20,7 @@ from generator.extract import (
     write_path,
 )
 from generator.extract.fetch import Fetcher, FetchError, download, fetch, is_address
+from generator.extract.rules import RuleError
 from generator.i18n import Messages, later
 from generator.model.problems import Problems
 from generator.model.types import Registry
@@ -107,7 +108,11 @@ def cmd_extract(args: argparse.Namespace, fetcher: Fetcher = download) -> int:
     if problems.errors:
         print_problems(problems, args)
         return 1
-    rules = Rules.load()
+    try:
+        rules = Rules.load()
+    except RuleError as exc:  # the rules file that comes with the program was edited
+        print(say(exc.text), file=sys.stderr)
+        return 1
     code = 0
     results = []
     for name in args.articles:
