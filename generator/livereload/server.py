@@ -122,8 +122,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def error_banner(errors: Iterable[Problem], say: Messages | None = None) -> bytes:
-    say = say or messages("vi")
+def error_banner(errors: Iterable[Problem], say: Messages) -> bytes:
     items = "".join(f"<li><code>{html.escape(p.shown(say))}</code></li>" for p in errors)
     heading = html.escape(say("The new build failed; the last good site is shown. Fix these errors:"))
     return (f'<div class="build-errors" role="alert" lang="{say.lang}"><p><strong>{heading}</strong></p>'
