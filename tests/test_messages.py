@@ -292,7 +292,7 @@ def test_serve_speaks_on_the_console_and_in_the_browser(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
         options: list[str], environment: dict[str, str], lang: Lang) -> None:
     from generator.cli import language
-    from generator.livereload.server import DevSite, make_app
+    from generator.livereload.server import DevSite, _announce, make_app
 
     site = _bad_site(tmp_path)
     monkeypatch.delenv(ENVIRONMENT)
@@ -300,6 +300,7 @@ def test_serve_speaks_on_the_console_and_in_the_browser(
         monkeypatch.setenv(name, value)
     dev = DevSite(site, tmp_path / "www", "/", say=language(["serve", "-s", str(site), *options]))
     assert dev.rebuild() is False
+    _announce("0.0.0.0", 8000, 8001, "/", dev.say)
     err = capsys.readouterr().err
     seen: dict[str, str] = {}
     body = b"".join(make_app(dev)({"PATH_INFO": "/", "REQUEST_METHOD": "GET"},
@@ -309,9 +310,27 @@ def test_serve_speaks_on_the_console_and_in_the_browser(
         assert "Dựng trang không thành công; vẫn đang hiển thị bản dựng tốt gần nhất (1 lỗi" in err
         assert "Bản dựng mới bị lỗi — đang hiển thị bản cũ" in body and ": lỗi: &#x27;admitted: 6.027&#x27;" in body
         assert '<html lang="vi">' in body
+        assert "Cổng 8000 đang bận" in err and "CẢNH BÁO: đang mở ở địa chỉ 0.0.0.0" in err
+        assert "Đang xem trước tại http://0.0.0.0:8001/" in err
     else:
+        assert "Port 8000 is busy" in err and "WARNING: listening on 0.0.0.0" in err
         assert "Build failed; still serving the last good site (1 error(s)" in err
         assert "The new build failed; the last good site is shown" in body and ": error: &#x27;admitted" in body
+
+
+@pytest.mark.parametrize("options,environment,lang", CHOICES)
+def test_serve_is_given_the_chosen_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str],
+                                            environment: dict[str, str], lang: Lang) -> None:
+    from generator.livereload import server
+
+    site = _bad_site(tmp_path)
+    monkeypatch.delenv(ENVIRONMENT)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    given: list[Messages] = []
+    monkeypatch.setattr(server, "serve", lambda *args, say: given.append(say) or 0)
+    assert main(["serve", "-s", str(site), *options]) == 0
+    assert [say.lang for say in given] == [lang]
 
 
 @pytest.mark.parametrize("message,vietnamese", [
