@@ -21,8 +21,15 @@
   function after(first) { return function (row) { return Array.prototype.slice.call(row.cells, first); }; }
   var valueCells = after(1);
 
-  // The chart as drawn: kind and colours from the JSON block, names and numbers from the table.
-  function read(figure) {
+  // The words a PNG or an embed adds: "Số liệu cả năm: {years}|và {n} báo khác|site title".
+  function words(el) {
+    var w = el.getAttribute("data-words").split("|");
+    return { period: w[0], more: w[1], site: w[2] };
+  }
+
+  // The chart as drawn: kind and colours from the JSON block, names and numbers from the table; `say`
+  // holds the words of the page that shows it.
+  function read(figure, say) {
     var config = JSON.parse(figure.querySelector("script[type='application/json']").textContent);
     var table = figure.querySelector("table");
     var bySeries = table.getAttribute("data-orientation") === "series";
@@ -32,7 +39,11 @@
     var numbers = rows.map(function (r) {
       return valueCells(r).map(function (c) { var v = c.getAttribute("data-v"); return v === null ? null : parseFloat(v); });
     });
-    var sources = rows.map(function (r) { return JSON.parse(r.getAttribute("data-sources") || "[]"); });
+    var sources = rows.map(function (r) {
+      return JSON.parse(r.getAttribute("data-sources") || "[]").map(function (s) {
+        return s.length === 3 ? [s[0], s[1], s[1], s[2], s[2]] : s; // one date: first and last alike
+      });
+    });
     return {
       kind: config.kind, stacked: config.stacked, max: config.max, percent: config.percent,
       reference: config.reference, bySeries: bySeries, labels: bySeries ? head : names,
@@ -44,8 +55,7 @@
         };
       }),
       title: text(figure.querySelector("figcaption")), period: figure.getAttribute("data-period") || "",
-      words: JSON.parse(figure.getAttribute("data-words") || "{}"), source: figure.getAttribute("data-source"),
-      site: figure.getAttribute("data-site"), unit: figure.getAttribute("data-unit")
+      words: say, source: figure.getAttribute("data-source"), site: say.site, unit: figure.getAttribute("data-unit")
     };
   }
 
@@ -188,9 +198,9 @@
   }
 
   // Lines of at most `width` pixels in the context's current font, broken between words.
-  function wrap(ctx, words, width) {
+  function wrap(ctx, all, width) {
     var lines = [], line = "";
-    words.split(" ").forEach(function (word) {
+    all.split(" ").forEach(function (word) {
       var next = line ? line + " " + word : word;
       if (line && ctx.measureText(next).width > width) { lines.push(line); line = word; } else { line = next; }
     });
@@ -336,7 +346,7 @@
 
   function drawPage(canvas) {
     var figure = canvas.closest("figure");
-    var spec = read(figure);
+    var spec = read(figure, words(figure.querySelector("[data-action=png]")));
     var legendClick = null;
     // The box stays hidden until a chart can draw, so a blocked CDN or no JavaScript leaves no hole.
     canvas.parentNode.hidden = false;
@@ -379,7 +389,7 @@
   }
 
   function showEmbed(main, doc, figure, source, params, param) {
-    var spec = read(figure);
+    var spec = read(figure, words(main));
     var chosen = spec.bySeries && params.has("p") ? params.get("p").split(",") : null;
     var view = subset(spec, function (d) { return !chosen || chosen.indexOf(d.key) >= 0; });
     var heading = param === "province" ? text(doc.querySelector("main h1")) : "";
@@ -390,7 +400,6 @@
     main.querySelector(".embed-publishers").textContent = credit(view);
     var link = main.querySelector(".embed-credit a");
     link.href = withSelection(source, chosen) + "#" + figure.id;
-    link.textContent = spec.words.view + ": " + spec.site;
     var canvas = main.querySelector("canvas");
     canvas.setAttribute("aria-label", main.querySelector(".embed-title").textContent);
     canvas.parentNode.hidden = false;
