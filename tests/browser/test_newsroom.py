@@ -257,3 +257,21 @@ def test_without_the_script_the_default_frame_still_shows_the_credit(served: Sit
     assert outer and credit and credit["y"] + credit["height"] <= outer["y"] + outer["height"]
     assert TRA_VINH in page.frame_locator("iframe").locator(".embed-credit").inner_text()
     page.context.close()
+
+
+def test_with_chartjs_blocked_the_embed_keeps_its_credit_and_the_page_its_table(served: Site, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort())
+    page.goto(served.base + EMBED + "?p=tra-vinh")
+    page.wait_for_load_state("load")
+    assert page.locator(".embed-credit").is_visible() and page.locator(".chart-box").is_hidden()
+    assert page.get_attribute(".embed-credit a", "href") == "/portal/" + INDICATOR
+    page.goto(served.base + INDICATOR + "?p=tra-vinh")
+    page.wait_for_load_state("load")
+    assert page.locator(FIG + " table").is_visible() and page.locator(FIG + " .chart-box").is_hidden()
+    assert page.locator(FIG + " fieldset.compare").is_hidden() and page.locator(FIG + " .chart-tools").is_hidden()
+    assert errors == []
+    context.close()
