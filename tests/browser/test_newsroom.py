@@ -3,6 +3,7 @@ a print-ready PNG from any screen, and a compare picker whose legend, boxes, tab
 from __future__ import annotations
 
 import base64
+import html
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -49,7 +50,7 @@ def _embed_code(page: Page) -> str:
 
 
 def _src(code: str) -> str:
-    return re.search(r'src="([^"]+)"', code).group(1)  # type: ignore[union-attr]
+    return html.unescape(re.search(r'src="([^"]+)"', code).group(1))  # type: ignore[union-attr]
 
 
 def test_the_picker_sits_above_the_chart_with_finger_sized_choices(served: Site, browser: Browser) -> None:
@@ -223,9 +224,9 @@ def test_embed_without_javascript_keeps_title_credit_and_link(served: Site, brow
 def _article(browser: Browser, site: Site, snippet: str) -> Page:
     """A newspaper's article with the snippet pasted in (served beside the portal: Chromium refuses a frame of
     127.0.0.1 in a page of another loopback name)."""
-    html = ("<!doctype html><html lang=vi><head><meta charset=utf-8><title>Bài báo</title></head><body>"
-            f"<p>Bài viết.</p>{snippet}<p>Hết.</p></body></html>")
-    return visit(browser, site.base.replace("/portal/", "/article.html"), 375, html=html).page
+    article = ("<!doctype html><html lang=vi><head><meta charset=utf-8><title>Bài báo</title></head><body>"
+               f"<p>Bài viết.</p>{snippet}<p>Hết.</p></body></html>")
+    return visit(browser, site.base.replace("/portal/", "/article.html"), 375, html=article).page
 
 
 def test_the_snippet_fits_the_frame_to_the_embed(served: Site, browser: Browser) -> None:
@@ -275,3 +276,23 @@ def test_with_chartjs_blocked_the_embed_keeps_its_credit_and_the_page_its_table(
     assert page.locator(FIG + " fieldset.compare").is_hidden() and page.locator(FIG + " .chart-tools").is_hidden()
     assert errors == []
     context.close()
+
+
+def test_a_choice_of_several_reads_as_a_clean_list_in_the_address_and_the_embed(served: Site, browser: Browser) -> None:
+    fig = "#fig-tuyen-quang-admissions"  # three committees of one province: a choice of two is a real list
+    v = visit(browser, served.base + "provinces/tuyen-quang/", 375)
+    page = v.page
+    keys = page.eval_on_selector_all(fig + " fieldset.compare input", "els => els.map(e => e.value)")
+    assert len(keys) == 3
+    page.uncheck(f"{fig} fieldset.compare input[value='{keys[1]}']")
+    assert page.evaluate("location.search") == f"?p={keys[0]},{keys[2]}"  # a comma, not %2C
+    page.click(fig + " details.embed summary")
+    src = _src(page.input_value(fig + " details.embed textarea"))
+    assert src.endswith(f"/portal/embed/province/admissions/?province=tuyen-quang&p={keys[0]},{keys[2]}")
+    page.context.close()
+    e = visit(browser, src, 640)
+    e.page.wait_for_function("() => !!document.querySelector('main canvas').chart")
+    assert e.page.evaluate("document.querySelector('main canvas').chart.data.datasets.map(d => d.key)") == [keys[0], keys[2]]
+    assert e.page.inner_text("h1").startswith("Tuyên Quang")
+    assert e.console_errors == [] and e.failed == []
+    e.page.context.close()
