@@ -105,6 +105,11 @@
     return span ? view.words.period.replace("{years}", span) : "";
   }
 
+  // A ranking gets a row of height per province, so sixty names stay readable (never less than `least`).
+  function tall(view, least) {
+    return view.kind === "hbar" ? Math.max(least, 22 * view.labels.length + 60) : least;
+  }
+
   function config(spec, options) {
     var horizontal = spec.kind === "hbar";
     var percent = spec.percent;
@@ -213,8 +218,9 @@
     var stage = document.createElement("div");
     stage.className = "png-stage";
     var off = document.createElement("canvas");
+    var chartHeight = tall(view, PNG.height);
     off.width = PNG.width;
-    off.height = PNG.height;
+    off.height = chartHeight;
     stage.appendChild(off);
     document.body.appendChild(stage);
     var drawn = new window.Chart(off, config(view, { fixed: true }));
@@ -227,7 +233,7 @@
     ];
     var height = PNG.pad;
     blocks.forEach(function (b) {
-      if (b.chart) { height += PNG.height + 12; return; }
+      if (b.chart) { height += chartHeight + 12; return; }
       ctx.font = b.font;
       b.lines = b.text ? wrap(ctx, b.text, PNG.width) : [];
       height += b.lines.length * b.gap;
@@ -240,7 +246,7 @@
     ctx.fillStyle = "#1a1a1a";
     var y = PNG.pad;
     blocks.forEach(function (b) {
-      if (b.chart) { ctx.drawImage(off, PNG.pad, y, PNG.width, PNG.height); y += PNG.height + 12; return; }
+      if (b.chart) { ctx.drawImage(off, PNG.pad, y, PNG.width, chartHeight); y += chartHeight + 12; return; }
       ctx.font = b.font;
       b.lines.forEach(function (line) { y += b.gap; ctx.fillText(line, PNG.pad, y - 6); });
     });
@@ -350,6 +356,7 @@
     var legendClick = null;
     // The box stays hidden until a chart can draw, so a blocked CDN or no JavaScript leaves no hole.
     canvas.parentNode.hidden = false;
+    if (spec.kind === "hbar") { canvas.parentNode.style.height = tall(spec, canvas.parentNode.clientHeight) + "px"; }
     canvas.spec = spec;
     canvas.chart = new window.Chart(canvas, config(spec, {
       legendClick: function (e, item, legend) { legendClick.call(this, e, item, legend); }
@@ -403,6 +410,7 @@
     var canvas = main.querySelector("canvas");
     canvas.setAttribute("aria-label", main.querySelector(".embed-title").textContent);
     canvas.parentNode.hidden = false;
+    if (view.kind === "hbar") { canvas.parentNode.style.height = tall(view, canvas.parentNode.clientHeight) + "px"; }
     canvas.spec = view;
     canvas.chart = new window.Chart(canvas, config(view, {}));
   }
