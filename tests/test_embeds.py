@@ -77,31 +77,17 @@ def _figures(output: Path) -> list[tuple[str, str]]:
     return found
 
 
-def _number(text: str) -> float:
-    """A figure as the Vietnamese edition writes it: 6.027 (thousands), 92,94% (decimal comma)."""
-    found = re.search(r"\d[\d.,]*", text)
-    assert found, text
-    return float(found.group(0).replace(".", "").replace(",", "."))
-
-
-def test_the_table_is_the_charts_only_copy_of_its_numbers(test_site_output: Path) -> None:
-    figures = [(name, f) for name, f in _figures(test_site_output) if not name.startswith("en/")]
-    assert len(figures) > 10
-    cells = 0
+def test_a_chart_block_says_how_to_draw_never_what(test_site_output: Path) -> None:
+    """The names and numbers are the table's (tests/browser/test_newsroom.py checks the drawn ones);
+    every row names its newspapers."""
+    figures = _figures(test_site_output)
+    assert len(figures) > 20
     for name, figure in figures:
         config = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', figure, re.S).group(1))
         assert set(config) == CONFIG_KEYS, name
         credited = [json.loads(s) for s in re.findall(r"<tr data-key=\"[^\"]*\" data-sources='([^']*)'>", figure)]
         assert credited == [c for c in credited if all(len(k) in (3, 5) for k in c)] and any(credited), name
         assert len(credited) == len(re.findall(r"<tr data-key", figure))  # every row names its newspapers
-        for cell in re.findall(r"<td([^>]*)>(.*?)</td>", figure, re.S):
-            text = re.sub(r"<[^>]+>", "", cell[1]).strip()
-            number = re.search(r'data-v="([^"]+)"', cell[0])
-            assert (number is None) == (text in ("–", "")), (name, cell)
-            if number:
-                assert abs(float(number.group(1)) - _number(text)) < 0.006, (name, cell)  # as shown, to 2 places
-                cells += 1
-    assert cells > 50
 
 
 def test_embed_pages_carry_no_numbers_and_no_chrome(test_site_output: Path) -> None:
@@ -110,7 +96,7 @@ def test_embed_pages_carry_no_numbers_and_no_chrome(test_site_output: Path) -> N
     assert len(pages) == sum(len(k) for k in kinds.values())
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        assert "<table" not in html and "data-v=" not in html  # read from the chart's own page
+        assert "<table" not in html  # read from the chart's own page
         assert not re.search(r"<(header|nav|footer|button|form)\b", html)
         assert 'http-equiv="Content-Security-Policy"' in html
         credit = re.search(r'<p class="embed-credit">.*?</p>', html, re.S)

@@ -8,9 +8,11 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.browser.conftest import Site, visit
+from tests.test_embeds import PLANS
 
 INDICATOR = "indicators/organizations-good-or-above/"
 FIG = "#fig-indicator-organizations-good-or-above"  # the lines over the years: one series per province
@@ -151,7 +153,7 @@ def test_png_leaves_out_a_series_hidden_from_the_legend(served: Site, browser: B
     with page.expect_download() as info:
         page.click(fig + " [data-action=png]")
     assert int.from_bytes(Path(info.value.path()).read_bytes()[16:20], "big") >= 1200
-    texts = {d["text"] for d in page.evaluate("window.__drawn")}
+    texts = {d["text"] for d in page.evaluate("window.__drawn") if d["width"] >= 1200}  # the PNG's, not the page's
     assert legend[0] not in texts and all(label in texts for label in legend[1:])
     page.context.close()
 
@@ -296,3 +298,23 @@ def test_a_choice_of_several_reads_as_a_clean_list_in_the_address_and_the_embed(
     assert e.page.inner_text("h1").startswith("Tuyên Quang")
     assert e.console_errors == [] and e.failed == []
     e.page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_charts_draw_the_planned_numbers_read_from_their_tables(served: Site, browser: Browser, lang: str) -> None:
+    """The table is a chart's only copy of its numbers: read back from the cells as each edition writes
+    them (6.027 and 92,94%; 6,027 and 92.94%; "gần", "about", a derivation's "*"), they are the plan's."""
+    planned = {c.id: [[None if x is None else float(x.number) for x in s.values] for s in c.series]
+               for p in PLANS[lang] if p.template != "embed" for c in getattr(p.context, "charts", [])}
+    urls = sorted({p.url for p in PLANS[lang] if p.template in ("home", "province") and getattr(p.context, "charts", [])}
+                  | {INDICATOR, "indicators/admissions/"})
+    seen = set()
+    for url in urls:
+        v = visit(browser, served.base + ("" if lang == "vi" else "en/") + url, 1280)
+        drawn = v.page.evaluate("""[...document.querySelectorAll('canvas[data-chart]')].map(
+            c => [c.id.replace(/^chart-/, ''), c.chart.data.datasets.map(d => d.data)])""")
+        for cid, data in drawn:
+            assert data == planned[cid], (url, cid)
+            seen.add(cid)
+        v.page.context.close()
+    assert len(seen) >= 8

@@ -1,5 +1,5 @@
-// Draws every chart from the table beside it: the table is the only copy of the numbers (each cell's exact
-// number in data-v) and of the newspapers behind each row (data-sources); a small JSON block holds the
+// Draws every chart from the table beside it: the table is the only copy of the numbers (read from the
+// cells as written) and of the newspapers behind each row (data-sources); a small JSON block holds the
 // kind and colours. Adds per-chart tools: PNG and CSV downloads of exactly what is selected, an embed
 // code, and (for charts with a series per province) a province picker whose selection lives in the page
 // address. The embed page (main.embed-chart) draws one chart read from the table on its own page.
@@ -18,6 +18,17 @@
   }
 
   function text(el) { return el ? el.textContent.replace(/\s+/g, " ").trim() : ""; }
+
+  // A table cell's figure as the edition writes it ("gần 6.027", "92,94%*", "about 6,027"): the first number
+  // outside the derivation's explanation, read with the edition's separators; "–" is no figure.
+  function cellNumber(cell) {
+    var shown = cell.cloneNode(true);
+    shown.querySelectorAll("details, .base-unstated").forEach(function (e) { e.remove(); });
+    var found = shown.textContent.match(/\d[\d.,]*/);
+    if (!found) { return null; }
+    var digits = found[0].split(lang === "vi-VN" ? "." : ",").join("");
+    return parseFloat(lang === "vi-VN" ? digits.replace(",", ".") : digits);
+  }
   function after(first) { return function (row) { return Array.prototype.slice.call(row.cells, first); }; }
   var valueCells = after(1);
 
@@ -37,7 +48,7 @@
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     var names = rows.map(function (r) { return text(r.cells[0]); });
     var numbers = rows.map(function (r) {
-      return valueCells(r).map(function (c) { var v = c.getAttribute("data-v"); return v === null ? null : parseFloat(v); });
+      return valueCells(r).map(cellNumber);
     });
     var sources = rows.map(function (r) {
       return JSON.parse(r.getAttribute("data-sources") || "[]").map(function (s) {
@@ -103,6 +114,11 @@
       span = years[0] === years[years.length - 1] ? years[0] : years[0] + "–" + years[years.length - 1];
     }
     return span ? view.words.period.replace("{years}", span) : "";
+  }
+
+  // A ranking gets a row of height per province, so sixty names stay readable (never less than `least`).
+  function tall(view, least) {
+    return view.kind === "hbar" ? Math.max(least, 22 * view.labels.length + 60) : least;
   }
 
   function config(spec, options) {
@@ -213,8 +229,9 @@
     var stage = document.createElement("div");
     stage.className = "png-stage";
     var off = document.createElement("canvas");
+    var chartHeight = tall(view, PNG.height);
     off.width = PNG.width;
-    off.height = PNG.height;
+    off.height = chartHeight;
     stage.appendChild(off);
     document.body.appendChild(stage);
     var drawn = new window.Chart(off, config(view, { fixed: true }));
@@ -227,7 +244,7 @@
     ];
     var height = PNG.pad;
     blocks.forEach(function (b) {
-      if (b.chart) { height += PNG.height + 12; return; }
+      if (b.chart) { height += chartHeight + 12; return; }
       ctx.font = b.font;
       b.lines = b.text ? wrap(ctx, b.text, PNG.width) : [];
       height += b.lines.length * b.gap;
@@ -240,7 +257,7 @@
     ctx.fillStyle = "#1a1a1a";
     var y = PNG.pad;
     blocks.forEach(function (b) {
-      if (b.chart) { ctx.drawImage(off, PNG.pad, y, PNG.width, PNG.height); y += PNG.height + 12; return; }
+      if (b.chart) { ctx.drawImage(off, PNG.pad, y, PNG.width, chartHeight); y += chartHeight + 12; return; }
       ctx.font = b.font;
       b.lines.forEach(function (line) { y += b.gap; ctx.fillText(line, PNG.pad, y - 6); });
     });
@@ -350,6 +367,7 @@
     var legendClick = null;
     // The box stays hidden until a chart can draw, so a blocked CDN or no JavaScript leaves no hole.
     canvas.parentNode.hidden = false;
+    if (spec.kind === "hbar") { canvas.parentNode.style.height = tall(spec, canvas.parentNode.clientHeight) + "px"; }
     canvas.spec = spec;
     canvas.chart = new window.Chart(canvas, config(spec, {
       legendClick: function (e, item, legend) { legendClick.call(this, e, item, legend); }
@@ -403,6 +421,7 @@
     var canvas = main.querySelector("canvas");
     canvas.setAttribute("aria-label", main.querySelector(".embed-title").textContent);
     canvas.parentNode.hidden = false;
+    if (view.kind === "hbar") { canvas.parentNode.style.height = tall(view, canvas.parentNode.clientHeight) + "px"; }
     canvas.spec = view;
     canvas.chart = new window.Chart(canvas, config(view, {}));
   }

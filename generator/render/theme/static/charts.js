@@ -1,5 +1,5 @@
-// Draws every chart from the table beside it: the table is the only copy of the numbers (each cell's exact
-// number in data-v) and of the newspapers behind each row (data-sources); a small JSON block holds the
+// Draws every chart from the table beside it: the table is the only copy of the numbers (read from the
+// cells as written) and of the newspapers behind each row (data-sources); a small JSON block holds the
 // kind and colours. Adds per-chart tools: PNG and CSV downloads of exactly what is selected, an embed
 // code, and (for charts with a series per province) a province picker whose selection lives in the page
 // address. The embed page (main.embed-chart) draws one chart read from the table on its own page.
@@ -18,6 +18,17 @@
   }
 
   function text(el) { return el ? el.textContent.replace(/\s+/g, " ").trim() : ""; }
+
+  // A table cell's figure as the edition writes it ("gần 6.027", "92,94%*", "about 6,027"): the first number
+  // outside the derivation's explanation, read with the edition's separators; "–" is no figure.
+  function cellNumber(cell) {
+    var shown = cell.cloneNode(true);
+    shown.querySelectorAll("details, .base-unstated").forEach(function (e) { e.remove(); });
+    var found = shown.textContent.match(/\d[\d.,]*/);
+    if (!found) { return null; }
+    var digits = found[0].split(lang === "vi-VN" ? "." : ",").join("");
+    return parseFloat(lang === "vi-VN" ? digits.replace(",", ".") : digits);
+  }
   function after(first) { return function (row) { return Array.prototype.slice.call(row.cells, first); }; }
   var valueCells = after(1);
 
@@ -37,7 +48,7 @@
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     var names = rows.map(function (r) { return text(r.cells[0]); });
     var numbers = rows.map(function (r) {
-      return valueCells(r).map(function (c) { var v = c.getAttribute("data-v"); return v === null ? null : parseFloat(v); });
+      return valueCells(r).map(cellNumber);
     });
     var sources = rows.map(function (r) {
       return JSON.parse(r.getAttribute("data-sources") || "[]").map(function (s) {
