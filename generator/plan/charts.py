@@ -2,14 +2,18 @@
 so the two can never disagree. Only full years enter a chart: partial periods never join a trend."""
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from generator.model.derive import DISJOINT, Derived, DisjointLevel, Value
 from generator.model.indicators import Indicator
-from generator.model.types import Block
+from generator.model.types import Block, PartialDate
 from generator.render.labels import Labels
+
+Day: TypeAlias = dt.date | PartialDate
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
@@ -23,16 +27,67 @@ def chartable(v: Value | None) -> Value | None:
     return None if v is None or v.base_unstated else v
 
 
+@dataclass(frozen=True)
+class EmbedRef:
+    """Where a chart is embedded from: one embed page per kind of chart, the chart itself named in the
+    address (`embed/province/organizations/?p=tra-vinh`), so a chart's numbers live only on its own page."""
+
+    kind: str  # the embed page's folder under embed/
+    param: str = ""  # the address parameter naming which chart of the kind ("" when the kind has one chart)
+    value: str = ""  # its value for this chart (a province slug, a year)
+
+    def address(self) -> str:
+        return f"embed/{self.kind}/" + (f"?{self.param}={self.value}" if self.param else "")
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One newspaper behind a row of a chart's table, with the first and last dates of its articles there."""
+
+    publisher: str
+    first: Day | None
+    last: Day | None
+
+    @property
+    def first_key(self) -> str:
+        return day_key(self.first)
+
+    @property
+    def last_key(self) -> str:
+        return day_key(self.last)
+
+
+def day_key(day: Day | None) -> str:
+    """A sortable text for a full or partial date (2023-01-12, 2023-05, 2023); empty when unknown."""
+    if day is None:
+        return ""
+    if isinstance(day, PartialDate):
+        return f"{day.year:04d}" + (f"-{day.month:02d}" if day.month else "")
+    return day.isoformat()
+
+
+def credits(items: list[Derived]) -> list[Credit]:
+    """The newspapers of the records behind a row, each with the range of its articles' dates."""
+    found: dict[str, list[Day]] = {}
+    for d in items:
+        for s in d.record.sources:
+            found.setdefault(s.publisher, [])
+            if s.published is not None:
+                found[s.publisher].append(s.published)
+    out = []
+    for publisher, days in found.items():
+        ordered = sorted(days, key=day_key)
+        out.append(Credit(publisher, ordered[0] if ordered else None, ordered[-1] if ordered else None))
+    return out
+
+
 @dataclass
 class Series:
     label: str
     values: list[Value | None]
     colour: str
     key: str = ""  # stable id for the compare selection in the page address
-
-    def data(self) -> list[float | None]:
-        """Plain numbers for the chart's JSON; formatting happens in the browser and in the table."""
-        return [None if v is None else float(v.number) for v in self.values]
+    credits: list[Credit] = field(default_factory=list)  # the newspapers of the records in this series
 
 
 @dataclass
@@ -50,6 +105,9 @@ class Chart:
     label_links: list[str] = field(default_factory=list)  # per label (a ranking's province), its page
     percent: bool = False  # the value axis reads in % (shares, and shares of a target)
     reference: float | None = None  # a value drawn as a dashed line across the chart (100% of a target)
+    label_credits: list[list[Credit]] = field(default_factory=list)  # per label, the newspapers behind it
+    embed: EmbedRef | None = None  # the embed page that shows this chart
+    years: tuple[int, int] | None = None  # the first and last full years shown
 
     def header(self) -> list[str]:
         return self.labels if self.by_series else [s.label for s in self.series]
@@ -60,13 +118,18 @@ class Chart:
             return [(s.label, list(s.values)) for s in self.series]
         return [(label, [s.values[i] for s in self.series]) for i, label in enumerate(self.labels)]
 
+    def row_credits(self) -> list[list[Credit]]:
+        """Per table row, the newspapers behind it: the browser credits those of the rows shown."""
+        if self.by_series:
+            return [s.credits for s in self.series]
+        return self.label_credits or [[] for _ in self.labels]
+
     def payload(self) -> dict[str, Any]:
+        """How to draw the chart. The numbers and names are read from the table beside it, never repeated."""
         return {
-            "kind": self.kind, "stacked": self.stacked, "unit": self.unit, "max": self.max,
+            "kind": self.kind, "stacked": self.stacked, "max": self.max,
             "percent": self.percent, "reference": self.reference,
-            "labels": self.labels, "title": self.title,
-            "datasets": [{"label": s.label, "data": s.data(), "colour": s.colour, "key": s.key or str(i)}
-                         for i, s in enumerate(self.series)],
+            "series": [[s.colour, s.key or str(i)] for i, s in enumerate(self.series)],
         }
 
 
@@ -78,7 +141,7 @@ def full_years(items: tuple[Derived, ...] | list[Derived]) -> list[Derived]:
 
 
 def level_chart(cid: str, title: str, unit: str, items: tuple[Derived, ...], block: Block,
-                labels: Labels) -> Chart | None:
+                labels: Labels, embed: EmbedRef | None = None) -> Chart | None:
     """Stacked 100% bars of the disjoint levels, one bar per full year; None when nothing to show."""
     rows = [(d, b) for d in full_years(items) if (b := d.block(block)) is not None]
     if len({d.record.year for d, _ in rows}) < MIN_YEARS:
@@ -90,19 +153,29 @@ def level_chart(cid: str, title: str, unit: str, items: tuple[Derived, ...], blo
             series.append(Series(labels["fields"][level], values, LEVEL_COLOURS[level]))
     if not series:
         return None
-    return Chart(cid, title, unit, [str(d.record.year) for d, _ in rows], "bar", True, series, max=100, percent=True)
+    return Chart(cid, title, unit, [str(d.record.year) for d, _ in rows], "bar", True, series, max=100, percent=True,
+                 label_credits=[credits([d]) for d, _ in rows], embed=embed, years=span(d for d, _ in rows))
+
+
+def span(items: Iterable[Derived]) -> tuple[int, int] | None:
+    """The first and last years of the records a chart shows."""
+    years = [d.record.year for d in items]
+    return (min(years), max(years)) if years else None
 
 
 def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tuple[Derived, ...],
-                    names: dict[str, str], committee_names: dict[str, str], by_series: bool = False) -> Chart | None:
+                    names: dict[str, str], committee_names: dict[str, str], by_series: bool = False,
+                    embed: EmbedRef | None = None) -> Chart | None:
     """One series per committee (a province may have several), one bar per full year."""
     rows = [d for d in full_years(items) if chartable(ind.value(d)) is not None]
     if len({d.record.year for d in rows}) < MIN_YEARS:
         return None
     years = sorted({d.record.year for d in rows})
     by_committee: dict[tuple[str, str], dict[int, Value | None]] = defaultdict(dict)
+    records: dict[tuple[str, str], dict[int, Derived]] = defaultdict(dict)
     for d in rows:
         by_committee[(d.record.province, d.record.committee)][d.record.year] = chartable(ind.value(d))
+        records[(d.record.province, d.record.committee)][d.record.year] = d
     several = {p for p, _ in by_committee if sum(1 for q, _ in by_committee if q == p) > 1}
 
     def label(province: str, committee: str) -> str:
@@ -117,16 +190,19 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
             return None
         years = sorted({y for k in keys for y in by_committee[k]})
     series = [Series(label(p, c), [by_committee[(p, c)].get(y) for y in years], PALETTE[i % len(PALETTE)],
-                     p if p not in several else f"{p}.{c}")
+                     p if p not in several else f"{p}.{c}", credits(list(records[(p, c)].values())))
               for i, (p, c) in enumerate(keys)]
+    shown = [d for k in keys for d in records[k].values()]
     return Chart(cid, title, unit, [str(y) for y in years], "line" if by_series else "bar", False, series,
                  max=100 if ind.unit == "percent" else None, by_series=by_series or len(series) > len(years),
                  series_links=[f"provinces/{p}/" for p, _ in keys], percent=ind.unit != "members",
-                 reference=100 if ind.unit == "percent_of_target" else None)
+                 reference=100 if ind.unit == "percent_of_target" else None,
+                 label_credits=[credits([records[k][y] for k in keys if y in records[k]]) for y in years],
+                 embed=embed, years=span(shown))
 
 
 def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived] | tuple[Derived, ...],
-                  names: dict[str, str], latest: bool = False) -> Chart | None:
+                  names: dict[str, str], latest: bool = False, embed: EmbedRef | None = None) -> Chart | None:
     """Provinces side by side, best first; only when two or more have the figure. With `latest`, each
     province's newest full year (labelled "Province (year)"), else every full-year record given."""
     rows = sorted(((v, d) for d in full_years(items) if (v := chartable(ind.value(d))) is not None),
@@ -145,4 +221,5 @@ def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[D
     return Chart(cid, title, unit, labels, "hbar", False, [Series(title, [v for v, _ in rows], PALETTE[0])],
                  label_links=[f"provinces/{d.record.province}/" for _, d in rows],
                  max=100 if ind.unit == "percent" else None, percent=ind.unit != "members",
-                 reference=100 if ind.unit == "percent_of_target" else None)
+                 reference=100 if ind.unit == "percent_of_target" else None,
+                 label_credits=[credits([d]) for _, d in rows], embed=embed, years=span(d for _, d in rows))

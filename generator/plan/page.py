@@ -129,8 +129,13 @@ class DataContext(PageContext):
 
 @dataclass(frozen=True)
 class EmbedContext(PageContext):
-    charts: list[Chart]
-    parent: str  # the address of the page the chart belongs to
+    """One embed page per kind of chart; the address names the chart, which is read from its own page."""
+
+    heading: str  # the kind's title, shown until the chart's own title is read
+    source: str  # the address of the chart's page, with {x} for the value of `param`
+    figure: str  # the chart's figure id on that page, with {x} likewise
+    param: str  # the address parameter naming the chart ("" when the kind has one chart)
+    fallback: str  # where the full table is, for a reader without JavaScript
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from generator.model.derive import Derived
 from generator.model.indicators import INDICATORS, indicator
 from generator.model.types import PartialDate
 from generator.plan import share, sources
-from generator.plan.charts import Chart, full_years, indicator_chart, level_chart, ranking_chart
+from generator.plan.charts import Chart, EmbedRef, full_years, indicator_chart, level_chart, ranking_chart
 from generator.plan.index import ProvinceView, SiteIndex
 from generator.plan.page import (
     CommitteeContext,
@@ -70,7 +70,7 @@ def home_chart(index: SiteIndex, labels: Labels) -> Chart | None:
     found = [c for ind in INDICATORS
              if (c := ranking_chart("home-latest", f"{indicator_title(ind, labels)} — "
                                     f"{labels['indicators']['latest_ranking']}", labels["units"][ind.unit], ind,
-                                    index.records, index.names, latest=True)) is not None]
+                                    index.records, index.names, latest=True, embed=EmbedRef("home"))) is not None]
     return max(found, key=lambda c: len(c.labels)) if found else None  # max keeps the first of equals
 
 
@@ -106,13 +106,15 @@ def _province_charts(index: SiteIndex, view: ProvinceView, labels: Labels) -> li
     pct_unit = labels["units"]["percent"]
     charts = (
         level_chart(f"{view.slug}-organizations", labels["province"]["org_chart"], pct_unit, items,
-                    "organizations", labels),
-        level_chart(f"{view.slug}-members", labels["province"]["member_chart"], pct_unit, items, "members", labels),
+                    "organizations", labels, embed=province_embed("organizations", view)),
+        level_chart(f"{view.slug}-members", labels["province"]["member_chart"], pct_unit, items, "members", labels,
+                    embed=province_embed("members", view)),
         indicator_chart(f"{view.slug}-admissions", labels["province"]["admissions_chart"], labels["units"]["members"],
-                        indicator("admissions"), items, index.names, index.committee_names),
+                        indicator("admissions"), items, index.names, index.committee_names,
+                        embed=province_embed("admissions", view)),
         indicator_chart(f"{view.slug}-admissions-target", labels["province"]["admissions_target_chart"],
                         labels["units"]["percent_of_target"], indicator("admissions-percent-of-target"), items,
-                        index.names, index.committee_names),
+                        index.names, index.committee_names, embed=province_embed("admissions-target", view)),
     )
     return [c for c in charts if c is not None]
 
@@ -145,7 +147,8 @@ def plan_years(index: SiteIndex, labels: Labels) -> PlannedPage:
 def plan_year(index: SiteIndex, year: int, labels: Labels) -> PlannedPage:
     items = sorted(index.by_year[year], key=lambda d: (index.names[d.record.province], d.record.key))
     chart = ranking_chart(f"year-{year}", f"{labels['years']['ranking']} {year}", labels["units"]["percent"],
-                          indicator("organizations-good-or-above"), items, index.names)
+                          indicator("organizations-good-or-above"), items, index.names,
+                          embed=EmbedRef("year", "year", str(year)))
     return PlannedPage(f"years/{year}/", "year", year_title(year, labels),
                        YearContext(year, items, [chart] if chart else []))
 
@@ -161,9 +164,9 @@ def plan_indicator(index: SiteIndex, ind_id: str, labels: Labels) -> PlannedPage
     unit = labels["units"][ind.unit]
     words = labels["indicators"]
     charts = (ranking_chart(f"indicator-{ind.id}-latest", f"{title} — {words['latest_ranking']}", unit, ind,
-                            index.records, index.names, latest=True),
+                            index.records, index.names, latest=True, embed=EmbedRef(f"{ind.id}/latest")),
               indicator_chart(f"indicator-{ind.id}", f"{title} — {words['over_years']}", unit, ind, index.records,
-                              index.names, index.committee_names, by_series=True))
+                              index.names, index.committee_names, by_series=True, embed=EmbedRef(ind.id)))
     return PlannedPage(f"indicators/{ind.id}/", "indicator", title,
                        IndicatorContext(ind, unit, [c for c in charts if c is not None]))
 
@@ -189,15 +192,38 @@ def plan_sources(index: SiteIndex, labels: Labels) -> PlannedPage:
                                       sum(1 for r in found if not r.records)))
 
 
+def province_embed(slot: str, view: ProvinceView) -> EmbedRef:
+    return EmbedRef(f"province/{slot}", "province", view.slug)
+
+
 def plan_embeds(pages: list[PlannedPage]) -> list[PlannedPage]:
-    """A minimal page per chart, for embedding elsewhere."""
-    embeds = []
+    """One embed page per kind of chart, not per chart: the address names the chart (`?province=tra-vinh`)
+    and the page draws it from the table on the chart's own page, so no chart's numbers are written twice."""
+    kinds: dict[str, EmbedContext] = {}
     for page in pages:
-        if isinstance(page.context, (ProvinceContext, YearContext, IndicatorContext)):
-            for chart in page.context.charts:
-                embeds.append(PlannedPage(f"embed/{chart.id}/", "embed", chart.title,
-                                          EmbedContext([chart], page.url)))
-    return embeds
+        if not isinstance(page.context, (HomeContext, ProvinceContext, YearContext, IndicatorContext)):
+            continue
+        for chart in page.context.charts:
+            if chart.embed is None:
+                continue
+            found = embed_context(page.url, chart, chart.embed)
+            held = kinds.setdefault(chart.embed.kind, found)
+            if (held.source, held.figure, held.param) != (found.source, found.figure, found.param):
+                raise ValueError(f"embed/{chart.embed.kind}/ would show charts of two patterns: "
+                                 f"{held.source}#{held.figure} and {found.source}#{found.figure}")
+    return [PlannedPage(f"embed/{kind}/", "embed", context.heading, context) for kind, context in kinds.items()]
+
+
+def embed_context(url: str, chart: Chart, ref: EmbedRef) -> EmbedContext:
+    """The embed page of a chart's kind: the chart's page and figure id, with {x} where the address names it."""
+    if not ref.param:
+        return EmbedContext(chart.title, url, f"fig-{chart.id}", "", url)
+    if ref.value not in url or ref.value not in chart.id:
+        raise ValueError(f"{ref.address()}: {ref.value} is neither in the page address {url} nor the chart {chart.id}")
+    source = url.replace(ref.value, "{x}")
+    heading = chart.title.replace(ref.value, "").strip(" ,—-")
+    return EmbedContext(heading, source, f"fig-{chart.id.replace(ref.value, '{x}')}", ref.param,
+                        source.split("{x}")[0])
 
 
 def plan_search(found: list[Entry], labels: Labels) -> PlannedPage:

@@ -66,8 +66,9 @@ def test_production_tra_vinh_page_is_short_on_a_phone(production: Path, browser:
 
 
 def _payloads(page: Page) -> list[dict[str, object]]:
-    return page.evaluate("""[...document.querySelectorAll('figure.chart script[type="application/json"]')]
-                            .map(s => JSON.parse(s.textContent))""")
+    """Each chart as drawn: its kind from its JSON block, its labels and numbers read from its table."""
+    return page.evaluate("""[...document.querySelectorAll('canvas[data-chart]')].map(c => ({kind: c.spec.kind,
+                            labels: c.spec.labels, datasets: c.spec.datasets.map(d => ({data: d.data}))}))""")
 
 
 @pytest.mark.parametrize("path", ["provinces/tra-vinh/", "provinces/tuyen-quang/", "provinces/lam-dong/",
