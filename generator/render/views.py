@@ -5,6 +5,7 @@ Jinja macros cost far more than a function call.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Literal
 
@@ -16,6 +17,23 @@ from generator.render import formats
 from generator.render.labels import Labels
 
 MISSING = Markup('<span class="missing">–</span>')
+# Letters only Vietnamese writes: a quoted word holding one is Vietnamese, not English.
+VIETNAMESE_LETTERS = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+_QUOTED = re.compile("“([^”]*)”")
+
+
+def quoted_vi(text: str, lang: str) -> Markup:
+    """A label with its “quoted” Vietnamese words marked lang="vi" on other editions, so a screen
+    reader says “gần” in Vietnamese and the English around it in English."""
+    if lang == "vi":
+        return Markup(escape(text))
+    out, end = Markup(""), 0
+    for m in _QUOTED.finditer(text):
+        word = m.group(1)
+        marked = Markup('<span lang="vi">{}</span>').format(word) if VIETNAMESE_LETTERS.search(word) else escape(word)
+        out += escape(text[end:m.start()]) + Markup("“") + marked + Markup("”")
+        end = m.end()
+    return out + escape(text[end:])
 
 
 def cell(v: Value | None, locale: str = formats.LOCALE) -> Markup:
