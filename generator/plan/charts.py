@@ -3,12 +3,13 @@ so the two can never disagree. Only full years enter a chart: partial periods ne
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from generator.model.derive import DISJOINT, Derived, DisjointLevel, Value
 from generator.model.indicators import Indicator
-from generator.model.types import Block
+from generator.model.types import Block, Source
 from generator.render.labels import Labels
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
@@ -50,6 +51,7 @@ class Chart:
     label_links: list[str] = field(default_factory=list)  # per label (a ranking's province), its page
     percent: bool = False  # the value axis reads in % (shares, and shares of a target)
     reference: float | None = None  # a value drawn as a dashed line across the chart (100% of a target)
+    row_sources: list[tuple[Source, ...]] = field(default_factory=list)  # per label (a table row), its sources
 
     def header(self) -> list[str]:
         return self.labels if self.by_series else [s.label for s in self.series]
@@ -68,6 +70,11 @@ class Chart:
             "datasets": [{"label": s.label, "data": s.data(), "colour": s.colour, "key": s.key or str(i)}
                          for i, s in enumerate(self.series)],
         }
+
+
+def sources_of(items: Iterable[Derived]) -> tuple[Source, ...]:
+    """The sources of the records behind one row of a chart's table, each once."""
+    return tuple(dict.fromkeys(s for d in items for s in d.record.sources))
 
 
 MIN_YEARS = 2  # a chart "over the years" needs at least two full years; one year stays in figures and tables
@@ -90,7 +97,8 @@ def level_chart(cid: str, title: str, unit: str, items: tuple[Derived, ...], blo
             series.append(Series(labels["fields"][level], values, LEVEL_COLOURS[level]))
     if not series:
         return None
-    return Chart(cid, title, unit, [str(d.record.year) for d, _ in rows], "bar", True, series, max=100, percent=True)
+    return Chart(cid, title, unit, [str(d.record.year) for d, _ in rows], "bar", True, series, max=100, percent=True,
+                 row_sources=[sources_of([d]) for d, _ in rows])
 
 
 def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tuple[Derived, ...],
@@ -122,7 +130,8 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
     return Chart(cid, title, unit, [str(y) for y in years], "line" if by_series else "bar", False, series,
                  max=100 if ind.unit == "percent" else None, by_series=by_series or len(series) > len(years),
                  series_links=[f"provinces/{p}/" for p, _ in keys], percent=ind.unit != "members",
-                 reference=100 if ind.unit == "percent_of_target" else None)
+                 reference=100 if ind.unit == "percent_of_target" else None,
+                 row_sources=[sources_of(d for d in rows if d.record.year == y) for y in years])
 
 
 def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived] | tuple[Derived, ...],
@@ -144,5 +153,6 @@ def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[D
               for _, d in rows]
     return Chart(cid, title, unit, labels, "hbar", False, [Series(title, [v for v, _ in rows], PALETTE[0])],
                  label_links=[f"provinces/{d.record.province}/" for _, d in rows],
+                 row_sources=[sources_of([d]) for _, d in rows],
                  max=100 if ind.unit == "percent" else None, percent=ind.unit != "members",
                  reference=100 if ind.unit == "percent_of_target" else None)

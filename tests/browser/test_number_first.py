@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from generator.cli import main
+from generator.render.labels import load_labels
 from tests.browser.conftest import ARTIFACTS, Site, visit
 from tests.goldens import SITE
 
@@ -147,6 +148,26 @@ def test_sources_and_derivations_are_one_tap_away(served: Site, browser: Browser
     for row in year.locator("table.data tbody tr").all():
         assert row.locator("a.source").count() >= 1  # every table row links to its source
     year.context.close()
+
+
+@pytest.mark.parametrize("path", [PROVINCE, "provinces/lam-dong/", "indicators/admissions/", ""])
+def test_every_chart_table_row_names_its_source(served: Site, browser: Browser, path: str) -> None:
+    """A row of a chart's table (a year, a ranked province) links to the articles its figures come from,
+    naming the newspaper and saying whether the link is the article or only the newspaper's site.
+    (A table with a row per province over many years links each row to the province's page instead.)"""
+    words = load_labels("vi")["site"]
+    page = visit(browser, served.base + path, 1366).page
+    rows = page.locator("figure.chart table[data-orientation=labels] tbody tr").all()
+    assert rows, path  # (no test year has two provinces with the same figure: year pages rank nothing)
+    for row in rows:
+        links = row.locator("td.source a.source").all()
+        assert links, row.inner_text()
+        for link in links:
+            assert (link.get_attribute("href") or "").startswith(("https://", "http://"))
+            assert link.locator("span[lang=vi]").inner_text().strip()  # the publisher
+            text = link.inner_text()
+            assert words["source_article_short"] in text or words["source_site_only_short"] in text, text
+    page.context.close()
 
 
 def test_labels_read_as_a_person_writes_them(served: Site, browser: Browser) -> None:
