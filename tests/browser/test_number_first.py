@@ -58,6 +58,13 @@ def test_province_page_puts_the_number_first(served: Site, browser: Browser, edi
     page.context.close()
 
 
+def test_committee_page_puts_its_figures_before_its_history(served: Site, browser: Browser) -> None:
+    page = visit(browser, served.base + "provinces/tuyen-quang/khoi-co-quan-va-doanh-nghiep/", 375).page
+    table, lineage = _tops(page, ["table.data tbody tr", "section.lineage"])
+    assert table < lineage and table <= 900, (table, lineage)  # the first record on the first screen or just below
+    page.context.close()
+
+
 def test_production_tra_vinh_page_is_short_on_a_phone(production: Path, browser: Browser) -> None:
     page = browser.new_page(viewport={"width": 375, "height": 800}, java_script_enabled=False)
     page.goto((production / "provinces/tra-vinh/index.html").as_uri())
