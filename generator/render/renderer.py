@@ -115,6 +115,7 @@ class Renderer:
             content_pages=s.content_pages, has_feed=s.has_feed,
             names=s.index.names, committee_names=s.index.committee_names)
         env.globals["quoted"] = partial(views.quoted_vi, lang=self.lang)  # labels quoting Vietnamese words
+        env.globals["newest_first"] = views.newest_first
         return env
 
     def url(self, path: str) -> str:
