@@ -33,8 +33,9 @@ _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
                 "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "span",
                 "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
-ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title"}, "a": {"href"}, "th": {"scope", "align", "colspan", "rowspan"},
-                      "td": {"align", "colspan", "rowspan"}, "abbr": {"title"}}
+ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title", "lang"}, "a": {"href"},
+                      "th": {"scope", "align", "colspan", "rowspan"}, "td": {"align", "colspan", "rowspan"},
+                      "abbr": {"title"}}
 
 
 class _TableCaptions(Treeprocessor):

@@ -10,7 +10,7 @@ from typing import Any, Literal, TypeAlias
 
 from generator.model.derive import DISJOINT, Derived, DisjointLevel, Value
 from generator.model.indicators import Indicator
-from generator.model.types import Block, PartialDate
+from generator.model.types import Block, PartialDate, Source
 from generator.render.labels import Labels
 
 Day: TypeAlias = dt.date | PartialDate
@@ -108,6 +108,7 @@ class Chart:
     label_credits: list[list[Credit]] = field(default_factory=list)  # per label, the newspapers behind it
     embed: EmbedRef | None = None  # the embed page that shows this chart
     years: tuple[int, int] | None = None  # the first and last full years shown
+    row_sources: list[tuple[Source, ...]] = field(default_factory=list)  # per label (a table row), its sources
 
     def header(self) -> list[str]:
         return self.labels if self.by_series else [s.label for s in self.series]
@@ -133,6 +134,11 @@ class Chart:
         }
 
 
+def sources_of(items: Iterable[Derived]) -> tuple[Source, ...]:
+    """The sources of the records behind one row of a chart's table, each once."""
+    return tuple(dict.fromkeys(s for d in items for s in d.record.sources))
+
+
 MIN_YEARS = 2  # a chart "over the years" needs at least two full years; one year stays in figures and tables
 
 
@@ -154,7 +160,8 @@ def level_chart(cid: str, title: str, unit: str, items: tuple[Derived, ...], blo
     if not series:
         return None
     return Chart(cid, title, unit, [str(d.record.year) for d, _ in rows], "bar", True, series, max=100, percent=True,
-                 label_credits=[credits([d]) for d, _ in rows], embed=embed, years=span(d for d, _ in rows))
+                 label_credits=[credits([d]) for d, _ in rows], embed=embed, years=span(d for d, _ in rows),
+                 row_sources=[sources_of([d]) for d, _ in rows])
 
 
 def span(items: Iterable[Derived]) -> tuple[int, int] | None:
@@ -198,7 +205,8 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
                  series_links=[f"provinces/{p}/" for p, _ in keys], percent=ind.unit != "members",
                  reference=100 if ind.unit == "percent_of_target" else None,
                  label_credits=[credits([records[k][y] for k in keys if y in records[k]]) for y in years],
-                 embed=embed, years=span(shown))
+                 embed=embed, years=span(shown),
+                 row_sources=[sources_of(d for d in rows if d.record.year == y) for y in years])
 
 
 def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived] | tuple[Derived, ...],
@@ -220,6 +228,7 @@ def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[D
               for _, d in rows]
     return Chart(cid, title, unit, labels, "hbar", False, [Series(title, [v for v, _ in rows], PALETTE[0])],
                  label_links=[f"provinces/{d.record.province}/" for _, d in rows],
+                 row_sources=[sources_of([d]) for _, d in rows],
                  max=100 if ind.unit == "percent" else None, percent=ind.unit != "members",
                  reference=100 if ind.unit == "percent_of_target" else None,
                  label_credits=[credits([d]) for _, d in rows], embed=embed, years=span(d for _, d in rows))

@@ -114,6 +114,8 @@ class Renderer:
             block_rows=partial(views.block_rows, locale=loc), indicator_title=partial(indicator_title, labels=s.labels),
             content_pages=s.content_pages, has_feed=s.has_feed,
             names=s.index.names, committee_names=s.index.committee_names)
+        env.globals["quoted"] = partial(views.quoted_vi, lang=self.lang)  # labels quoting Vietnamese words
+        env.globals["newest_first"] = views.newest_first
         return env
 
     def url(self, path: str) -> str:

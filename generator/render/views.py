@@ -5,17 +5,36 @@ Jinja macros cost far more than a function call.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Literal
 
 from markupsafe import Markup, escape
 
 from generator.model.derive import ROWS, Derived, Value
-from generator.model.types import Block, Figure
+from generator.model.types import Block, Figure, Period
 from generator.render import formats
 from generator.render.labels import Labels
 
 MISSING = Markup('<span class="missing">–</span>')
+# Letters only Vietnamese writes: a quoted word holding one is Vietnamese, not English.
+VIETNAMESE_LETTERS = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+_QUOTED = re.compile("“([^”]*)”")
+
+
+def quoted_vi(text: str, lang: str) -> Markup:
+    """A label with its “quoted” Vietnamese words marked lang="vi" on other editions, so a screen
+    reader says “gần” in Vietnamese and the English around it in English."""
+    if lang == "vi":
+        return Markup(escape(text))
+    out, end = Markup(""), 0
+    for m in _QUOTED.finditer(text):
+        word = m.group(1)
+        marked = Markup('<span lang="vi">{}</span>').format(word) if VIETNAMESE_LETTERS.search(word) else escape(word)
+        out += escape(text[end:m.start()]) + Markup("“") + marked + Markup("”")
+        end = m.end()
+    return out + escape(text[end:])
 
 
 def cell(v: Value | None, locale: str = formats.LOCALE) -> Markup:
@@ -72,3 +91,19 @@ def block_rows(d: Derived, name: Block, labels: Labels,
         rows.append((fields["good"], _as_written(stated_block.good, locale),
                      Markup(escape(fields["includes_unknown"])), Markup("")))
     return rows
+
+
+def _period_end_month(p: Period) -> int:
+    """The month a period ends in: its cut-off date's, else the one its kind implies (Q2 ends in June)."""
+    if p.until is not None:
+        return p.until.month
+    months = {"quarter": 3 * (p.number or 1), "half_year": 6 * (p.number or 1), "nine_months": 9}
+    return months.get(p.kind, 12)
+
+
+def newest_first(items: Iterable[Derived]) -> list[Derived]:
+    """Records as a reader scans them: the newest period first, whatever committee reported it; in a
+    year, the full year before the parts of it."""
+    by_committee = sorted(items, key=lambda d: d.record.committee)  # ties keep this order: the sort is stable
+    return sorted(by_committee, key=lambda d: (d.record.year, _period_end_month(d.record.period),
+                                               d.record.period.is_full_year), reverse=True)

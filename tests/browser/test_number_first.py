@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from generator.cli import main
+from generator.render.labels import load_labels
 from tests.browser.conftest import ARTIFACTS, Site, visit
 from tests.goldens import SITE
 
@@ -54,6 +55,13 @@ def test_province_page_puts_the_number_first(served: Site, browser: Browser, edi
     assert page.locator(".headline dd.figure").first.inner_text().strip() in ("92,9%", "92.9%")
     exact = page.inner_text("#r-khoi-co-quan-va-doanh-nghiep-2022")
     assert "92,94%" in exact or "92.94%" in exact
+    page.context.close()
+
+
+def test_committee_page_puts_its_figures_before_its_history(served: Site, browser: Browser) -> None:
+    page = visit(browser, served.base + "provinces/tuyen-quang/khoi-co-quan-va-doanh-nghiep/", 375).page
+    table, lineage = _tops(page, ["table.data tbody tr", "section.lineage"])
+    assert table < lineage and table <= 900, (table, lineage)  # the first record on the first screen or just below
     page.context.close()
 
 
@@ -150,6 +158,26 @@ def test_sources_and_derivations_are_one_tap_away(served: Site, browser: Browser
     year.context.close()
 
 
+@pytest.mark.parametrize("path", [PROVINCE, "provinces/lam-dong/", "indicators/admissions/", ""])
+def test_every_chart_table_row_names_its_source(served: Site, browser: Browser, path: str) -> None:
+    """A row of a chart's table (a year, a ranked province) links to the articles its figures come from,
+    naming the newspaper and saying whether the link is the article or only the newspaper's site.
+    (A table with a row per province over many years links each row to the province's page instead.)"""
+    words = load_labels("vi")["site"]
+    page = visit(browser, served.base + path, 1366).page
+    rows = page.locator("figure.chart table[data-orientation=labels] tbody tr").all()
+    assert rows, path  # (no test year has two provinces with the same figure: year pages rank nothing)
+    for row in rows:
+        links = row.locator("td.source a.source").all()
+        assert links, row.inner_text()
+        for link in links:
+            assert (link.get_attribute("href") or "").startswith(("https://", "http://"))
+            assert link.locator("span[lang=vi]").inner_text().strip()  # the publisher
+            text = link.inner_text()
+            assert words["source_article_short"] in text or words["source_site_only_short"] in text, text
+    page.context.close()
+
+
 def test_labels_read_as_a_person_writes_them(served: Site, browser: Browser) -> None:
     v = visit(browser, served.base + "provinces/tuyen-quang/", 1366)
     page = v.page
@@ -216,8 +244,9 @@ def test_home_page_says_something(served: Site, browser: Browser) -> None:
 def test_english_pages_leak_no_vietnamese(served: Site, browser: Browser) -> None:
     names = [n.strip() for n in re.findall(r"name: ([^\n]+)", (SITE / "content/provinces.yaml").read_text("utf-8")
                                                 + (SITE / "content/committees.yaml").read_text("utf-8"))]
-    names += ["Báo Trà Vinh", "Báo Tuyên Quang", "Báo Lâm Đồng", "Tiếng Việt", "Đảng ủy Khối",
-              "Đọc trang này bằng tiếng Việt", "gần", "trên", "hơn", "khoảng", "trong đó", "trở lên"]
+    # proper names only (tests/test_english_lang.py states the rule and checks every English file);
+    # approximation and period words must be marked lang="vi", never allowed here
+    names += ["Báo Trà Vinh", "Báo Tuyên Quang", "Báo Lâm Đồng"]
     names.sort(key=len, reverse=True)
     for path in ("en/", "en/" + PROVINCE, "en/provinces/vinh-long/", "en/years/2022/",
                  "en/indicators/organizations-good-or-above/"):

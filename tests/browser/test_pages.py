@@ -35,7 +35,8 @@ def assert_charts_drawn(page: Page) -> int:
         let painted = 0;
         for (let i = 3; i < px.length; i += 4) { if (px[i] !== 0) painted++; }
         const table = c.closest('figure').querySelector('table');
-        const rows = [...table.tBodies[0].rows].map(r => [...r.cells].slice(1).map(td => td.textContent));
+        const rows = [...table.tBodies[0].rows].map(r => [...r.cells].slice(1).filter(td => !td.classList.contains('source'))
+            .map(td => td.textContent));  // a row's sources are not figures
         return {id: c.id, painted, drawn: !!c.chart, bySeries: table.dataset.orientation === 'series',
                 data: c.chart ? c.chart.data.datasets.map(d => d.data) : null, rows};
     })""")

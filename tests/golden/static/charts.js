@@ -29,7 +29,12 @@
     var digits = found[0].split(lang === "vi-VN" ? "." : ",").join("");
     return parseFloat(lang === "vi-VN" ? digits.replace(",", ".") : digits);
   }
-  function after(first) { return function (row) { return Array.prototype.slice.call(row.cells, first); }; }
+  // A row's value cells: after the row's name, without the sources column tables end with.
+  function after(first) {
+    return function (row) {
+      return Array.prototype.slice.call(row.cells, first).filter(function (c) { return !c.classList.contains("source"); });
+    };
+  }
   var valueCells = after(1);
 
   // The words a PNG or an embed adds: "Số liệu cả năm: {years}|và {n} báo khác|site title".

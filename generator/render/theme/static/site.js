@@ -111,3 +111,31 @@
     input.addEventListener("input", function () { filter(input.value); });
   }
 })();
+
+// Copy-link anchors (the "#" beside a record, a headline figure or a table row): without JavaScript a
+// plain link to that place, to bookmark or share; with it, a click also copies the full address and
+// says so in the page's status line, which a screen reader announces.
+(function () {
+  "use strict";
+  var status = document.querySelector(".copy-status");
+  if (!status) { return; }
+  var timer = null;
+
+  function say(key, address) {
+    status.textContent = status.getAttribute(key) + " " + address;
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () { status.textContent = ""; }, 6000);
+  }
+
+  document.addEventListener("click", function (e) {
+    var link = e.target instanceof Element ? e.target.closest("a.permalink") : null;
+    if (!link) { return; }
+    var address = window.location.href.split("#")[0] + link.getAttribute("href");
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(address).then(function () { say("data-copied", address); },
+        function () { say("data-failed", address); });
+    } else {
+      say("data-failed", address);
+    }
+  });
+})();
