@@ -51,6 +51,18 @@ class ProvincesContext(PageContext):
 
 
 @dataclass(frozen=True)
+class Pager:
+    """A long province page split by year: /provinces/x/ shows the newest year, /provinces/x/<year>/ each
+    year (an address that never changes). `listed`: the records of the other years, each kept on the
+    first page as a line with the record's anchor that leads to its year's page, so links stay whole."""
+
+    province: str
+    year: int | None  # the year this page shows; None on the province's first page
+    years: tuple[int, ...]  # every year with records, newest first
+    listed: tuple[Derived, ...] = ()
+
+
+@dataclass(frozen=True)
 class ProvinceContext(PageContext):
     view: ProvinceView
     records: tuple[Derived, ...]
@@ -60,6 +72,7 @@ class ProvinceContext(PageContext):
     parent: Province | None
     children: list[Province | None]
     merged: list[tuple[str, tuple[Derived, ...]]]  # a new unit: each unit merged into it, with its records
+    pager: Pager | None = None  # set when the province has too many records for one page
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ year) and returns its pages with a typed context.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.load.content_pages import ContentPage
 from generator.model.derive import Derived
@@ -26,6 +26,7 @@ from generator.plan.page import (
     IndicatorContext,
     IndicatorsContext,
     NotFoundContext,
+    Pager,
     PlannedPage,
     ProvinceContext,
     ProvincesContext,
@@ -37,6 +38,10 @@ from generator.plan.page import (
 from generator.plan.search import Entry, entries
 from generator.plan.titles import indicator_title, year_title
 from generator.render.labels import Labels
+
+# A province page with more records than this is paged by year: at national scale one page of every
+# record a province ever published runs to hundreds of kilobytes.
+PROVINCE_PAGE_SIZE = 24
 
 __all__ = ["SitePlan", "committee_url", "indicator_title", "plan"]
 
@@ -117,14 +122,29 @@ def _province_charts(index: SiteIndex, view: ProvinceView, labels: Labels) -> li
     return [c for c in charts if c is not None]
 
 
-def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels) -> PlannedPage:
+def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels,
+                  page_size: int | None = None) -> list[PlannedPage]:
+    """The province's page; with more than `page_size` (PROVINCE_PAGE_SIZE) records, paged by year (`Pager`)."""
+    page_size = PROVINCE_PAGE_SIZE if page_size is None else page_size
     items = index.records_of(view.slug)
     full = [d for d in full_years(items) if d.record.has_results]
     merged = [(c.slug, index.records_of(c.slug)) for c in index.children(view)
               if c is not None and c.slug != view.slug and index.records_of(c.slug)]
-    return PlannedPage(f"provinces/{view.slug}/", "province", view.name, ProvinceContext(
-        view, items, latest_with_results(full or items), _province_charts(index, view, labels),
-        index.committees[view.slug], index.parent(view), index.children(view), merged))
+    main = ProvinceContext(view, items, latest_with_results(full or items), _province_charts(index, view, labels),
+                           index.committees[view.slug], index.parent(view), index.children(view), merged)
+    url = f"provinces/{view.slug}/"
+    if len(items) <= page_size:
+        return [PlannedPage(url, "province", view.name, main)]
+    years = tuple(sorted({d.record.year for d in items}, reverse=True))
+    newest = tuple(d for d in items if d.record.year == years[0])
+    listed = tuple(d for d in items if d.record.year != years[0])
+    pages = [PlannedPage(url, "province", view.name,
+                         replace(main, records=newest, pager=Pager(view.slug, None, years, listed)))]
+    for year in years:
+        mine = tuple(d for d in items if d.record.year == year)
+        pages.append(PlannedPage(f"{url}{year}/", "province", f"{view.name}: {year}", replace(
+            main, records=mine, latest=None, charts=[], merged=[], pager=Pager(view.slug, year, years))))
+    return pages
 
 
 def plan_committees(index: SiteIndex, view: ProvinceView) -> list[PlannedPage]:
@@ -205,11 +225,11 @@ def plan_search(found: list[Entry], labels: Labels) -> PlannedPage:
 
 
 def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
-         data: DataSummary | None = None) -> SitePlan:
+         data: DataSummary | None = None, page_size: int | None = None) -> SitePlan:
     """Every page of one edition, in the order the sitemap lists them."""
     pages = [plan_home(index, labels), plan_provinces(index, labels)]
     for view in index.provinces:
-        pages.append(plan_province(index, view, labels))
+        pages += plan_province(index, view, labels, page_size)
         pages += plan_committees(index, view)
     pages.append(plan_years(index, labels))
     pages += [plan_year(index, year, labels) for year in index.years]
