@@ -31,12 +31,12 @@ def _ids(html: str) -> list[str]:
     return re.findall(r'\sid="(r-[^"]+)"', html)
 
 
-def _records(output: Path, province: str) -> dict[int, list[str]]:
-    """Each year page of a province: the anchors of the record sections it shows."""
+def _records(output: Path, province: str) -> dict[str, list[str]]:
+    """Each page of a province's spans of years: the anchors of the record sections it shows."""
     pages = {}
     for page in sorted((output / "provinces" / province).glob("[0-9]*/index.html")):
         html = page.read_text(encoding="utf-8")
-        pages[int(page.parent.name)] = re.findall(r'<section class="record" id="(r-[^"]+)"', html)
+        pages[page.parent.name] = re.findall(r'<section class="record" id="(r-[^"]+)"', html)
     return pages
 
 
@@ -46,20 +46,22 @@ def test_a_long_province_page_is_paged_by_year_and_every_record_keeps_its_addres
     out = paged / prefix
     province = "tra-vinh"
     first = (out / f"provinces/{province}/index.html").read_text(encoding="utf-8")
-    years = _records(out, province)
-    assert len(years) > 1 and all(years.values())  # one page per year, each with its records in full
-    newest = max(years)
+    spans = _records(out, province)
+    assert len(spans) > 1 and all(spans.values())  # one page per five years, each with its records in full
     shown = re.findall(r'<section class="record" id="(r-[^"]+)"', first)
-    assert shown == years[newest]  # the first page shows the newest year in full
-    for year, anchors in years.items():
+    newest = max(int(re.search(r"(\d{4})", a).group(1)) for a in shown)  # type: ignore[union-attr]
+    assert shown and all(str(newest) in a for a in shown)  # the first page shows the newest year in full
+    for span, anchors in spans.items():
+        start, end = (int(y) for y in span.split("-"))
+        assert start % 5 == 0 and end == start + 4  # fixed spans: a record's address never moves
         for anchor in anchors:
-            assert anchor.endswith(str(year)) or str(year) in anchor
+            assert any(str(y) in anchor for y in range(start, end + 1)), anchor
             # Links written before paging (provinces/x/#anchor) still land on the record's line or section.
             assert _ids(first).count(anchor) == 1, anchor
-            if year != newest:
-                assert f'href="/portal/{prefix}provinces/{province}/{year}/#{anchor}"' in first
-        page = (out / f"provinces/{province}/{year}/index.html").read_text(encoding="utf-8")
-        assert 'class="pager"' in page and f'<strong aria-current="page">{year}</strong>' in page
+            if anchor not in shown:
+                assert f'href="/portal/{prefix}provinces/{province}/{span}/#{anchor}"' in first
+        page = (out / f"provinces/{province}/{span}/index.html").read_text(encoding="utf-8")
+        assert 'class="pager"' in page and f'<strong aria-current="page">{start}–{end}</strong>' in page
         assert 'rel="noopener noreferrer"' in page  # each record keeps its source link
 
 

@@ -52,14 +52,15 @@ class ProvincesContext(PageContext):
 
 @dataclass(frozen=True)
 class Pager:
-    """A long province page split by year: /provinces/x/ shows the newest year, /provinces/x/<year>/ each
-    year (an address that never changes). `listed`: the records of the other years, each kept on the
-    first page as a line with the record's anchor that leads to its year's page, so links stay whole."""
+    """A long province page split by years: /provinces/x/ shows the newest year, /provinces/x/2015-2019/
+    each fixed span of five years (an address that never changes). `listed`: the records of the other
+    years, each kept on the first page as a line with the record's anchor that leads to its span's page,
+    so links made before the paging stay whole."""
 
     province: str
-    year: int | None  # the year this page shows; None on the province's first page
-    years: tuple[int, ...]  # every year with records, newest first
-    listed: tuple[Derived, ...] = ()
+    span: str | None  # the span of years this page shows (2015-2019); None on the province's first page
+    spans: tuple[str, ...]  # every span with records, newest first
+    listed: tuple[tuple[str, Derived], ...] = ()  # (its span, the record)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from generator.render.labels import Labels
 # A province page with more records than this is paged by year: at national scale one page of every
 # record a province ever published runs to hundreds of kilobytes.
 PROVINCE_PAGE_SIZE = 24
+YEARS_PER_PAGE = 5  # a paged province has one page per five years (2015-2019), so few pages carry the chrome
 
 __all__ = ["SitePlan", "committee_url", "indicator_title", "plan"]
 
@@ -122,9 +123,15 @@ def _province_charts(index: SiteIndex, view: ProvinceView, labels: Labels) -> li
     return [c for c in charts if c is not None]
 
 
+def _span(year: int) -> str:
+    """The fixed span of years a paged province's record is kept on (2015-2019): it never changes."""
+    first = year - year % YEARS_PER_PAGE
+    return f"{first}-{first + YEARS_PER_PAGE - 1}"
+
+
 def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels,
                   page_size: int | None = None) -> list[PlannedPage]:
-    """The province's page; with more than `page_size` (PROVINCE_PAGE_SIZE) records, paged by year (`Pager`)."""
+    """The province's page; with more than `page_size` (PROVINCE_PAGE_SIZE) records, paged (see `Pager`)."""
     page_size = PROVINCE_PAGE_SIZE if page_size is None else page_size
     items = index.records_of(view.slug)
     full = [d for d in full_years(items) if d.record.has_results]
@@ -135,15 +142,16 @@ def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels,
     url = f"provinces/{view.slug}/"
     if len(items) <= page_size:
         return [PlannedPage(url, "province", view.name, main)]
-    years = tuple(sorted({d.record.year for d in items}, reverse=True))
-    newest = tuple(d for d in items if d.record.year == years[0])
-    listed = tuple(d for d in items if d.record.year != years[0])
-    pages = [PlannedPage(url, "province", view.name,
-                         replace(main, records=newest, pager=Pager(view.slug, None, years, listed)))]
-    for year in years:
-        mine = tuple(d for d in items if d.record.year == year)
-        pages.append(PlannedPage(f"{url}{year}/", "province", f"{view.name}: {year}", replace(
-            main, records=mine, latest=None, charts=[], merged=[], pager=Pager(view.slug, year, years))))
+    newest = max(d.record.year for d in items)
+    spans = tuple(sorted({_span(d.record.year) for d in items}, reverse=True))
+    pages = [PlannedPage(url, "province", view.name, replace(
+        main, records=tuple(d for d in items if d.record.year == newest),
+        pager=Pager(view.slug, None, spans,
+                    tuple((_span(d.record.year), d) for d in items if d.record.year != newest))))]
+    for span in spans:
+        mine = tuple(d for d in items if _span(d.record.year) == span)
+        pages.append(PlannedPage(f"{url}{span}/", "province", f"{view.name}: {span.replace('-', '–')}", replace(
+            main, records=mine, latest=None, charts=[], merged=[], pager=Pager(view.slug, span, spans))))
     return pages
 
 
