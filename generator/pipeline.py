@@ -14,7 +14,7 @@ from generator.load.content_pages import for_language
 from generator.load.site import Site, load_site
 from generator.model.derive import derive_all
 from generator.model.problems import ERROR, WARNING, Problems
-from generator.output import atomic, downloads, feeds, linkcheck, writer
+from generator.output import atomic, downloads, feeds, linkcheck, share_cards, writer
 from generator.output.search_index import search_index
 from generator.plan.index import build_index
 from generator.plan.page import PlannedPage
@@ -76,6 +76,7 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
     all_pages: list[PlannedPage] = []
     templates = template_files(config.root)  # read the templates once, not once per language
     fingerprints = cache.fingerprints if cache else Fingerprints()  # each record is walked once
+    cards = share_cards.CardCache.beside(config.root) if cache else None  # drawn share cards, on disk
     for lang in LANGUAGES:
         labels = load_labels(lang)
         content_pages = for_language(site.content_pages, lang)
@@ -93,8 +94,11 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
             problems.extend([exc.problem])
             return None
         files[renderer.prefix + "search-index.json"] = search_index(site_plan.search, labels, renderer.url)
+        files.update(share_cards.edition_cards(site_plan.pages, config, labels, lang, cards))
         all_pages += [replace(p, url=renderer.prefix + p.url) for p in site_plan.pages]
     fingerprints.end_build()
+    if cards:
+        cards.prune()
     files.update(_static_files(config))
     files.update(feeds.sitemap_and_robots(config, all_pages))
     files.update(feed)

@@ -4,6 +4,7 @@ them, and each located problem's proposed fix is applied to its line before read
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import os
 import shutil
 import string
@@ -20,12 +21,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.i18n import ENVIRONMENT, LANGS, Lang, catalogue, choose, messages
+from generator.i18n import ENVIRONMENT, KEYWORDS, LANGS, Lang, Messages, catalogue, choose, later, messages
 from generator.load import yamlfile
 from generator.load.records import parse
+from generator.load.site import load_site
 from generator.model.problems import Problem, Problems
 from generator.model.types import Record
 from tests.goldens import SITE
+from tests.test_bad_input import CASES, Case
 
 TEMPLATE = """province: lam-dong
 committee: khoi-cac-co-quan
@@ -156,13 +159,14 @@ _PLACEHOLDER = string.Formatter()
 
 
 def _code_msgids() -> set[str]:
-    """Every msgid the code passes to `say(...)`, as Babel's extractor finds them."""
-    found = extract_from_dir(str(GENERATOR), method_map=[("**.py", "python")], keywords={"say": None})
+    """Every msgid the code passes to `say(...)` or `later(...)`, as Babel's extractor finds them (the same
+    extraction as `pybabel extract -k say -k later generator`)."""
+    found = extract_from_dir(str(GENERATOR), method_map=[("**.py", "python")], keywords=KEYWORDS)
     return {message for _, _, message, _, _ in found if isinstance(message, str)}
 
 
-def _placeholders(text: str) -> list[str]:
-    return sorted(name for _, name, _, _ in _PLACEHOLDER.parse(text) if name is not None)
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in _PLACEHOLDER.parse(text) if name is not None}
 
 
 @pytest.mark.parametrize("lang", [lang for lang in LANGS if lang != "en"])
@@ -170,7 +174,7 @@ def test_every_message_has_a_translation_with_the_same_placeholders(lang: Lang) 
     with catalogue(lang).open("rb") as po:
         translated = {m.id: m.string for m in read_po(po) if m.id}
     msgids = _code_msgids()
-    assert len(msgids) >= 15
+    assert len(msgids) >= 300
     assert sorted(m for m in msgids if not translated.get(m)) == [], "messages without a translation"
     assert sorted(set(translated) - msgids) == [], "translations of messages the code no longer has"
     wrong = [(m, translated[m]) for m in msgids if _placeholders(m) != _placeholders(str(translated[m]))]
@@ -181,6 +185,36 @@ def test_messages_fill_in_their_placeholders() -> None:
     say = messages("vi")
     assert say("{errors} error(s), {warnings} warning(s)", errors=2, warnings=0) == "2 lỗi, 0 cảnh báo"
     assert messages("en")("OK: no errors, {warnings} warning(s)", warnings=1) == "OK: no errors, 1 warning(s)"
+    nested = later("'{key}' should be {what}, not {kind}", key="year", what=later("a whole number"),
+                   kind=later("a yes/no value"))
+    assert say(nested) == "'year' phải là một số nguyên, không phải một giá trị đúng/sai"
+    assert str(nested) == "'year' should be a whole number, not a yes/no value"
+
+
+class _Marking(gettext.NullTranslations):
+    """A stand-in language that wraps every translated text in « », so that text which did not go
+    through the catalogue shows."""
+
+    def gettext(self, message: str) -> str:
+        return f"«{message}»"
+
+
+# Problems the catalogue finds after the load stage (rendering and writing), which load_site cannot show.
+_AFTER_LOADING = ("template error", "output: error: the folder")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.expected and not any(m in c.expected for m in _AFTER_LOADING)],
+                         ids=lambda c: c.name)
+def test_every_problem_goes_through_the_catalogue(site: Path, case: Case) -> None:
+    """Each bad input of the catalogue is read in a language that marks what it translates: every
+    problem's message and hint must be marked (an English literal would reach a Vietnamese maintainer)."""
+    case.mutate(site)
+    problems = Problems(say=Messages("vi", _Marking()))
+    load_site(site, problems)
+    assert problems.items, case.name
+    unmarked = [str(p) for p in problems.items if not p.message.startswith("«") or (p.hint and not
+                                                                                    p.hint.startswith("«"))]
+    assert unmarked == []
 
 
 def test_language_is_the_option_then_the_environment_then_the_site(tmp_path: Path,
@@ -218,14 +252,117 @@ def test_a_vietnamese_site_is_answered_in_vietnamese_and_english_on_request(
     assert capsys.readouterr().err.rstrip().endswith("1 error(s), 0 warning(s)")
 
 
+# What each command prints in each language, for a Vietnamese site with one bad record: (command, the
+# stream it prints on, a Vietnamese line, its English original).
+SPOKEN = [
+    ("check", "err", ": lỗi: 'admitted: 6.027' được viết có dấu phân cách hàng nghìn",
+     ": error: 'admitted: 6.027' is written with a thousands separator"),
+    ("build", "err", "Dựng trang không thành công: 1 lỗi", "Build failed: 1 error(s)"),
+    ("--help", "out", "cách dùng: portal [-h] [-V] COMMAND", "usage: portal [-h] [-V] COMMAND"),
+    ("check --help", "out", "tùy chọn:\n  -h, --help            hiện hướng dẫn này rồi thoát",
+     "options:\n  -h, --help            show this help message and exit"),
+    ("build --bogus", "err", "portal: lỗi: không nhận ra các tham số: --bogus",
+     "portal: error: unrecognized arguments: --bogus"),
+    ("extract missing.txt", "err", "missing.txt: lỗi: không đọc được bài báo dưới dạng văn bản UTF-8",
+     "missing.txt: error: cannot read the article as UTF-8 text"),
+    ("deploy", "err", "lỗi: {site} không nằm trong một kho git", "error: {site} is not inside a git repository"),
+]
+CHOICES = [([], {}, "vi"), (["--lang", "en"], {}, "en"), ([], {ENVIRONMENT: "en"}, "en"), (["-L", "vi"], {ENVIRONMENT: "en"}, "vi")]
+
+
+@pytest.mark.parametrize("command,stream,vi,en", SPOKEN, ids=[s[0] for s in SPOKEN])
+def test_each_command_speaks_vietnamese_by_default_and_english_on_request(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        command: str, stream: str, vi: str, en: str) -> None:
+    site = _bad_site(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for options, environment, lang in CHOICES:
+        monkeypatch.delenv(ENVIRONMENT, raising=False)
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        main([*command.split(), "-s", str(site), *options] if "help" not in command else [*command.split(), *options],
+             prog="portal")
+        printed = getattr(capsys.readouterr(), stream)
+        expected = (vi if lang == "vi" else en).format(site=site)
+        assert expected in printed, (options, environment, printed)
+
+
+@pytest.mark.parametrize("options,environment,lang", CHOICES)
+def test_serve_speaks_on_the_console_and_in_the_browser(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        options: list[str], environment: dict[str, str], lang: Lang) -> None:
+    from generator.cli import language
+    from generator.livereload.server import DevSite, _announce, make_app
+
+    site = _bad_site(tmp_path)
+    monkeypatch.delenv(ENVIRONMENT)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    dev = DevSite(site, tmp_path / "www", "/", say=language(["serve", "-s", str(site), *options]))
+    assert dev.rebuild() is False
+    _announce("0.0.0.0", 8000, 8001, "/", dev.say)
+    err = capsys.readouterr().err
+    seen: dict[str, str] = {}
+    body = b"".join(make_app(dev)({"PATH_INFO": "/", "REQUEST_METHOD": "GET"},
+                                  lambda status, headers: seen.setdefault("status", status))).decode()
+    assert seen["status"].startswith("404")
+    if lang == "vi":
+        assert "Dựng trang không thành công; vẫn đang hiển thị bản dựng tốt gần nhất (1 lỗi" in err
+        assert "Bản dựng mới bị lỗi — đang hiển thị bản cũ" in body and ": lỗi: &#x27;admitted: 6.027&#x27;" in body
+        assert '<html lang="vi">' in body
+        assert "Cổng 8000 đang bận" in err and "CẢNH BÁO: đang mở ở địa chỉ 0.0.0.0" in err
+        assert "Đang xem trước tại http://0.0.0.0:8001/" in err
+    else:
+        assert "Port 8000 is busy" in err and "WARNING: listening on 0.0.0.0" in err
+        assert "Build failed; still serving the last good site (1 error(s)" in err
+        assert "The new build failed; the last good site is shown" in body and ": error: &#x27;admitted" in body
+
+
+@pytest.mark.parametrize("options,environment,lang", CHOICES)
+def test_serve_is_given_the_chosen_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str],
+                                            environment: dict[str, str], lang: Lang) -> None:
+    from generator.livereload import server
+
+    site = _bad_site(tmp_path)
+    monkeypatch.delenv(ENVIRONMENT)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    given: list[Messages] = []
+    monkeypatch.setattr(server, "serve", lambda *args, say: given.append(say) or 0)
+    assert main(["serve", "-s", str(site), *options]) == 0
+    assert [say.lang for say in given] == [lang]
+
+
+@pytest.mark.parametrize("message,vietnamese", [
+    ("the following arguments are required: COMMAND", "cần ghi thêm: COMMAND"),
+    ("argument -p/--port: invalid int value: 'x'", "tham số -p/--port: giá trị không hợp lệ (cần kiểu int): 'x'"),
+    ("argument COMMAND: invalid choice: 'chek' (choose from 'check', 'build')",
+     "tham số COMMAND: lựa chọn không hợp lệ: 'chek' (hãy chọn một trong: 'check', 'build')"),
+    ("argument -s/--site: expected one argument", "tham số -s/--site: cần ghi một giá trị sau tùy chọn này"),
+    ("something argparse may say one day", "something argparse may say one day"),
+])
+def test_argparse_errors_are_translated(message: str, vietnamese: str) -> None:
+    from generator.cli import argparse_message
+
+    assert argparse_message(message, messages("vi")) == vietnamese
+    assert argparse_message(message, messages("en")) == message
+
+
 @pytest.mark.parametrize("encoding", ["cp1252", "cp1258"])
-def test_vietnamese_messages_print_on_a_windows_console(tmp_path: Path, encoding: str) -> None:
+@pytest.mark.parametrize("command", [["check"], ["serve", "--port", "0", "--bogus"], ["--help"]])
+def test_vietnamese_messages_print_on_a_windows_console(tmp_path: Path, encoding: str, command: list[str]) -> None:
     site = _bad_site(tmp_path)
     environ = {**os.environ, "PYTHONIOENCODING": encoding, "PORTAL_LANG": "vi",
                "PYTHONPATH": str(GENERATOR.parent)}
-    result = subprocess.run([sys.executable, "-m", "generator", "check", "-s", str(site)], capture_output=True,
-                            env=environ)
+    argv = [*command, "-s", str(site)] if command != ["--help"] else command
+    result = subprocess.run([sys.executable, "-m", "generator", *argv], capture_output=True, env=environ)
     err = result.stderr.decode(encoding, errors="replace")
-    assert result.returncode == 1, err
+    out = result.stdout.decode(encoding, errors="replace")
     assert "Traceback" not in err and "UnicodeEncodeError" not in err
-    assert "'admitted: 6.027'" in err and "cảnh báo".encode(encoding, errors="replace").decode(encoding) in err
+    if command == ["check"]:
+        assert result.returncode == 1, err
+        assert "'admitted: 6.027'" in err and "cảnh báo".encode(encoding, errors="replace").decode(encoding) in err
+    elif command == ["--help"]:
+        assert result.returncode == 0 and "COMMAND" in out, err
+    else:
+        assert result.returncode == 2 and "--bogus" in err

@@ -49,7 +49,7 @@ def test_wheel_carries_the_files_read_at_run_time(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     wanted = {"generator/" + p.relative_to(ROOT / "generator").as_posix()
               for p in (ROOT / "generator").rglob("*")
-              if p.is_file() and p.suffix in (".html", ".yaml", ".css", ".js", ".md")}
+              if p.is_file() and p.suffix in (".html", ".yaml", ".css", ".js", ".md", ".po")}
     wanted |= {"generator/" + p.relative_to(ROOT / "generator").as_posix() for p in SKELETON.rglob("*") if p.is_file()}
     assert sorted(wanted - names) == []
 

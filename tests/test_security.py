@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pytest
 import yaml
 
 from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PAYLOADS = [
     "</script><script>alert('x')</script>",
@@ -40,8 +43,14 @@ def _fill(node: object) -> object:
     return node
 
 
-@pytest.fixture
-def hostile(site: Path) -> Path:
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The portal with the payloads in every text field, built once: the tests only read its output."""
+    site = tmp_path_factory.mktemp("hostile") / "site"
+    site.mkdir()
+    shutil.copy(ROOT / "site.yaml", site / "site.yaml")
+    for folder in ("content", "templates"):
+        shutil.copytree(ROOT / folder, site / folder)
     for path in (site / "content/records").rglob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         path.write_text(yaml.safe_dump(_fill(data), allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -60,7 +69,12 @@ def hostile(site: Path) -> Path:
     config.write_text(config.read_text(encoding="utf-8").replace("base_url: /", "base_url: https://example.org/p/"),
                       encoding="utf-8")
     assert main(["build", "--site", str(site)]) == 0
-    return site / "output"
+    return site
+
+
+@pytest.fixture
+def hostile(hostile_site: Path) -> Path:
+    return hostile_site / "output"
 
 
 class _Active(HTMLParser):
@@ -127,11 +141,13 @@ def test_sitemap_and_feed_are_well_formed_and_escaped(hostile: Path) -> None:
     assert "&lt;/script&gt;" in feed
 
 
-def test_markdown_raw_html_is_sanitised_unless_allowed(hostile: Path, site: Path) -> None:
-    html = (hostile / "about/index.html").read_text(encoding="utf-8")
+def test_markdown_raw_html_is_sanitised_unless_allowed(hostile_site: Path, tmp_path: Path) -> None:
+    html = (hostile_site / "output/about/index.html").read_text(encoding="utf-8")
     assert _executable_bits(html) == []
     assert "alert(2)" not in html and "evil.example" not in html
     assert ">bấm</a>" in html  # the link text stays, the script URL goes
+    site = tmp_path / "site"
+    shutil.copytree(hostile_site, site, ignore=shutil.ignore_patterns("output", ".portal-cache"))
     config = site / "site.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("allow_raw_html: false", "allow_raw_html: true")
                       .replace("link_check: error", "link_check: warning"),

@@ -31,10 +31,6 @@ def detail(args: argparse.Namespace, text: str) -> None:
 
 def print_problems(problems: Problems, args: argparse.Namespace | None = None) -> None:
     """Every problem, sorted, as file:line:col: level: what; what would be right."""
-    say = tr(args) if args is not None else None
+    say = tr(args) if args is not None else problems.say
     for problem in problems.sorted():
-        text = str(problem)
-        if say is not None and say.lang != "en":  # the level word in the maintainers' language
-            word = say("error") if problem.level == "error" else say("warning")
-            text = text.replace(f": {problem.level}: ", f": {word}: ", 1)
-        print(text, file=sys.stderr)
+        print(problem.shown(say), file=sys.stderr)

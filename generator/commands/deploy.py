@@ -48,7 +48,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     try:
         where = target(site, args.remote, args.branch)
     except DeployError as exc:
-        refused.append(say("error: {problem}", problem=exc))
+        refused.append(say("error: {problem}", problem=exc.text))
     else:
         refused += [m for m in [_base_url_refusal(site, args.base_url, where.remote_url, say)] if m]
     for line in refused:
@@ -63,10 +63,10 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         return 1
     try:
         if args.force:
-            print(describe_drop(where), file=sys.stderr)
+            print(say(describe_drop(where)), file=sys.stderr)
         done = publish(where, result.output, result.config, args.message, args.force)
     except DeployError as exc:
-        print(say("error: {problem}", problem=exc), file=sys.stderr)
+        print(say("error: {problem}", problem=exc.text), file=sys.stderr)
         return 1
     url = published_url(result.config, where.remote_url)
     if done.commit is None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.commands import print_problems
+from generator.commands import print_problems, tr
 from generator.extract import (
     Overrides,
     Report,
@@ -20,6 +20,8 @@ from generator.extract import (
     write_path,
 )
 from generator.extract.fetch import Fetcher, FetchError, download, fetch, is_address
+from generator.extract.rules import RuleError
+from generator.i18n import Messages, later
 from generator.model.problems import Problems
 from generator.model.types import Registry
 
@@ -35,14 +37,15 @@ class Article:
 
 
 def _read(name: str, fetcher: Fetcher) -> Article:
-    """The article's text: from the file, or fetched from the address (raises OSError or FetchError)."""
+    """The article's text: from the file, or fetched from the address (raises FetchError)."""
     if is_address(name):
         page = fetch(name, fetcher)
         return Article(name, name, page.article(), page.meta())
     try:
         return Article(name, Path(name).name, Path(name).read_text(encoding="utf-8"), {})
     except (OSError, UnicodeDecodeError) as exc:
-        raise OSError(f"{name}: error: cannot read the article as UTF-8 text ({exc}); save it as UTF-8") from None
+        raise FetchError(later("{name}: error: cannot read the article as UTF-8 text ({problem}); save it as UTF-8",
+                               name=name, problem=exc)) from None
 
 
 def _text_file(article: Article, beside: Path | None) -> Path:
@@ -55,15 +58,18 @@ def _text_file(article: Article, beside: Path | None) -> Path:
 
 def _write(args: argparse.Namespace, article: Article, output: str, draft_ok: bool, target: Path) -> str | None:
     """Write the draft under content/records/; returns an error message, or None."""
-    site = Path(args.site)
+    say, site = tr(args), Path(args.site)
     if not draft_ok:
-        return (f"{article.name}: error: not written: the province, committee or year could not be settled, or the "
-                "article is not a bloc's report; give them with --province, --committee and --year")
+        return say("{name}: error: not written: the province, committee or year could not be settled, or the "
+                   "article is not a bloc's report; give them with --province, --committee and --year",
+                   name=article.name)
     if target.exists():
-        return f"{article.name}: error: {target.relative_to(site)} already exists; not overwritten"
+        return say("{name}: error: {file} already exists; not overwritten", name=article.name,
+                   file=target.relative_to(site).as_posix())
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(output, encoding="utf-8")
-    print(f"Wrote {target.relative_to(site)}: review it, then run python -m generator check", file=sys.stderr)
+    print(say("Wrote {file}: review it, then run {prog} check", file=target.relative_to(site).as_posix(),
+              prog=getattr(args, "prog", "python -m generator")), file=sys.stderr)
     return None
 
 
@@ -86,7 +92,8 @@ def _one(args: argparse.Namespace, article: Article, registry: Registry, rules: 
         kept = _text_file(article, target if args.write and code == 0 else None)
         kept.write_text(article.text, encoding="utf-8")
         result["article_text"] = kept.as_posix()
-        print(f"{article.name}: the article's text is kept in {kept} for the record's quotes", file=sys.stderr)
+        print(tr(args)("{name}: the article's text is kept in {file} for the record's quotes", name=article.name,
+                       file=kept), file=sys.stderr)
     if not args.json and not args.write:
         print(output)
     return result, code
@@ -95,19 +102,28 @@ def _one(args: argparse.Namespace, article: Article, registry: Registry, rules: 
 def cmd_extract(args: argparse.Namespace, fetcher: Fetcher = download) -> int:
     from generator.load import registry as registry_mod
 
-    problems = Problems()
+    say: Messages = tr(args)
+    problems = Problems(say=say)
     registry = registry_mod.load(Path(args.site), problems)
     if problems.errors:
-        print_problems(problems)
+        print_problems(problems, args)
         return 1
-    rules = Rules.load()
+    try:
+        rules = Rules.load()
+    except RuleError as exc:  # the rules file that comes with the program was edited
+        print(say(exc.text), file=sys.stderr)
+        return 1
     code = 0
     results = []
     for name in args.articles:
         try:
             article = _read(name, fetcher)
-        except (OSError, FetchError) as exc:
-            print(str(exc), file=sys.stderr)
+        except FetchError as exc:
+            print(say(exc.text), file=sys.stderr)
+            code = 1
+            continue
+        except OSError as exc:
+            print(say("{name}: error: {problem}", name=name, problem=exc), file=sys.stderr)
             code = 1
             continue
         result, status = _one(args, article, registry, rules)

@@ -17,6 +17,8 @@ from urllib.parse import urlparse
 
 import trafilatura
 
+from generator.i18n import Text, later
+
 Fetcher = Callable[[str], str]
 TIMEOUT = 30  # seconds
 _AGENT = "party-bloc-portal extract (+https://github.com/)"
@@ -26,7 +28,12 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class FetchError(Exception):
-    """The page could not be fetched or holds no article; the message is one line for the maintainer."""
+    """The page could not be fetched or holds no article; the message is one line for the maintainer,
+    translated when it is printed."""
+
+    def __init__(self, text: Text):
+        super().__init__(text)
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -56,8 +63,9 @@ def download(url: str) -> str:
             charset = _CHARSET.search(response.headers.get("Content-Type", ""))
     except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
-        raise FetchError(f"{url}: error: the page could not be fetched ({reason}); check the address and the "
-                         "internet connection, or save the article as a text file and give that instead") from None
+        raise FetchError(later("{url}: error: the page could not be fetched ({reason}); check the address and the "
+                               "internet connection, or save the article as a text file and give that instead",
+                               url=url, reason=reason)) from None
     return body.decode(charset.group(1) if charset else "utf-8", errors="replace")
 
 
@@ -73,8 +81,8 @@ def read_page(url: str, html: str) -> Page:
     data: dict[str, Any] = json.loads(raw) if raw else {}
     text = str(data.get("text") or "").strip()
     if len(text.split()) < _MIN_WORDS:
-        raise FetchError(f"{url}: error: no article text found on the page; open it in a browser, copy the "
-                         "article into a text file and give that instead")
+        raise FetchError(later("{url}: error: no article text found on the page; open it in a browser, copy the "
+                               "article into a text file and give that instead", url=url))
     date = _ISO_DATE.match(str(data.get("date") or ""))
     return Page(url=url, title=" ".join(str(data.get("title") or "").split()), publisher=_publisher(data, url),
                 published=date.group(0) if date else "", text=text)

@@ -14,13 +14,19 @@ from typing import Any
 
 import yaml
 
+from generator.i18n import Text, later
+
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 GENERAL = "general"
 _NEVER = re.compile(r"(?!x)x")
 
 
 class RuleError(Exception):
-    """A mistake in rules.yaml, located and explained for the person editing it."""
+    """A mistake in rules.yaml, located and explained for the person editing it (translated when printed)."""
+
+    def __init__(self, text: Text):
+        super().__init__(text)
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -52,14 +58,14 @@ class Rules:
         try:
             return self.patterns[name]
         except KeyError:
-            raise RuleError(f"{RULES_FILE.name}: error: no rule named '{name}'; "
-                            f"known rules: {', '.join(sorted(self.patterns))}") from None
+            raise RuleError(later("{file}: error: no rule named '{name}'; known rules: {known}", file=RULES_FILE.name,
+                                  name=name, known=", ".join(sorted(self.patterns)))) from None
 
     def table(self, name: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
         try:
             return self.tables[name]
         except KeyError:
-            raise RuleError(f"{RULES_FILE.name}: error: no table named '{name}'") from None
+            raise RuleError(later("{file}: error: no table named '{name}'", file=RULES_FILE.name, name=name)) from None
 
     @classmethod
     def load(cls, held_out: frozenset[str] = frozenset(), path: Path = RULES_FILE, strict: bool = False) -> Rules:
@@ -84,14 +90,16 @@ def _collect(node: Any, prefix: str, out: dict[str, list[Alternative]], path: Pa
             _collect(value, f"{prefix}.{key}" if prefix else str(key), out, path)
         return
     if not isinstance(node, list) or not node:
-        raise RuleError(f"{path.name}: error: rule '{prefix}' should be a list of [pattern, from] pairs")
+        raise RuleError(later("{file}: error: rule '{name}' should be a list of [pattern, from] pairs", file=path.name,
+                              name=prefix))
     out[prefix] = [_alternative(item, prefix, path) for item in node]
 
 
 def _alternative(item: Any, name: str, path: Path) -> Alternative:
     if not (isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item)):
-        raise RuleError(f"{path.name}: error: in rule '{name}', {item!r} should be [pattern, from], "
-                        "e.g. ['hoan thanh tot nhiem vu', general]")
+        raise RuleError(later("{file}: error: in rule '{name}', {item} should be [pattern, from], e.g. {example}",
+                              file=path.name, name=name, item=repr(item),
+                              example="['hoan thanh tot nhiem vu', general]"))
     return Alternative(item[0], frozenset(item[1].split()))
 
 
@@ -103,5 +111,5 @@ def _compile(alts: list[Alternative], held_out: frozenset[str], strict: bool, na
     try:
         return re.compile("|".join(f"(?:{p})" for p in kept))
     except re.error as exc:
-        raise RuleError(f"{path.name}: error: rule '{name}' is not a valid pattern ({exc}); "
-                        "check its brackets and backslashes") from None
+        raise RuleError(later("{file}: error: rule '{name}' is not a valid pattern ({problem}); check its brackets "
+                              "and backslashes", file=path.name, name=name, problem=exc)) from None

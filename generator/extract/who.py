@@ -9,6 +9,7 @@ from generator.extract.draft import Draft, Report
 from generator.extract.numbers import mentions
 from generator.extract.rules import RULES_FILE, RuleError, Rules
 from generator.extract.text import fold
+from generator.i18n import later
 from generator.model.types import PERIOD_KINDS, Period, PeriodKind, Registry
 
 _WORD = re.compile(r"[a-z]+")
@@ -141,8 +142,8 @@ def _period_kind(name: str) -> tuple[PeriodKind, int | None]:
     for known in PERIOD_KINDS:
         if known == kind:
             return known, num
-    raise RuleError(f"{RULES_FILE.name}: error: period rule '{name}' is not a period kind; "
-                    f"use one of {', '.join(PERIOD_KINDS)}, with '_N' for a quarter or half")
+    raise RuleError(later("{file}: error: period rule '{name}' is not a period kind; use one of {kinds}, with '_N' for "
+                          "a quarter or half", file=RULES_FILE.name, name=name, kinds=", ".join(PERIOD_KINDS)))
 
 
 def detect_period(draft: Draft, text: str, rules: Rules) -> None:

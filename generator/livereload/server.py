@@ -35,6 +35,7 @@ from livereload.server import LiveScriptContainer
 from tornado import ioloop, web
 
 from generator.cache import BuildCache
+from generator.i18n import Messages, messages
 from generator.livereload.watch import NoPolling, Watch
 from generator.model.problems import Problem, Problems
 from generator.pipeline import build
@@ -56,6 +57,7 @@ class DevSite:
     builds: int = 0
     cache: BuildCache = field(default_factory=BuildCache)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    say: Messages = field(default_factory=lambda: messages("en"))  # console lines and the error banner
 
     @property
     def output(self) -> Path:
@@ -63,14 +65,17 @@ class DevSite:
 
     def rebuild(self) -> bool:
         with self.lock:
-            problems = Problems()
+            say = self.say
+            problems = Problems(say=say)
             result = build(self.site, problems, output=self.output, cache=self.cache)
             self.errors = problems.sorted() if result is None else []
             self.builds += 1
             for p in problems.sorted():
-                print(p, file=sys.stderr)
-            print(result.summary() if result else f"Build failed; still serving the last good site "
-                  f"({len(problems.errors)} error(s) shown in the browser).", file=sys.stderr)
+                print(p.shown(say), file=sys.stderr)
+            print(say("Built {pages} pages from {records} records in {seconds} s", pages=result.pages,
+                      records=result.records, seconds=f"{result.seconds:.2f}") if result else
+                  say("Build failed; still serving the last good site ({errors} error(s) shown in the browser).",
+                      errors=len(problems.errors)), file=sys.stderr)
             return result is not None
 
     def rebuild_and_reload(self) -> None:
@@ -117,10 +122,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def error_banner(errors: Iterable[Problem]) -> bytes:
-    items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in errors)
-    return (f'<div class="build-errors" role="alert"><p><strong>Bản dựng mới bị lỗi — đang hiển thị bản '
-            f'cũ. Sửa các lỗi sau:</strong></p><ul>{items}</ul></div>').encode()
+def error_banner(errors: Iterable[Problem], say: Messages) -> bytes:
+    items = "".join(f"<li><code>{html.escape(p.shown(say))}</code></li>" for p in errors)
+    heading = html.escape(say("The new build failed; the last good site is shown. Fix these errors:"))
+    return (f'<div class="build-errors" role="alert" lang="{say.lang}"><p><strong>{heading}</strong></p>'
+            f"<ul>{items}</ul></div>").encode()
 
 
 WsgiApp = Callable[[dict[str, Any], StartResponse], list[bytes]]
@@ -130,11 +136,12 @@ def make_app(dev: DevSite, hosts: frozenset[str] | None = None) -> WsgiApp:
     def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         if hosts is not None and environ.get("HTTP_HOST", "").lower() not in hosts:
             start_response("421 Misdirected Request", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"This preview server answers only to its own address."]
+            return [dev.say("This preview server answers only to its own address.").encode()]
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
-            start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"), ("Content-Type", "text/plain")])
-            return [b"method not allowed"]
+            start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"),
+                                                      ("Content-Type", "text/plain; charset=utf-8")])
+            return [dev.say("Only GET and HEAD requests are answered.").encode()]
         body = _respond(dev, environ, start_response)
         return [b""] if method == "HEAD" else body
 
@@ -144,15 +151,15 @@ def make_app(dev: DevSite, hosts: frozenset[str] | None = None) -> WsgiApp:
 def _respond(dev: DevSite, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
     raw_path = environ.get("PATH_INFO", "/")
     if raw_path.startswith("/livereload"):
-        start_response("404 Not Found", [("Content-Type", "text/plain")])
-        return [b"not found"]
+        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+        return [dev.say("Not found.").encode()]
     file = resolve(dev.www, environ.get("RAW_URI") or raw_path)
     if file is None:
         return _not_found(dev, start_response)
     body = file.read_bytes()
     kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     if kind == "text/html" and dev.errors:
-        body = body.replace(b"<main", error_banner(dev.errors) + b"<main", 1)
+        body = body.replace(b"<main", error_banner(dev.errors, dev.say) + b"<main", 1)
     start_response("200 OK", [("Content-Type", f"{kind}; charset=utf-8" if kind.startswith("text/") or
                                kind.endswith("javascript") else kind), ("Cache-Control", "no-store")])
     return [body]
@@ -160,11 +167,12 @@ def _respond(dev: DevSite, environ: dict[str, Any], start_response: StartRespons
 
 def _not_found(dev: DevSite, start_response: StartResponse) -> list[bytes]:
     page = dev.output / "404.html"
+    title = html.escape(dev.say("Error"))
     body = page.read_bytes() if page.is_file() else (
-        b'<!doctype html><html lang="vi"><meta charset="utf-8"><title>L\xe1\xbb\x97i</title>'
-        b"<main><h1>404</h1></main></html>")
+        f'<!doctype html><html lang="{dev.say.lang}"><meta charset="utf-8"><title>{title}</title>'
+        "<main><h1>404</h1></main></html>").encode()
     if dev.errors:
-        body = body.replace(b"<main", error_banner(dev.errors) + b"<main", 1)
+        body = body.replace(b"<main", error_banner(dev.errors, dev.say) + b"<main", 1)
     start_response("404 Not Found", [("Content-Type", "text/html; charset=utf-8")])
     return [body]
 
@@ -191,31 +199,34 @@ def free_port(host: str, port: int) -> int | None:
     return None
 
 
-def _announce(host: str, asked: int, port: int, path: str) -> str:
+def _announce(host: str, asked: int, port: int, path: str, say: Messages | None = None) -> str:
     """Print where the site is served (and why not on the port asked for); its address."""
+    say = say or messages("en")
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}{path}"
     if port != asked:
-        print(f"Port {asked} is busy (another program is using it); serving on port {port} instead. "
-              f"To choose one, pass --port.", file=sys.stderr)
+        print(say("Port {asked} is busy (another program is using it); serving on port {port} instead. "
+                  "To choose one, pass --port.", asked=asked, port=port), file=sys.stderr)
     if not is_loopback(host):
-        print(f"WARNING: listening on {host}: other computers on the network can see this preview. "
-              "Use the default --host 127.0.0.1 unless you mean that.", file=sys.stderr)
-    print(f"Serving on {url} (Ctrl+C to stop)", file=sys.stderr)
+        print(say("WARNING: listening on {host}: other computers on the network can see this preview. "
+                  "Use the default --host 127.0.0.1 unless you mean that.", host=host), file=sys.stderr)
+    print(say("Serving on {url} (Ctrl+C to stop)", url=url), file=sys.stderr)
     return url
 
 
-def serve(site: Path, host: str, port: int, open_browser: bool, base_path: str | None = None) -> int:
+def serve(site: Path, host: str, port: int, open_browser: bool, base_path: str | None = None,
+          say: Messages | None = None) -> int:
     from generator.load.config import load as load_config
 
+    say = say or messages("en")
     chosen = free_port(host, port)
     if chosen is None:
-        print(f"error: ports {port} to {port + PORTS_TO_TRY - 1} on {host} are all busy; stop the program "
-              "using them or pass another --port", file=sys.stderr)
+        print(say("error: ports {first} to {last} on {host} are all busy; stop the program using them or pass "
+                  "another --port", first=port, last=port + PORTS_TO_TRY - 1, host=host), file=sys.stderr)
         return 2
     config = load_config(site, Problems())
     path = base_path or (config.base_path if config else "/")
-    dev = DevSite(site, Path(tempfile.mkdtemp(prefix="portal-serve-")), path)
+    dev = DevSite(site, Path(tempfile.mkdtemp(prefix="portal-serve-")), path, say=say)
     try:
         return _run(dev, host, port, chosen, open_browser)
     finally:
@@ -228,13 +239,14 @@ def _run(dev: DevSite, host: str, asked: int, port: int, open_browser: bool) -> 
     server.script = b'<script src="/livereload.js?port=' + str(port).encode() + b'"></script>'
     watch = Watch(dev.site, WATCHED, dev.rebuild_and_reload, ioloop.IOLoop.current())
     watch.start()
-    url = _announce(host, asked, port, dev.base_path)
+    url = _announce(host, asked, port, dev.base_path, dev.say)
     if open_browser:
         ioloop.IOLoop.current().call_later(0.5, lambda: webbrowser.open(url))
     try:
         server.serve(host=host, port=port, debug=False)
     except OSError as exc:  # taken between the check and the listen
-        print(f"error: cannot listen on {host}:{port} ({exc.strerror}); pass another --port", file=sys.stderr)
+        print(dev.say("error: cannot listen on {address} ({problem}); pass another --port", address=f"{host}:{port}",
+                      problem=exc.strerror), file=sys.stderr)
         return 2
     finally:
         watch.stop()

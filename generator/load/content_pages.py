@@ -16,6 +16,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from generator.i18n import later
 from generator.load import yamlfile
 from generator.load.reader import Reader
 from generator.load.yamlfile import YMap
@@ -95,13 +96,14 @@ def render_markdown(text: str, allow_raw_html: bool) -> tuple[str, str]:
 def _good_name(r: Reader, file: Path, slug: str, lang: str) -> bool:
     """A page's file name must make a valid address that no generated section already uses."""
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or lang not in ("vi", "en"):
-        r.error((1, 1), f"the page file name '{yamlfile.visible(file.name)}' is not a valid address",
-                "name it with lowercase letters, digits and hyphens, e.g. methodology.md "
-                "(and methodology.en.md for its English version)")
+        r.error((1, 1), later("the page file name '{name}' is not a valid address", name=yamlfile.visible(file.name)),
+                later("name it with lowercase letters, digits and hyphens, e.g. methodology.md "
+                      "(and methodology.en.md for its English version)"))
         return False
     if slug in RESERVED_SLUGS:
-        r.error((1, 1), f"the page address /{slug}/ is already used by the portal's own '{slug}' section",
-                f"rename the file, e.g. about-{slug}.md")
+        r.error((1, 1), later("the page address /{slug}/ is already used by the portal's own '{slug}' section",
+                              slug=slug),
+                later("rename the file, e.g. {example}", example=f"about-{slug}.md"))
         return False
     return True
 
@@ -113,8 +115,9 @@ def _check_body(r: Reader, text: str, start: int) -> None:
         return
     line = text.count("\n", 0, found.start()) + 1
     column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-    r.error((line, column), f"the text contains an invisible control character (U+{ord(found.group(0)):04X})",
-            "retype the text, or delete and retype the characters around that spot")
+    r.error((line, column), later("the text contains an invisible control character ({code})",
+                                  code=f"U+{ord(found.group(0)):04X}"),
+            later("retype the text, or delete and retype the characters around that spot"))
 
 
 def load_pages(root: Path, allow_raw_html: bool, problems: Problems) -> list[ContentPage]:
@@ -137,7 +140,7 @@ def load_pages(root: Path, allow_raw_html: bool, problems: Problems) -> list[Con
         else:
             body = text
         r = Reader(display, problems)
-        r.keys(front, FRONT_KEYS, ("title",), "in the page's front matter (between the --- lines)")
+        r.keys(front, FRONT_KEYS, ("title",), later("in the page's front matter (between the --- lines)"))
         slug, _, lang = file.stem.partition(".")
         lang = lang or "vi"
         if not _good_name(r, file, slug, lang):

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from generator.i18n import Text, later
 from generator.load.yamlfile import YList, YMap
 from generator.model.problems import Problems
 from generator.model.types import PartialDate
@@ -32,25 +33,26 @@ Choice = TypeVar("Choice", bound=str)
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
-def _type_name(value: Any) -> str:
+def _type_name(value: Any) -> Text:
     if isinstance(value, bool):
-        return "a yes/no value"
+        return later("a yes/no value")
     if isinstance(value, (int, float)):
-        return "a number"
+        return later("a number")
     if isinstance(value, (dt.date, dt.datetime)):
-        return "a date"
+        return later("a date")
     if isinstance(value, YMap):
-        return "a group of keys"
+        return later("a group of keys")
     if isinstance(value, YList):
-        return "a list"
+        return later("a list")
     if value is None:
-        return "nothing"
-    return "text"
+        return later("nothing")
+    return later("text")
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
+def suggest(word: str, choices: Iterable[str]) -> Text | str:
+    """"did you mean …?" for a close choice, else "" (so that `suggest(…) or other_hint` works)."""
     close = difflib.get_close_matches(word, [c for c in choices if c != word], n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    return later("did you mean '{choice}'?", choice=close[0]) if close else ""
 
 
 class Reader:
@@ -61,18 +63,19 @@ class Reader:
         self.problems = problems
 
     # -- reporting -------------------------------------------------------------------------
-    def say(self, msgid: str, **values: object) -> str:
+    def say(self, msgid: str | Text, **values: object) -> str:
         """A message in the language problems are written in."""
         return self.problems.say(msgid, **values)
 
-    def error(self, pos: tuple[int, int], message: str, hint: str = "", fix: tuple[str, str] = ("", "")) -> None:
+    def error(self, pos: tuple[int, int], message: str | Text, hint: str | Text = "",
+              fix: tuple[str, str] = ("", "")) -> None:
         """Report at `pos`; `fix` is the literal (old, new) text on that line the hint asks for."""
         self.problems.add(self.path, pos[0], pos[1], message, hint, fix=fix)
 
 
     # -- structure -------------------------------------------------------------------------
     def keys(self, m: YMap, allowed: Sequence[str], required: Sequence[str] = (),
-             where: str = "here") -> None:
+             where: str | Text = "") -> None:
         keys = list(m)
         for i, key in enumerate(keys):
             if key in allowed:
@@ -89,19 +92,22 @@ class Reader:
                                     previous=previous, whole=whole),
                            (f"{m.raw[previous]},{key}", whole))
                 continue
-            hint = suggest(key, allowed) or "allowed keys: " + ", ".join(allowed)
-            self.error(m.key_pos[key], f"unknown key '{key}' {where}", hint)
+            hint = suggest(key, allowed) or later("allowed keys: {keys}", keys=", ".join(allowed))
+            self.error(m.key_pos[key], later("unknown key '{key}' {where}", key=key, where=where or later("here")),
+                       hint)
         for key in required:
             if key not in m or m[key] is None:
-                self.error(m.key_pos.get(key, m.pos), f"missing required key '{key}' {where}",
-                           f"add '{key}:' with a value")
+                self.error(m.key_pos.get(key, m.pos), later("missing required key '{key}' {where}", key=key,
+                                                            where=where or later("here")),
+                           later("add '{key}:' with a value", key=key))
 
-    def mapping(self, value: Any, pos: tuple[int, int], what: str) -> YMap | None:
+    def mapping(self, value: Any, pos: tuple[int, int], what: str | Text) -> YMap | None:
         if value is None:
             return None
         if not isinstance(value, YMap):
-            self.error(pos, f"{what} should be a group of 'key: value' lines, not {_type_name(value)}",
-                       "indent the keys under it")
+            self.error(pos, later("{what} should be a group of 'key: value' lines, not {kind}", what=what,
+                                  kind=_type_name(value)),
+                       later("indent the keys under it"))
             return None
         return value
 
@@ -111,11 +117,11 @@ class Reader:
         if isinstance(value, YList):
             return value
         if value is not None:
-            self.error(m.where(key), f"'{key}' should be a list, not {_type_name(value)}",
-                       "start each item on its own line with '- '")
+            self.error(m.where(key), later("'{key}' should be a list, not {kind}", key=key, kind=_type_name(value)),
+                       later("start each item on its own line with '- '"))
         return YList(m.where(key))
 
-    def mappings(self, m: YMap, key: str, what: str) -> list[YMap]:
+    def mappings(self, m: YMap, key: str, what: str | Text) -> list[YMap]:
         """The groups of keys listed under `key`, reporting items that are not groups."""
         items = self.sequence(m, key)
         found = (self.mapping(item, pos, what) for item, pos in zip(items, items.item_pos, strict=True))
@@ -134,53 +140,57 @@ class Reader:
                                          value=str(value).lower()),
                            self.say('put it in quotes: "{raw}"', raw=raw), (raw, f'"{raw}"'))
             else:
-                self.error(pos, f"'{key}' should be text, not {_type_name(value)}",
-                           f'put it in quotes: "{raw}"', (raw, f'"{raw}"'))
+                self.error(pos, later("'{key}' should be text, not {kind}", key=key, kind=_type_name(value)),
+                           self.say('put it in quotes: "{raw}"', raw=raw), (raw, f'"{raw}"'))
             return None
-        self.error(pos, f"'{key}' should be text, not {_type_name(value)}", "write it on one line")
+        self.error(pos, later("'{key}' should be text, not {kind}", key=key, kind=_type_name(value)),
+                   later("write it on one line"))
         return None
 
-    def _number_text(self, m: YMap, key: str, what: str, example: str) -> tuple[str, tuple[int, int]] | None:
+    def _number_text(self, m: YMap, key: str, what: Text, example: str) -> tuple[str, tuple[int, int]] | None:
         """The number as typed, or None (reported) when YAML read something else there."""
         if key not in m or m[key] is None:
             return None
         value, raw, pos = m[key], m.raw.get(key), m.where(key)
         if isinstance(value, bool) or raw is None:
-            self.error(pos, f"'{key}' should be {what}, not {_type_name(value)}",
-                       f"write it in digits, e.g. '{key}: {example}'")
+            self.error(pos, later("'{key}' should be {what}, not {kind}", key=key, what=what, kind=_type_name(value)),
+                       later("write it in digits, e.g. '{key}: {example}'", key=key, example=example))
             return None
         return raw.strip(), pos
 
     def _in_range(self, pos: tuple[int, int], key: str, number: Any, text: str, minimum: Any,
-                  maximum: Any, below_hint: str) -> bool:
+                  maximum: Any, below_hint: Text) -> bool:
         if minimum is not None and number < minimum:
-            self.error(pos, f"'{key}' is {text}, below {minimum}", below_hint)
+            self.error(pos, later("'{key}' is {text}, below {minimum}", key=key, text=text, minimum=minimum),
+                       below_hint)
             return False
         if maximum is not None and number > maximum:
-            self.error(pos, f"'{key}' is {text}, above the plausible maximum of {maximum}",
-                       "check the digits against the article")
+            self.error(pos, later("'{key}' is {text}, above the plausible maximum of {maximum}", key=key, text=text,
+                                  maximum=maximum),
+                       later("check the digits against the article"))
             return False
         return True
 
     def checked_text(self, value: str, key: str, pos: tuple[int, int]) -> str | None:
         """Text a reader will see: not empty, not huge, no invisible direction controls."""
         if not value.strip():
-            self.error(pos, f"'{key}' is empty", "write the text or remove the key")
+            self.error(pos, later("'{key}' is empty", key=key), later("write the text or remove the key"))
             return None
         if len(value) > MAX_TEXT:
-            self.error(pos, f"'{key}' is {len(value)} characters long",
-                       f"shorten it to at most {MAX_TEXT} characters")
+            self.error(pos, later("'{key}' is {length} characters long", key=key, length=len(value)),
+                       later("shorten it to at most {limit} characters", limit=MAX_TEXT))
             return None
         bidi = _BIDI_CONTROLS.search(value)
         if bidi:
-            self.error(pos, f"'{key}' contains an invisible text-direction character "
-                       f"(U+{ord(bidi.group(0)):04X}), often left by copying from a web page",
-                       "retype the text, or delete and retype the characters around that spot")
+            self.error(pos, later("'{key}' contains an invisible text-direction character ({code}), often left by "
+                                  "copying from a web page", key=key, code=f"U+{ord(bidi.group(0)):04X}"),
+                       later("retype the text, or delete and retype the characters around that spot"))
             return None
         return value.strip()
 
     def integer(self, m: YMap, key: str, minimum: int | None = 0, maximum: int | None = None,
-                what: str = "a whole number") -> int | None:
+                what: Text | None = None) -> int | None:
+        what = what or later("a whole number")
         found = self._number_text(m, key, what, "85")
         if found is None:
             return None
@@ -194,15 +204,15 @@ class Reader:
                        self.say("write {plain} (digits only)", plain=plain), (text, plain))
             return None
         else:
-            self.error(pos, f"'{key}' should be {what}, not '{text}'",
-                       "write it in plain digits, e.g. 85 (no separators, no units)")
+            self.error(pos, later("'{key}' should be {what}, not '{text}'", key=key, what=what, text=text),
+                       later("write it in plain digits, e.g. 85 (no separators, no units)"))
             return None
-        below = "counts cannot be negative" if minimum == 0 else f"use at least {minimum}"
+        below = later("counts cannot be negative") if minimum == 0 else later("use at least {minimum}", minimum=minimum)
         return number if self._in_range(pos, key, number, str(number), minimum, maximum, below) else None
 
     def decimal(self, m: YMap, key: str, minimum: Decimal | None = Decimal(0),
                 maximum: Decimal | None = None) -> Decimal | None:
-        found = self._number_text(m, key, "a number", "92.94")
+        found = self._number_text(m, key, later("a number"), "92.94")
         if found is None:
             return None
         text, pos = found
@@ -216,10 +226,10 @@ class Reader:
                        self.say("write {plain} (a dot for the decimal point, no % sign)", plain=plain), (text, plain))
             return None
         else:
-            self.error(pos, f"'{key}' should be a number, not '{text}'",
-                       f"write it in digits with a dot for decimals, e.g. '{key}: 92.94'")
+            self.error(pos, later("'{key}' should be a number, not '{text}'", key=key, text=text),
+                       later("write it in digits with a dot for decimals, e.g. '{key}: 92.94'", key=key))
             return None
-        return number if self._in_range(pos, key, number, text, minimum, maximum, "check the sign") else None
+        return number if self._in_range(pos, key, number, text, minimum, maximum, later("check the sign")) else None
 
     def boolean(self, m: YMap, key: str) -> bool | None:
         if key not in m or m[key] is None:
@@ -227,7 +237,7 @@ class Reader:
         value, raw = m[key], m.raw.get(key)
         if isinstance(value, bool) and raw in ("true", "false"):
             return value
-        shown = raw if raw is not None else _type_name(value)
+        shown = raw if raw is not None else self.say(_type_name(value))
         self.error(m.where(key), self.say("'{key}' should be true or false, not '{shown}'", key=key, shown=shown),
                    self.say("write true or false"))
         return None
@@ -239,9 +249,9 @@ class Reader:
         value = raw if raw is not None else m[key]
         if isinstance(value, str) and value in choices:
             return choices[choices.index(value)]  # typed as one of the choices
-        shown = raw if raw is not None else _type_name(m[key])
-        hint = suggest(str(shown), choices) or "use one of: " + ", ".join(choices)
-        self.error(m.where(key), f"'{key}' cannot be '{shown}'", hint)
+        shown = raw if raw is not None else self.say(_type_name(m[key]))
+        hint = suggest(str(shown), choices) or later("use one of: {choices}", choices=", ".join(choices))
+        self.error(m.where(key), later("'{key}' cannot be '{shown}'", key=key, shown=shown), hint)
         return None
 
     def date(self, m: YMap, key: str, partial: bool = False) -> dt.date | PartialDate | None:
@@ -265,9 +275,9 @@ class Reader:
             self.error(pos, self.say("'{key}: {text}' is written day/month/year", key=key, text=text),
                        self.say("write dates as year-month-day: {iso}", iso=iso), (text, iso))
             return None
-        extra = " (or just YYYY-MM / YYYY when the source gives no day)" if partial else ""
-        self.error(pos, f"'{key}' should be a date, not '{text or _type_name(value)}'",
-                   f"write it as YYYY-MM-DD, e.g. 2023-02-14{extra}")
+        hint = (later("write it as YYYY-MM-DD, e.g. 2023-02-14 (or just YYYY-MM / YYYY when the source gives no day)")
+                if partial else later("write it as YYYY-MM-DD, e.g. 2023-02-14"))
+        self.error(pos, later("'{key}' should be a date, not '{text}'", key=key, text=text or _type_name(value)), hint)
         return None
 
     def url(self, m: YMap, key: str) -> str | None:
@@ -275,8 +285,8 @@ class Reader:
         if text is None:
             return None
         if not re.match(r"https?://[^\s/]+\.[^\s]+$", text, re.IGNORECASE) or any(c in text for c in '"<> '):
-            self.error(m.where(key), f"'{key}' is not a web address: '{text[:80]}'",
-                       "copy the full address of the article, starting with http:// or https://")
+            self.error(m.where(key), later("'{key}' is not a web address: '{text}'", key=key, text=text[:80]),
+                       later("copy the full address of the article, starting with http:// or https://"))
             return None
         return text
 
@@ -285,7 +295,7 @@ class Reader:
         if text is None:
             return None
         if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text):
-            self.error(m.where(key), f"'{key}: {text[:60]}' is not a valid id",
-                       "use lowercase letters without diacritics, digits and single hyphens, e.g. tra-vinh")
+            self.error(m.where(key), later("'{key}: {text}' is not a valid id", key=key, text=text[:60]),
+                       later("use lowercase letters without diacritics, digits and single hyphens, e.g. tra-vinh"))
             return None
         return text

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.hashing import digest
-from generator.i18n import Messages
+from generator.i18n import Messages, later
 from generator.load import yamlfile
 from generator.load.reader import Reader
 from generator.load.yamlfile import YMap
@@ -95,7 +95,7 @@ def _figure(r: Reader, parent: YMap, key: str) -> Figure | None:
             return None
         count = r.integer(parent, key, 0, MAX_COUNT)
         return Figure(count=count, line=line, column=column) if count is not None else None
-    r.keys(value, FIGURE_KEYS, (), f"in '{key}'")
+    r.keys(value, FIGURE_KEYS, (), later("in '{key}'", key=key))
     fig = Figure(
         count=r.integer(value, "count", 0, MAX_COUNT),
         percent=r.decimal(value, "percent", Decimal(0), Decimal(1000)),
@@ -107,8 +107,8 @@ def _figure(r: Reader, parent: YMap, key: str) -> Figure | None:
     )
     if fig.count is None and fig.percent is None:
         if "count" not in value and "percent" not in value:
-            r.error(value.pos, f"'{key}' has neither a count nor a percent",
-                    "add 'count:' or 'percent:' (or both) as the article states them")
+            r.error(value.pos, later("'{key}' has neither a count nor a percent", key=key),
+                    later("add 'count:' or 'percent:' (or both) as the article states them"))
         return None
     return fig
 
@@ -117,7 +117,7 @@ def _block(r: Reader, m: YMap, key: Block) -> RatingBlock | None:
     value = r.mapping(m.get(key), m.where(key), f"'{key}'")
     if value is None:
         return None
-    r.keys(value, BLOCK_KEYS, (), f"in '{key}'")
+    r.keys(value, BLOCK_KEYS, (), later("in '{key}'", key=key))
     return RatingBlock(
         **{name: _figure(r, value, name) for name in BLOCK_FIGURES},
         good_includes_excellent=r.boolean(value, "good_includes_excellent"),
@@ -131,22 +131,23 @@ def _period(r: Reader, m: YMap) -> Period | None:
         return Period()
     if not isinstance(value, YMap):
         return Period() if r.choice(m, "period", ("full_year",)) else None
-    r.keys(value, ("kind", "number", "until", "as_written", "until_published"), ("kind",), "in 'period'")
+    r.keys(value, ("kind", "number", "until", "as_written", "until_published"), ("kind",),
+           later("in '{key}'", key="period"))
     kind = r.choice(value, "kind", PERIOD_KINDS)
     number = r.integer(value, "number", 1, 4)
     if kind == "quarter" and number is None:
-        r.error(value.pos, "a quarter needs its number", "add 'number: 1' for quý I, 2 for quý II, ...")
+        r.error(value.pos, later("a quarter needs its number"), later("add 'number: 1' for quý I, 2 for quý II, ..."))
         kind = None
     elif kind == "half_year" and number not in (1, 2):
-        r.error(value.pos, "a half-year needs 'number: 1' (6 tháng đầu năm) or 'number: 2'",
-                "add 'number: 1'")
+        r.error(value.pos, later("a half-year needs 'number: 1' (6 tháng đầu năm) or 'number: 2'"),
+                later("add 'number: 1'"))
         kind = None
     until = r.date(value, "until")
     as_written = r.text(value, "as_written")
     published = bool(r.boolean(value, "until_published"))
     if published and until is None:
-        r.error(value.pos, "'until_published' needs the date in 'until'",
-                "write the article's date as 'until:', e.g. 'until: 2017-06-11'")
+        r.error(value.pos, later("'until_published' needs the date in 'until'"),
+                later("write the article's date as 'until:', e.g. 'until: 2017-06-11'"))
     if kind is None:
         return None
     return Period(kind=kind, number=number, until=until if isinstance(until, dt.date) else None,
@@ -156,12 +157,12 @@ def _period(r: Reader, m: YMap) -> Period | None:
 def _sources(r: Reader, m: YMap) -> tuple[Source, ...]:
     if not r.sequence(m, "sources"):
         if "sources" in m:
-            r.error(m.key_pos["sources"], "the record has no source",
-                    "add at least one article (url, publisher, published, title) under 'sources:'")
+            r.error(m.key_pos["sources"], later("the record has no source"),
+                    later("add at least one article (url, publisher, published, title) under 'sources:'"))
         return ()
     sources = []
-    for s in r.mappings(m, "sources", "a source"):
-        r.keys(s, SOURCE_KEYS, ("url", "publisher", "published", "title"), "in a source")
+    for s in r.mappings(m, "sources", later("a source")):
+        r.keys(s, SOURCE_KEYS, ("url", "publisher", "published", "title"), later("in a source"))
         url, publisher = r.url(s, "url"), r.text(s, "publisher")
         unknown = s.get("published") == "unknown"  # the saved copy does not show the date
         published = None if unknown else r.date(s, "published", partial=True)
@@ -176,10 +177,10 @@ def _admissions(r: Reader, m: YMap) -> Admissions | None:
     value = r.mapping(m.get("admissions"), m.where("admissions"), "'admissions'")
     if value is None:
         return None
-    r.keys(value, ADMISSION_KEYS, (), "in 'admissions'")
+    r.keys(value, ADMISSION_KEYS, (), later("in '{key}'", key="admissions"))
     subsets = []
-    for s in r.mappings(value, "subsets", "a subset"):
-        r.keys(s, ("label", "admitted", "exceeded_by", "quote"), ("label",), "in a subset")
+    for s in r.mappings(value, "subsets", later("a subset")):
+        r.keys(s, ("label", "admitted", "exceeded_by", "quote"), ("label",), later("in a subset"))
         label = r.text(s, "label")
         if label:
             subsets.append(Subset(label, _figure(r, s, "admitted"), _figure(r, s, "exceeded_by"),
@@ -199,25 +200,26 @@ def _percent_of_target(r: Reader, m: YMap) -> tuple[Decimal | None, Qualifier | 
         return r.decimal(m, "percent_of_target", Decimal(0), Decimal(1000)), None
     fig = _figure(r, m, "percent_of_target")
     if fig is None or fig.percent is None or fig.count is not None:
-        r.error(m.where("percent_of_target"), "'percent_of_target' should be a percent",
-                "write 'percent_of_target: 113.6', or '{percent: 100, qualifier: trên}' for 'đạt trên 100%'")
+        r.error(m.where("percent_of_target"), later("'percent_of_target' should be a percent"),
+                later("write 'percent_of_target: 113.6', or '{example}' for 'đạt trên 100%'",
+                      example="{percent: 100, qualifier: trên}"))
         return None, None
     return fig.percent, fig.qualifier
 
 
 def _targets(r: Reader, m: YMap) -> tuple[Target, ...]:
     targets = []
-    for t in r.mappings(m, "targets", "a target"):
-        r.keys(t, TARGET_KEYS, ("metric", "period", "unit"), "in a target")
+    for t in r.mappings(m, "targets", later("a target")):
+        r.keys(t, TARGET_KEYS, ("metric", "period", "unit"), later("in a target"))
         metric = r.choice(t, "metric", TARGET_METRICS)
         unit = r.choice(t, "unit", UNITS)
         period = t.get("period")
         numbers = {k: r.decimal(t, k) for k in ("value", "min", "max")}
         if all(v is None for v in numbers.values()) and not any(k in t for k in numbers):
-            r.error(t.pos, "a target needs 'value', or 'min' and/or 'max'",
-                    "e.g. 'min: 95' for '95% trở lên', 'min: 100' and 'max: 120' for 'từ 100 - 120'")
+            r.error(t.pos, later("a target needs 'value', or 'min' and/or 'max'"),
+                    later("e.g. 'min: 95' for '95% trở lên', 'min: 100' and 'max: 120' for 'từ 100 - 120'"))
         if metric == "other" and "label" not in t:
-            r.error(t.pos, "a target with metric 'other' needs a 'label'", "say in words what it counts")
+            r.error(t.pos, later("a target with metric 'other' needs a 'label'"), later("say in words what it counts"))
         if metric and unit and period is not None:
             targets.append(Target(metric=metric, period=str(period), unit=unit, label=r.text(t, "label"),
                                   quote=r.text(t, "quote"), **numbers))
@@ -228,19 +230,19 @@ def _mass(r: Reader, m: YMap) -> dict[str, Figure]:
     value = r.mapping(m.get("mass_organizations"), m.where("mass_organizations"), "'mass_organizations'")
     if value is None:
         return {}
-    r.keys(value, MASS_ORGANIZATIONS, (), "in 'mass_organizations'")
+    r.keys(value, MASS_ORGANIZATIONS, (), later("in '{key}'", key="mass_organizations"))
     figures = {k: _figure(r, value, k) for k in MASS_ORGANIZATIONS}
     return {k: f for k, f in figures.items() if f is not None}
 
 
 def _awards(r: Reader, m: YMap) -> tuple[Award, ...]:
     awards = []
-    for a in r.mappings(m, "awards", "an award"):
-        r.keys(a, ("description", "count", "quote", "year"), ("description",), "in an award")
+    for a in r.mappings(m, "awards", later("an award")):
+        r.keys(a, ("description", "count", "quote", "year"), ("description",), later("in an award"))
         text = r.text(a, "description")
         if text:
             awards.append(Award(text, r.integer(a, "count", 0, MAX_COUNT), r.text(a, "quote"),
-                                r.integer(a, "year", 1930, 2100, what="a year such as 2021")))
+                                r.integer(a, "year", 1930, 2100, what=later("a year such as {year}", year=2021))))
     return tuple(awards)
 
 
@@ -253,7 +255,7 @@ def _notes(r: Reader, m: YMap) -> tuple[str, ...]:
             if text:
                 notes.append(text)
         else:
-            r.error(pos, "each note should be text", f'put it in quotes: "{raw}"')
+            r.error(pos, later("each note should be text"), later('put it in quotes: "{raw}"', raw=raw))
     return tuple(notes)
 
 
@@ -262,12 +264,12 @@ def parse(data: Any, display: str, problems: Problems) -> Record | None:
     r = Reader(display, problems)
     if not isinstance(data, YMap):
         if data is not None:
-            r.error((1, 1), "a record should be a group of 'key: value' lines",
-                    "start with 'province:', 'committee:', 'year:' (see docs/data-format.md)")
+            r.error((1, 1), later("a record should be a group of 'key: value' lines"),
+                    later("start with 'province:', 'committee:', 'year:' (see docs/data-format.md)"))
         return None
-    r.keys(data, RECORD_KEYS, ("province", "committee", "year", "sources"), "in the record")
+    r.keys(data, RECORD_KEYS, ("province", "committee", "year", "sources"), later("in the record"))
     province, committee = r.slug(data, "province"), r.slug(data, "committee")
-    year = r.integer(data, "year", 1930, 2100, what="a year such as 2022")
+    year = r.integer(data, "year", 1930, 2100, what=later("a year such as {year}", year=2022))
     period = _period(r, data)
     record = Record(
         path=display, province=province or "", committee=committee or "", year=year or 0,
@@ -292,11 +294,11 @@ def record_files(root: Path, problems: Problems) -> list[Path]:
             path = Path(folder) / d
             if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
                 problems.add(path.relative_to(root).as_posix(), 0, 0,
-                             "this folder is a link to a folder outside the site",
-                             "copy the records into content/records instead of linking to them")
+                             later("this folder is a link to a folder outside the site"),
+                             later("copy the records into content/records instead of linking to them"))
             if d.endswith((".yaml", ".yml")):  # a folder where a record file is expected
-                problems.add(path.relative_to(root).as_posix(), 1, 1, "this is a folder, not a text file",
-                             "replace it with the record file, or rename the folder")
+                problems.add(path.relative_to(root).as_posix(), 1, 1, later("this is a folder, not a text file"),
+                             later("replace it with the record file, or rename the folder"))
         files += [Path(folder) / n for n in names if n.endswith((".yaml", ".yml"))]
     return sorted(files)
 
@@ -332,8 +334,8 @@ def load_all(root: Path, problems: Problems, cache: RecordCache | None = None) -
         display = file.relative_to(root).as_posix()
         # os.walk does not enter linked folders, so only a linked file itself can lead outside
         if file.is_symlink() and not _inside(file, real_root):
-            problems.add(display, 0, 0, "this record is a link to a file outside the site",
-                         "copy the file into content/records instead of linking to it")
+            problems.add(display, 0, 0, later("this record is a link to a file outside the site"),
+                         later("copy the file into content/records instead of linking to it"))
             continue
         try:
             stat = file.stat()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from generator.i18n import later
 from generator.load import yamlfile
 from generator.load.reader import Reader, suggest
 from generator.load.yamlfile import YList, YMap
@@ -33,12 +34,12 @@ def _slugs(r: Reader, m: YMap, key: str) -> tuple[str, ...]:
         if isinstance(item, str) and raw is not None:
             good.append(item)
         else:
-            r.error(pos, f"each item of '{key}' should be an id", "write ids like tra-vinh")
+            r.error(pos, later("each item of '{key}' should be an id", key=key), later("write ids like tra-vinh"))
     return tuple(good)
 
 
 def _province(r: Reader, m: YMap, era: Era) -> Province | None:
-    r.keys(m, PROVINCE_KEYS, ("slug", "name", "type"), "in a province")
+    r.keys(m, PROVINCE_KEYS, ("slug", "name", "type"), later("in a province"))
     slug, name = r.slug(m, "slug"), r.text(m, "name")
     kind = r.choice(m, "type", PROVINCE_TYPES)
     if not (slug and name and kind):
@@ -56,8 +57,8 @@ def _became(r: Reader, m: YMap) -> dict[str, Any]:
     became = r.choice(m, "became", PROVINCE_TYPES)
     on = r.date(m, "became_on")
     if (became is None) != (on is None) or isinstance(on, PartialDate):
-        r.error(m.pos, "'became' and 'became_on' go together, with a full date",
-                "e.g. 'became: municipality' and 'became_on: 2025-01-01'")
+        r.error(m.pos, later("'became' and 'became_on' go together, with a full date"),
+                later("e.g. 'became: municipality' and 'became_on: 2025-01-01'"))
         return {}
     return {"became": became, "became_on": on}
 
@@ -69,42 +70,43 @@ def _load_provinces(root: Path, problems: Problems) -> dict[str, Province]:
     provinces: dict[str, Province] = {}
     if not isinstance(data, YMap):
         if data is not None:
-            r.error((1, 1), "the province registry should be a group of keys",
-                     "start with 'before_2025_07_01:' and 'from_2025_07_01:'")
+            r.error((1, 1), later("the province registry should be a group of keys"),
+                    later("start with 'before_2025_07_01:' and 'from_2025_07_01:'"))
         return provinces
-    r.keys(data, tuple(ERAS), tuple(ERAS), "in the province registry")
+    r.keys(data, tuple(ERAS), tuple(ERAS), later("in the province registry"))
     lines: dict[str, tuple[int, int]] = {}  # where each unit says what it merged into
     for key, era in ERAS.items():
-        for m in r.mappings(data, key, "a province"):
+        for m in r.mappings(data, key, later("a province")):
             p = _province(r, m, era)
             if p is None:
                 continue
             if f"{era}:{p.slug}" in provinces:
-                r.error(m.pos, f"province '{p.slug}' is listed twice", "keep one entry")
+                r.error(m.pos, later("province '{slug}' is listed twice", slug=p.slug), later("keep one entry"))
             provinces[f"{era}:{p.slug}"] = p
             lines[f"{era}:{p.slug}"] = m.where("merged_into")
     for key, p in provinces.items():  # lineage must agree both ways
         if p.era == "old" and p.merged_into:
             new = provinces.get(f"new:{p.merged_into}")
             if new is None or p.slug not in new.merged_from:
-                r.error(lines[key], f"'{p.slug}' says it merged into '{p.merged_into}', "
-                        "but that unit does not list it in merged_from",
-                        "make the two lists agree")
+                r.error(lines[key], later("'{slug}' says it merged into '{new}', but that unit does not list it in "
+                                          "merged_from", slug=p.slug, new=p.merged_into),
+                        later("make the two lists agree"))
     return provinces
 
 
 def _committee(r: Reader, m: YMap, province: str) -> Committee | None:
-    r.keys(m, COMMITTEE_KEYS, ("id", "kind", "names"), "in a committee")
+    r.keys(m, COMMITTEE_KEYS, ("id", "kind", "names"), later("in a committee"))
     cid = r.slug(m, "id")
     kind = r.choice(m, "kind", COMMITTEE_KINDS)
     names: list[CommitteeName] = []
-    for nm in r.mappings(m, "names", "a name"):
-        r.keys(nm, ("name", "from", "to"), ("name",), "in a committee name")
+    for nm in r.mappings(m, "names", later("a name")):
+        r.keys(nm, ("name", "from", "to"), ("name",), later("in a committee name"))
         text = r.text(nm, "name")
         if text:
             names.append(CommitteeName(text, r.integer(nm, "from", 1930, 2100), r.integer(nm, "to", 1930, 2100)))
     if isinstance(m.get("names"), list) and not m["names"]:
-        r.error(m.where("names"), "'names' is empty", "give the committee's name: - name: Đảng bộ Khối …")
+        r.error(m.where("names"), later("'{key}' is empty", key="names"),
+                later("give the committee's name: - name: Đảng bộ Khối …"))
     if not (cid and kind and names):
         return None
     ended = r.date(m, "ended", partial=True)
@@ -125,22 +127,23 @@ def _load_committees(root: Path, provinces: dict[str, Province],
     committees: dict[tuple[str, str], Committee] = {}
     if not isinstance(data, YMap):
         if data is not None:
-            r.error((1, 1), "the committee registry should be a group of keys, one per province",
-                    "start each group with a province slug and a colon, e.g. 'tra-vinh:'")
+            r.error((1, 1), later("the committee registry should be a group of keys, one per province"),
+                    later("start each group with a province slug and a colon, e.g. 'tra-vinh:'"))
         return committees
     where: dict[tuple[str, str], YMap] = {}
     known = {p.slug for p in provinces.values()}
     for slug in data:
         if slug not in known:
-            hint = suggest(slug, known) or "use a slug from content/provinces.yaml"
-            r.error(data.key_pos[slug], f"unknown province '{slug}'", hint)
+            hint = suggest(slug, known) or later("use a slug from content/provinces.yaml")
+            r.error(data.key_pos[slug], later("unknown province '{slug}'", slug=slug), hint)
             continue
-        for m in r.mappings(data, slug, "a committee"):
+        for m in r.mappings(data, slug, later("a committee")):
             c = _committee(r, m, slug)
             if c is None:
                 continue
             if c.key in committees:
-                r.error(m.pos, f"committee '{c.id}' is listed twice for '{slug}'", "keep one entry")
+                r.error(m.pos, later("committee '{id}' is listed twice for '{slug}'", id=c.id, slug=slug),
+                        later("keep one entry"))
             committees[c.key] = c
             where[c.key] = m
     for c in committees.values():
@@ -159,8 +162,9 @@ def _check_links(r: Reader, c: Committee, m: YMap, committees: dict[tuple[str, s
                 continue
             target = tuple(link.split("/", 1)) if "/" in link else (c.province, link)
             if target not in committees:
-                r.error(pos, f"committee '{c.province}/{c.id}' links to unknown committee '{link}'",
-                        "use an id listed in this file (or province/id for another province)")
+                r.error(pos, later("committee '{committee}' links to unknown committee '{link}'",
+                                   committee=f"{c.province}/{c.id}", link=link),
+                        later("use an id listed in this file (or province/id for another province)"))
 
 
 def load(root: Path, problems: Problems) -> Registry:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.i18n import later
 from generator.load import yamlfile
 from generator.load.reader import Reader, suggest
 from generator.load.yamlfile import YMap
@@ -26,19 +27,19 @@ def _refs(r: Reader, m: YMap) -> tuple[str, ...]:
         if isinstance(item, str) and item.count("/") == 2:
             refs.append(item)
         else:
-            r.error(pos, "each item of 'records' should name a record as province/committee/year",
-                    "e.g. tra-vinh/khoi-co-quan-va-doanh-nghiep/2022 (its place under content/records)")
+            r.error(pos, later("each item of 'records' should name a record as province/committee/year"),
+                    later("e.g. tra-vinh/khoi-co-quan-va-doanh-nghiep/2022 (its place under content/records)"))
     return tuple(refs)
 
 
 def _article(r: Reader, m: YMap) -> ReviewedArticle | None:
     used = "records" in m
     if used == ("not_used" in m):
-        r.error(m.pos, "an article needs either 'records' or 'not_used'",
-                "list the records it gave, or say why it gave none: " + ", ".join(REASONS))
+        r.error(m.pos, later("an article needs either 'records' or 'not_used'"),
+                later("list the records it gave, or say why it gave none: {reasons}", reasons=", ".join(REASONS)))
         return None
     r.keys(m, USED_KEYS if used else UNUSED_KEYS, ("id", "records") if used else ("id", "not_used", "title", "note"),
-           "in an article")
+           later("in an article"))
     aid = r.text(m, "id")
     if aid is None:
         return None
@@ -59,16 +60,17 @@ def load(root: Path, problems: Problems) -> tuple[ReviewedArticle, ...]:
     data = yamlfile.load(root / SOURCES_FILE, SOURCES_FILE, problems)
     r = Reader(SOURCES_FILE, problems)
     if not isinstance(data, YMap):
-        r.error((1, 1), "the list of articles should start with 'articles:'", "see docs/data-format.md")
+        r.error((1, 1), later("the list of articles should start with 'articles:'"), later("see {doc}",
+                                                                                           doc="docs/data-format.md"))
         return ()
-    r.keys(data, ("articles",), ("articles",), "in the list of articles")
+    r.keys(data, ("articles",), ("articles",), later("in the list of articles"))
     articles: list[ReviewedArticle] = []
-    for m in r.mappings(data, "articles", "an article"):
+    for m in r.mappings(data, "articles", later("an article")):
         article = _article(r, m)
         if article is None:
             continue
         if any(a.id == article.id for a in articles):
-            r.error(m.pos, f"the article '{article.id}' is listed twice", "keep one entry")
+            r.error(m.pos, later("the article '{id}' is listed twice", id=article.id), later("keep one entry"))
         articles.append(article)
     return tuple(articles)
 
@@ -84,13 +86,16 @@ def check(articles: tuple[ReviewedArticle, ...], records: list[Record], registry
     for a in articles:
         for ref in a.records:
             if ref not in by_ref:
-                problems.add(SOURCES_FILE, a.line, a.column, f"article '{a.id}' names no record '{ref}'",
-                             suggest(ref, list(by_ref)) or f"add content/records/{ref}.yaml or correct the name",
+                problems.add(SOURCES_FILE, a.line, a.column,
+                             later("article '{id}' names no record '{ref}'", id=a.id, ref=ref),
+                             suggest(ref, list(by_ref)) or later("add {path} or correct the name",
+                                                                 path=f"content/records/{ref}.yaml"),
                              level=WARNING)  # the page still lists the article, without that record
             elif ref in named:
-                problems.add(SOURCES_FILE, a.line, a.column, f"the record '{ref}' is named by '{named[ref]}' "
-                             f"and '{a.id}'", "a record comes from one article: name it once")
+                problems.add(SOURCES_FILE, a.line, a.column,
+                             later("the record '{ref}' is named by '{first}' and '{second}'", ref=ref, first=named[ref],
+                                   second=a.id), later("a record comes from one article: name it once"))
             named.setdefault(ref, a.id)
         if a.province and registry.province(a.province) is None:
-            problems.add(SOURCES_FILE, a.line, a.column, f"unknown province '{a.province}'",
-                         suggest(a.province, registry.slugs()) or "use a slug from content/provinces.yaml")
+            problems.add(SOURCES_FILE, a.line, a.column, later("unknown province '{slug}'", slug=a.province),
+                         suggest(a.province, registry.slugs()) or later("use a slug from content/provinces.yaml"))

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from babel.dates import format_date
 
+from generator.i18n import Text, later
 from generator.load.reader import suggest
 from generator.load.records import RECORDS_DIR
 from generator.model.problems import Problems
@@ -43,7 +44,7 @@ def _fmt_pct(value: Decimal) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _err(problems: Problems, rec: Record, line: int, column: int, message: str, hint: str) -> None:
+def _err(problems: Problems, rec: Record, line: int, column: int, message: str | Text, hint: str | Text) -> None:
     problems.add(rec.path, line, column, message, hint)
 
 
@@ -64,24 +65,26 @@ def _identity(rec: Record, registry: Registry, problems: Problems, this_year: in
         return
     if province is None:
         known = registry.slugs()
-        _err(problems, rec, *rec.where[0], f"unknown province '{rec.province}'",
-             suggest(rec.province, known) or "use a slug from content/provinces.yaml, e.g. tra-vinh")
+        _err(problems, rec, *rec.where[0], later("unknown province '{slug}'", slug=rec.province),
+             suggest(rec.province, known) or later("use a slug from content/provinces.yaml, e.g. tra-vinh"))
         return
     committee = registry.committees.get((rec.province, rec.committee))
     if committee is None:
         ids = [c.id for c in registry.committees_of(rec.province)]
         hint = suggest(rec.committee, ids) or (
-            "known committees here: " + ", ".join(ids) if ids
-            else f"add the committee under '{rec.province}:' in content/committees.yaml first")
-        _err(problems, rec, *rec.where[1], f"unknown committee '{rec.committee}' in '{rec.province}'", hint)
+            later("known committees here: {ids}", ids=", ".join(ids)) if ids
+            else later("add the committee under '{province}:' in content/committees.yaml first", province=rec.province))
+        _err(problems, rec, *rec.where[1], later("unknown committee '{committee}' in '{province}'",
+                                                 committee=rec.committee, province=rec.province), hint)
     elif not committee.existed_in(rec.year):
         span = f"{committee.from_year or '…'}–{committee.to_year or '…'}"
         _err(problems, rec, *rec.where[2],
-             f"committee '{rec.committee}' did not exist in {rec.year} (it existed {span})",
-             "check the year, or use the committee that existed then (see content/committees.yaml)")
+             later("committee '{committee}' did not exist in {year} (it existed {span})", committee=rec.committee,
+                   year=rec.year, span=span),
+             later("check the year, or use the committee that existed then (see content/committees.yaml)"))
     if rec.year > this_year:
-        _err(problems, rec, *rec.where[2], f"the year {rec.year} is in the future",
-             "'year' is the year the results describe, usually the year before the article")
+        _err(problems, rec, *rec.where[2], later("the year {year} is in the future", year=rec.year),
+             later("'year' is the year the results describe, usually the year before the article"))
 
 
 def _path(rec: Record, problems: Problems) -> None:
@@ -91,9 +94,10 @@ def _path(rec: Record, problems: Problems) -> None:
         # point at the first key that disagrees with the folders: province, committee, else the year
         folders = actual.split("/")[-3:-1]
         wrong = 0 if folders[0] != rec.province else 1 if folders[1:] != [rec.committee] else 2
-        _err(problems, rec, *rec.where[wrong], "the file's place does not match its content",
-             f"a record for province '{rec.province}', committee '{rec.committee}', {rec.year}"
-             f"{' (' + rec.period.slug + ')' if rec.period.slug else ''} belongs at {expected}.yaml")
+        _err(problems, rec, *rec.where[wrong], later("the file's place does not match its content"),
+             later("a record for province '{province}', committee '{committee}', {year} belongs at {path}",
+                   province=rec.province, committee=rec.committee,
+                   year=f"{rec.year} ({rec.period.slug})" if rec.period.slug else rec.year, path=f"{expected}.yaml"))
 
 
 def _percent_base(block: RatingBlock, level: BlockFigure, fig: Figure) -> int | None:
@@ -105,32 +109,36 @@ def _percent_base(block: RatingBlock, level: BlockFigure, fig: Figure) -> int | 
 
 
 def _check_block(rec: Record, name: str, block: RatingBlock, problems: Problems) -> None:
-    where = f"in '{name}'"
+    where = later("in '{key}'", key=name)
     total = block.total.exact_count if block.total else None
     rated = block.rated.exact_count if block.rated else None
     if block.rated is not None and total is not None and rated is not None and rated > total:
         _err(problems, rec, block.rated.line, block.rated.column,
-             f"{rated} rated is more than the total of {total} {where}",
-             "'rated' counts those assessed, which cannot exceed 'total'")
+             later("{rated} rated is more than the total of {total} {where}", rated=rated, total=total, where=where),
+             later("'rated' counts those assessed, which cannot exceed 'total'"))
     for level in BLOCK_FIGURES[1:]:  # rated and the levels
         fig = block.level(level)
         if fig is None:
             continue
         if fig.of is not None and fig.count is not None and fig.count > fig.of:
-            _err(problems, rec, fig.line, fig.column, f"'{level}' is {fig.count} out of {fig.of} {where}",
-                 "the count before '/' cannot be larger than the one after it")
+            _err(problems, rec, fig.line, fig.column,
+                 later("'{level}' is {count} out of {of} {where}", level=level, count=fig.count, of=fig.of,
+                       where=where),
+                 later("the count before '/' cannot be larger than the one after it"))
         if level != "rated" and rated is not None and fig.exact_count is not None and fig.exact_count > rated:
             _err(problems, rec, fig.line, fig.column,
-                 f"'{level}' is {fig.count}, more than the {rated} rated {where}",
-                 "check the figure against the article")
+                 later("'{level}' is {count}, more than the {rated} rated {where}", level=level, count=fig.count,
+                       rated=rated, where=where),
+                 later("check the figure against the article"))
         base = _percent_base(block, level, fig)
         if fig.percent is not None and fig.exact_count is not None and base \
                 and not percent_agrees(fig.exact_count, base, fig.percent):
             computed = Decimal(fig.exact_count) * 100 / Decimal(base)
             _err(problems, rec, fig.line, fig.column,
-                 f"'{level}' says {_fmt_pct(fig.percent)}% but {fig.exact_count}/{base} is "
-                 f"{_fmt_pct(computed)}% {where}",
-                 "check the count, the percent and what it is a share of ('of:')")
+                 later("'{level}' says {percent}% but {count}/{base} is {computed}% {where}", level=level,
+                       percent=_fmt_pct(fig.percent), count=fig.exact_count, base=base, computed=_fmt_pct(computed),
+                       where=where),
+                 later("check the count, the percent and what it is a share of ('of:')"))
     _check_levels(rec, name, block, rated, problems)
     _check_bases(rec, name, block, rated, problems)
 
@@ -143,42 +151,46 @@ def _check_bases(rec: Record, name: str, block: RatingBlock, rated: int | None, 
             continue
         if fig.base_unstated and fig.of is not None:
             _err(problems, rec, fig.line, fig.column,
-                 f"'{level}' gives 'of: {fig.of}' and 'base: unstated' in '{name}'",
-                 "keep 'of:' when the article writes the base (X/Y); 'base: unstated' only when it does not")
+                 later("'{level}' gives 'of: {of}' and 'base: unstated' in '{name}'", level=level, of=fig.of,
+                       name=name),
+                 later("keep 'of:' when the article writes the base (X/Y); 'base: unstated' only when it does not"))
         elif not fig.base_unstated and fig.of is None and rated is None:
             _err(problems, rec, fig.line, fig.column,
-                 f"it is not said what the {_fmt_pct(fig.percent)}% of '{level}' is a share of in '{name}'",
-                 "add 'base: unstated' when the article does not say; or give 'rated:' or 'of:' as it writes them")
+                 later("it is not said what the {percent}% of '{level}' is a share of in '{name}'",
+                       percent=_fmt_pct(fig.percent), level=level, name=name),
+                 later("add 'base: unstated' when the article does not say; or give 'rated:' or 'of:' as it "
+                       "writes them"))
 
 
 def _check_levels(rec: Record, name: str, block: RatingBlock, rated: int | None,
                   problems: Problems) -> None:
-    where = f"in '{name}'"
+    where = later("in '{key}'", key=name)
     good, excellent = block.good, block.excellent
     if good is not None and excellent is not None and block.good_includes_excellent is None:
         _err(problems, rec, good.line, good.column,
-             f"it is not said whether 'good' includes 'excellent' {where}",
-             "add 'good_includes_excellent: true' when the article says 'trong đó' or 'trở lên', "
-             "false when it lists the levels side by side")
+             later("it is not said whether 'good' includes 'excellent' {where}", where=where),
+             later("add 'good_includes_excellent: true' when the article says 'trong đó' or 'trở lên', "
+                   "false when it lists the levels side by side"))
         return
     counts = {lv: (fig.exact_count if (fig := block.level(lv)) else None) for lv in LEVELS}
     if block.good_includes_excellent and excellent is not None and counts["good"] is not None \
             and counts["excellent"] is not None and counts["excellent"] > counts["good"]:
         _err(problems, rec, excellent.line, excellent.column,
-             f"'excellent' ({counts['excellent']}) is more than 'good' ({counts['good']}), "
-             f"which is said to include it {where}",
-             "check the figures, or set good_includes_excellent: false")
+             later("'excellent' ({excellent}) is more than 'good' ({good}), which is said to include it {where}",
+                   excellent=counts["excellent"], good=counts["good"], where=where),
+             later("check the figures, or set good_includes_excellent: false"))
     parts = ("good", "completed", "not_completed") if block.good_includes_excellent else LEVELS
     if rated is None or any(counts[p] is None for p in parts):
         return
     total = sum(c for p in parts if (c := counts[p]) is not None)
     if total != rated and block.rated is not None:
         sum_text = " + ".join(str(counts[p]) for p in parts)
-        incl = "including" if block.good_includes_excellent else "excluding"
+        hint = (later("check each count (good is read as including excellent: good_includes_excellent is true)")
+                if block.good_includes_excellent else
+                later("check each count (good is read as excluding excellent: good_includes_excellent is false)"))
         _err(problems, rec, block.rated.line, block.rated.column,
-             f"the levels do not add up {where}: {sum_text} = {total}, but rated is {rated}",
-             f"check each count (good is read as {incl} excellent: "
-             f"good_includes_excellent is {str(bool(block.good_includes_excellent)).lower()})")
+             later("the levels do not add up {where}: {sum} = {total}, but rated is {rated}", where=where,
+                   sum=sum_text, total=total, rated=rated), hint)
 
 
 def _check_admissions(rec: Record, problems: Problems) -> None:
@@ -191,15 +203,17 @@ def _check_admissions(rec: Record, problems: Problems) -> None:
             and not percent_agrees(admitted, target, adm.percent_of_target):
         computed = Decimal(admitted) * 100 / Decimal(target)
         _err(problems, rec, adm.line, adm.column,
-             f"percent_of_target says {_fmt_pct(adm.percent_of_target)}% but {admitted}/{target} "
-             f"is {_fmt_pct(computed)}%",
-             "check 'admitted', 'target' and 'percent_of_target' against the article")
+             later("percent_of_target says {percent}% but {admitted}/{target} is {computed}%",
+                   percent=_fmt_pct(adm.percent_of_target), admitted=admitted, target=target,
+                   computed=_fmt_pct(computed)),
+             later("check 'admitted', 'target' and 'percent_of_target' against the article"))
     over = adm.exceeded_by
     if over is not None and over.exact_count is not None and admitted is not None and target is not None \
             and admitted - target != over.exact_count:
         _err(problems, rec, over.line, over.column,
-             f"exceeded_by is {over.count} but {admitted} admitted - {target} target = {admitted - target}",
-             "check the figures against the article")
+             later("exceeded_by is {count} but {admitted} admitted - {target} target = {difference}",
+                   count=over.count, admitted=admitted, target=target, difference=admitted - target),
+             later("check the figures against the article"))
 
 
 def check(records: list[Record], registry: Registry, problems: Problems, this_year: int) -> None:
@@ -214,7 +228,8 @@ def check(records: list[Record], registry: Registry, problems: Problems, this_ye
         _check_admissions(rec, problems)
         first = seen.setdefault(rec.key, rec)
         if first is not rec:
-            period = rec.period.slug or "full year"
+            period = rec.period.slug or later("full year")
             _err(problems, rec, *rec.where[0],
-                 f"a second record for {rec.province}/{rec.committee} {rec.year} ({period}); "
-                 f"the first is {first.path}", "merge the two files into one")
+                 later("a second record for {ref} {year} ({period}); the first is {first}",
+                       ref=f"{rec.province}/{rec.committee}", year=rec.year, period=period, first=first.path),
+                 later("merge the two files into one"))

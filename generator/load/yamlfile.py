@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from generator.i18n import Text, later
 from generator.model.problems import Problems
 
 try:  # libyaml's C parser is much faster; fall back to pure Python where it is missing.
@@ -87,26 +88,29 @@ def visible(text: str) -> str:
     return _FORBIDDEN.sub(lambda m: f"U+{ord(m.group(0)):04X}", text)
 
 
-def _clean(text: str, node: yaml.Node, what: str, path: str, problems: Problems) -> str:
+def _clean(text: str, node: yaml.Node, what: str | Text, path: str, problems: Problems) -> str:
     """Report control and direction characters in `text` (by code, never raw) and drop them."""
     found = _FORBIDDEN.search(text)
     if found is None:
         return text
     line, col = _pos(node)
     code = ord(found.group(0))
-    kind = "text-direction" if code > 0x9F else "control"
-    problems.add(path, line, col, f"{what} contains an invisible {kind} character (U+{code:04X}), "
-                 "often left by copying from a web page",
-                 "retype the text, or delete and retype the characters around that spot")
+    message = (later("{what} contains an invisible text-direction character ({code}), often left by copying from "
+                     "a web page", what=what, code=f"U+{code:04X}") if code > 0x9F else
+               later("{what} contains an invisible control character ({code}), often left by copying from a web page",
+                     what=what, code=f"U+{code:04X}"))
+    problems.add(path, line, col, message,
+                 later("retype the text, or delete and retype the characters around that spot"))
     return _FORBIDDEN.sub("", text)
 
 
-def _checked_scalar(node: yaml.ScalarNode, what: str, path: str, problems: Problems) -> tuple[Any, str | None]:
+def _checked_scalar(node: yaml.ScalarNode, what: str | Text, path: str,
+                    problems: Problems) -> tuple[Any, str | None]:
     """The scalar's value and raw text, or (None, None) after reporting why it cannot be used."""
     line, col = _pos(node)
     if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_DIGITS:
-        problems.add(path, line, col, f"this number has {len(node.value)} digits",
-                     "no count, year or percent needs that many; check the digits against the article")
+        problems.add(path, line, col, later("this number has {digits} digits", digits=len(node.value)),
+                     later("no count, year or percent needs that many; check the digits against the article"))
         return None, None
     raw = _clean(node.value, node, what, path, problems)
     if raw != node.value:
@@ -117,7 +121,7 @@ def _checked_scalar(node: yaml.ScalarNode, what: str, path: str, problems: Probl
 def _key_text(key_node: yaml.Node, path: str, problems: Problems) -> str:
     if not isinstance(key_node, yaml.ScalarNode):
         return "?"
-    return _clean(str(key_node.value), key_node, "a key", path, problems)
+    return _clean(str(key_node.value), key_node, later("a key"), path, problems)
 
 
 def _convert(node: yaml.Node, path: str, problems: Problems) -> Any:
@@ -128,8 +132,9 @@ def _convert(node: yaml.Node, path: str, problems: Problems) -> Any:
             line, col = _pos(key_node)
             if key in result:
                 first = result.key_pos[key][0]
-                problems.add(path, line, col, f"duplicate key '{key}' (also at line {first})",
-                             "keep only one of them: YAML would silently use the last one")
+                problems.add(path, line, col,
+                             later("duplicate key '{key}' (also at line {first})", key=key, first=first),
+                             later("keep only one of them: YAML would silently use the last one"))
                 continue
             value, raw = _value(value_node, f"'{key}'", path, problems)
             result[key] = value
@@ -140,15 +145,15 @@ def _convert(node: yaml.Node, path: str, problems: Problems) -> Any:
     if isinstance(node, yaml.SequenceNode):
         items = YList(_pos(node))
         for item in node.value:
-            value, raw = _value(item, "an item", path, problems)
+            value, raw = _value(item, later("an item"), path, problems)
             items.append(value)
             items.item_pos.append(_pos(item))
             items.raw.append(raw)
         return items
-    return _checked_scalar(node, "the value", path, problems)[0]  # type: ignore[arg-type]
+    return _checked_scalar(node, later("the value"), path, problems)[0]  # type: ignore[arg-type]
 
 
-def _value(node: yaml.Node, what: str, path: str, problems: Problems) -> tuple[Any, str | None]:
+def _value(node: yaml.Node, what: str | Text, path: str, problems: Problems) -> tuple[Any, str | None]:
     if isinstance(node, yaml.ScalarNode):
         return _checked_scalar(node, what, path, problems)
     return _convert(node, path, problems), None
@@ -164,18 +169,19 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, path: str, problems: Problem
     lines = text.splitlines()
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in source_line[: max(col, 1)] or "'\\t'" in what:
-        problems.add(path, line, col, "a tab character is used for indentation",
-                     "indent with spaces only (two spaces per level)")
+        problems.add(path, line, col, later("a tab character is used for indentation"),
+                     later("indent with spaces only (two spaces per level)"))
         return
     if isinstance(exc, yaml.reader.ReaderError):
-        problems.add(path, line, col, f"the file contains a control character (#x{exc.character:04X}) "
-                     "that a text file cannot have", "save it again as plain UTF-8 text")
+        problems.add(path, line, col, later("the file contains a control character ({code}) that a text file cannot "
+                                            "have", code=f"#x{exc.character:04X}"),
+                     later("save it again as plain UTF-8 text"))
         return
     context = getattr(exc, "context", None)
     detail = " ".join((f"{context}, {what}" if context else what).split())
-    problems.add(path, line, col, f"this is not valid YAML ({detail})",
-                 "check the indentation and that every 'key: value' has a space after the colon; "
-                 "put text containing ':' or '#' in quotes")
+    problems.add(path, line, col, later("this is not valid YAML ({detail})", detail=detail),
+                 later("check the indentation and that every 'key: value' has a space after the colon; "
+                       "put text containing ':' or '#' in quotes"))
 
 
 def decode(data: bytes, path: str, problems: Problems) -> str | None:
@@ -184,8 +190,8 @@ def decode(data: bytes, path: str, problems: Problems) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.add(path, line, 1, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02X})",
-                     "save the file with UTF-8 encoding (in most editors: Save As, Encoding: UTF-8)")
+        problems.add(path, line, 1, later("the file is not UTF-8 text (byte {byte})", byte=f"0x{data[exc.start]:02X}"),
+                     later("save the file with UTF-8 encoding (in most editors: Save As, Encoding: UTF-8)"))
         return None
 
 
@@ -199,28 +205,28 @@ def read_input(file: Path, display: str, problems: Problems, limit: int = MAX_BY
     try:
         fd = os.open(file, flags)
     except OSError as exc:
-        problems.add(display, 1, 1, f"cannot read the file ({_why(file, exc)})",
-                     "replace it with a plain text file, or remove it")
+        problems.add(display, 1, 1, later("cannot read the file ({why})", why=_why(file, exc)),
+                     later("replace it with a plain text file, or remove it"))
         return None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        kind = "a folder" if stat.S_ISDIR(mode) else "not a plain file (a pipe or device)"
-        problems.add(display, 1, 1, f"this is {kind}, not a text file",
-                     "replace it with a plain text file, or remove it")
+        message = (later("this is a folder, not a text file") if stat.S_ISDIR(mode)
+                   else later("this is not a plain file (a pipe or device), not a text file"))
+        problems.add(display, 1, 1, message, later("replace it with a plain text file, or remove it"))
         return None
     with os.fdopen(fd, "rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        problems.add(display, 1, 1, f"the file is larger than {limit // 1_000_000} MB",
-                     "split it up, or check that the right file was saved here")
+        problems.add(display, 1, 1, later("the file is larger than {size} MB", size=limit // 1_000_000),
+                     later("split it up, or check that the right file was saved here"))
         return None
     return data
 
 
-def _why(file: Path, exc: OSError) -> str:
+def _why(file: Path, exc: OSError) -> str | Text:
     if file.is_symlink() and not file.exists():
-        return "it is a link to something that does not exist, or to itself"
+        return later("it is a link to something that does not exist, or to itself")
     return exc.strerror or str(exc)
 
 
@@ -235,18 +241,19 @@ def load(file: Path, display: str, problems: Problems) -> Any:
     return loads(text, display, problems)
 
 
-def _refused_event(event: yaml.Event, depth: int) -> str | None:
+def _refused_event(event: yaml.Event, depth: int) -> Text | None:
     """Why this parser event is not accepted in a portal file, or None."""
     if isinstance(event, yaml.AliasEvent):
-        return f"an alias (*{visible(str(getattr(event, 'anchor', '')))}) repeats another part of the file"
+        return later("an alias ({alias}) repeats another part of the file",
+                     alias="*" + visible(str(getattr(event, "anchor", ""))))
     anchor = getattr(event, "anchor", None)
     if anchor is not None:
-        return f"an anchor (&{visible(str(anchor))}) marks a part of the file for repeating"
+        return later("an anchor ({anchor}) marks a part of the file for repeating", anchor="&" + visible(str(anchor)))
     tag = getattr(event, "tag", None)
     if tag is not None and tag not in _STANDARD_TAGS and tag != "!":
-        return f"the tag {visible(str(tag))} is not a kind of value the portal knows"
+        return later("the tag {tag} is not a kind of value the portal knows", tag=visible(str(tag)))
     if depth > MAX_DEPTH:
-        return f"the values are nested more than {MAX_DEPTH} levels deep"
+        return later("the values are nested more than {depth} levels deep", depth=MAX_DEPTH)
     return None
 
 
@@ -267,7 +274,7 @@ def _screen(text: str, display: str, problems: Problems) -> bool:
             mark = event.start_mark
             line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             problems.add(display, line, column, why,
-                         "write the values out in full (anchors, aliases and tags are not used in portal files)")
+                         later("write the values out in full (anchors, aliases and tags are not used in portal files)"))
             return False
     return True
 
@@ -281,6 +288,6 @@ def loads(text: str, display: str, problems: Problems) -> Any:
         _syntax_problem(exc, text, display, problems)
         return None
     if node is None:
-        problems.add(display, 1, 1, "the file is empty", "fill it in, or delete it")
+        problems.add(display, 1, 1, later("the file is empty"), later("fill it in, or delete it"))
         return None
     return _convert(node, display, problems)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from generator.i18n import Messages, messages
+from generator.i18n import Messages, Text, messages
 
 Severity = Literal["error", "warning"]  # warnings fail a build only with --strict
 ERROR: Severity = "error"
@@ -35,6 +35,14 @@ class Problem:
         text = f"{where}: {self.level}: {self.message}"
         return f"{text}; {self.hint}" if self.hint else text
 
+    def shown(self, say: Messages) -> str:
+        """The problem as printed, with the level word in the maintainers' language."""
+        text = str(self)
+        if say.lang == "en":
+            return text
+        word = say("error") if self.level == ERROR else say("warning")
+        return text.replace(f": {self.level}: ", f": {word}: ", 1)
+
 
 @dataclass
 class Problems:
@@ -43,9 +51,11 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
     say: Messages = field(default_factory=lambda: messages("en"))  # the language problems are written in
 
-    def add(self, path: str, line: int, column: int, message: str, hint: str = "",
+    def add(self, path: str, line: int, column: int, message: str | Text, hint: str | Text = "",
             level: Severity = ERROR, fix: tuple[str, str] = ("", "")) -> None:
-        self.items.append(Problem(path, line, column, level, message, hint, *fix))
+        """Record a problem; a `Text` message or hint is translated here, in the run's language."""
+        shown = [self.say(t) if isinstance(t, Text) else t for t in (message, hint)]
+        self.items.append(Problem(path, line, column, level, shown[0], shown[1], *fix))
 
     def extend(self, other: Iterable[Problem]) -> None:
         self.items.extend(other)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from generator.load.content_pages import ContentPage
 from generator.model.derive import Derived
@@ -13,8 +13,11 @@ from generator.model.indicators import Indicator
 from generator.model.types import Committee, PartialDate, Province
 from generator.plan.charts import Chart
 from generator.plan.index import ProvinceView
-from generator.plan.search import Entry
+from generator.plan.search import SearchGroup
 from generator.plan.sources import ArticleRow
+
+if TYPE_CHECKING:  # plan.share reads the page contexts below
+    from generator.plan.share import ShareCard
 
 # Page types, also the templates' base names (site.yaml's `templates:` may map them to other files).
 PageType = Literal["home", "provinces", "province", "committee", "years", "year", "indicators", "indicator",
@@ -153,7 +156,7 @@ class SourcesContext(PageContext):
 
 @dataclass(frozen=True)
 class SearchContext(PageContext):
-    entries: list[Entry]
+    groups: list[SearchGroup]  # each province with its committees and records, then years, indicators, pages
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ class PlannedPage:
     template: PageType
     title: str
     context: PageContext  # all the page's own data: its cache key is made from this page, field by field
+    share: ShareCard | None = None  # a province or indicator page's own share card; others share the generic one
 
     @property
     def output_path(self) -> str:

@@ -12,7 +12,7 @@ from generator.load.content_pages import ContentPage
 from generator.model.derive import Derived
 from generator.model.indicators import INDICATORS, indicator
 from generator.model.types import PartialDate
-from generator.plan import sources
+from generator.plan import share, sources
 from generator.plan.charts import Chart, full_years, indicator_chart, level_chart, ranking_chart
 from generator.plan.index import ProvinceView, SiteIndex
 from generator.plan.page import (
@@ -35,7 +35,7 @@ from generator.plan.page import (
     YearContext,
     YearsContext,
 )
-from generator.plan.search import Entry, entries
+from generator.plan.search import Entry, entries, groups
 from generator.plan.titles import indicator_title, year_title
 from generator.render.labels import Labels
 
@@ -229,7 +229,8 @@ def plan_embeds(pages: list[PlannedPage]) -> list[PlannedPage]:
 
 
 def plan_search(found: list[Entry], labels: Labels) -> PlannedPage:
-    return PlannedPage("search/", "search", labels["site"]["search_heading"], SearchContext(found))
+    """The search page: every entry, grouped by province, usable without JavaScript."""
+    return PlannedPage("search/", "search", labels["site"]["search_heading"], SearchContext(groups(found, labels)))
 
 
 def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
@@ -243,6 +244,7 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
     pages += [plan_year(index, year, labels) for year in index.years]
     pages.append(plan_indicators(labels))
     pages += [plan_indicator(index, ind.id, labels) for ind in INDICATORS]
+    pages = [share.attach(p, index, labels) for p in pages]  # province and indicator pages' share cards
     pages += [plan_content_page(cp) for cp in content_pages]
     pages += [plan_not_found(labels), plan_sources(index, labels), plan_data(index, labels, data)]
     pages += plan_embeds(pages)

@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.i18n import Text, later
 from generator.load.config import Config
 from generator.output.atomic import MARKER
 
@@ -27,7 +28,11 @@ ALWAYS_KEEP = ("CNAME", "google*.html", "BingSiteAuth.xml", "yandex_*.html", "ke
 
 
 class DeployError(Exception):
-    """Why publishing stopped: one line a maintainer can act on."""
+    """Why publishing stopped: one line a maintainer can act on, translated when it is printed."""
+
+    def __init__(self, text: Text):
+        super().__init__(text)
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,8 @@ def git(repo: Path, *args: str, stdin: str | None = None, env: dict[str, str] | 
                             capture_output=True, text=True, encoding="utf-8", env=env)
     if result.returncode != 0:
         lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
-        raise DeployError(f"git {args[0]} failed: {lines[-1] if lines else 'exit ' + str(result.returncode)}")
+        raise DeployError(later("git {command} failed: {detail}", command=args[0],
+                                detail=lines[-1] if lines else f"exit {result.returncode}"))
     return result.stdout
 
 
@@ -96,17 +102,18 @@ def target(site: Path, remote: str, branch: str) -> Target:
     try:
         repo = Path(git(site, "rev-parse", "--show-toplevel").strip())
     except DeployError:
-        raise DeployError(f"{site} is not inside a git repository; run 'git init' and add a remote first") from None
+        raise DeployError(later("{site} is not inside a git repository; run 'git init' and add a remote first",
+                                site=site)) from None
     try:
         url = git(repo, "remote", "get-url", remote).strip()
     except DeployError:
-        raise DeployError(f"git remote '{remote}' is not set up in {repo}; "
-                          f"add it with: git remote add {remote} <address of the repository>") from None
+        raise DeployError(later("git remote '{remote}' is not set up in {repo}; add it with: git remote add {remote} "
+                                "<address of the repository>", remote=remote, repo=repo)) from None
     current = subprocess.run(["git", "-C", str(repo), "symbolic-ref", "--short", "-q", "HEAD"],
                              capture_output=True, text=True).stdout.strip()
     if branch == current:
-        raise DeployError(f"--branch {branch} is the branch your site's sources are on; publishing there would "
-                          "replace them with the built pages. Use --branch gh-pages")
+        raise DeployError(later("--branch {branch} is the branch your site's sources are on; publishing there would "
+                                "replace them with the built pages. Use --branch gh-pages", branch=branch))
     return Target(repo, remote, url, branch)
 
 
@@ -115,7 +122,8 @@ def remote_tip(t: Target) -> str | None:
     try:
         listed = git(t.repo, "ls-remote", "--heads", t.remote, f"refs/heads/{t.branch}")
     except DeployError as exc:
-        raise DeployError(f"cannot reach the remote '{t.remote}' ({t.remote_url}): {exc}") from None
+        raise DeployError(later("cannot reach the remote '{remote}' ({url}): {problem}", remote=t.remote,
+                                url=t.remote_url, problem=exc.text)) from None
     if not listed.strip():
         return None
     tracking = f"refs/remotes/{t.remote}/{t.branch}"
@@ -165,17 +173,19 @@ def publish(t: Target, output: Path, config: Config, message: str, force: bool =
     try:
         git(t.repo, *push)
     except DeployError as exc:
-        raise DeployError(f"the remote refused the new {t.branch} ({exc}); someone may have published "
-                          "meanwhile: run deploy again, nothing was overwritten") from None
+        raise DeployError(later("the remote refused the new {branch} ({problem}); someone may have published "
+                                "meanwhile: run deploy again, nothing was overwritten", branch=t.branch,
+                                problem=exc.text)) from None
     git(t.repo, "update-ref", f"refs/remotes/{t.remote}/{t.branch}", commit)
     return Published(commit, dropped)
 
 
-def describe_drop(t: Target) -> str:
+def describe_drop(t: Target) -> Text:
     """What `--force` would throw away on the remote branch, for the warning printed before it."""
     tip = remote_tip(t)
     if tip is None:
-        return f"the remote has no {t.branch} branch yet: nothing is lost"
+        return later("the remote has no {branch} branch yet: nothing is lost", branch=t.branch)
     count = git(t.repo, "rev-list", "--count", tip).strip()
     last = git(t.repo, "log", "-1", "--format=%h %an, %ad: %s", "--date=short", tip).strip()
-    return f"--force replaces all {count} commit(s) of {t.remote}/{t.branch} (the latest: {last}) with one new commit"
+    return later("--force replaces all {count} commit(s) of {remote}/{branch} (the latest: {last}) with one new commit",
+                 count=count, remote=t.remote, branch=t.branch, last=last)

@@ -16,5 +16,6 @@ Labels = dict[str, dict[str, str]]  # section -> key -> text, e.g. labels["block
 
 def load_labels(lang: Language = "vi") -> Labels:
     with open(THEME / f"labels.{lang}.yaml", encoding="utf-8") as fh:
-        labels: Labels = yaml.safe_load(fh)
+        # libyaml's parser where installed: the label files are read at every build and every start.
+        labels: Labels = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return labels

@@ -83,21 +83,27 @@
   });
   document.addEventListener("click", function (e) { if (!form.contains(e.target)) { list.hidden = true; } });
 
-  // The /search/ page: filter the full list with ?q= or what is typed.
+  // The /search/ page: filter the grouped index with ?q= or what is typed; a group with nothing left
+  // is hidden, and so is the jump list while a query is on (every word must match, as in plan.search).
   var all = document.getElementById("search-all");
   if (all) {
-    var items = Array.prototype.slice.call(all.querySelectorAll("li"));
+    var items = Array.prototype.slice.call(all.querySelectorAll("li[data-fold]"));
+    var groups = Array.prototype.slice.call(all.querySelectorAll(".search-group"));
+    var jump = document.querySelector(".search-jump");
     var count = document.getElementById("search-count");
     var filter = function (query) {
       var words = fold(query).trim().split(/\s+/).filter(Boolean);
       var shown = 0;
       items.forEach(function (li) {
-        var text = fold(li.getAttribute("data-fold"));
+        var text = li.getAttribute("data-fold");
         var ok = words.every(function (w) { return text.indexOf(w) >= 0; });
         li.hidden = !ok;
         if (ok) { shown++; }
       });
-      count.textContent = words.length ? shown + " " + count.getAttribute("data-label") : "";
+      groups.forEach(function (g) { g.hidden = !g.querySelector("li[data-fold]:not([hidden])"); });
+      if (jump) { jump.hidden = words.length > 0; }
+      count.textContent = !words.length ? "" : shown ? shown + " " + count.getAttribute("data-label")
+        : count.getAttribute("data-none");
     };
     var q = new URLSearchParams(window.location.search).get("q") || "";
     input.value = q;
