@@ -63,6 +63,10 @@ def test_a_long_province_page_is_paged_by_year_and_every_record_keeps_its_addres
         page = (out / f"provinces/{province}/{span}/index.html").read_text(encoding="utf-8")
         assert 'class="pager"' in page and f'<strong aria-current="page">{start}–{end}</strong>' in page
         assert 'rel="noopener noreferrer"' in page  # each record keeps its source link
+        # A span's page shares the province's card rather than drawing one of its own.
+        card = f"portal/{prefix}provinces/{province}/share.png"
+        assert card in first and card in page and (out / f"provinces/{province}/share.png").is_file()
+        assert not (out / f"provinces/{province}/{span}/share.png").exists()
 
 
 def test_the_test_site_is_not_paged(test_site_output: Path) -> None:

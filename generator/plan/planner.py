@@ -155,6 +155,16 @@ def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels,
     return pages
 
 
+def _span_cards(pages: list[PlannedPage]) -> list[PlannedPage]:
+    """The pages of a paged province's spans of years share its first page's card: one card per province."""
+    def span(page: PlannedPage) -> str | None:
+        ctx = page.context
+        return ctx.pager.span if isinstance(ctx, ProvinceContext) and ctx.pager else None
+
+    first = {p.url: p.share for p in pages if isinstance(p.context, ProvinceContext) and span(p) is None}
+    return [replace(p, share=first[p.url.rsplit("/", 2)[0] + "/"]) if span(p) else p for p in pages]
+
+
 def plan_committees(index: SiteIndex, view: ProvinceView) -> list[PlannedPage]:
     pages = []
     for c in index.committees[view.slug]:
@@ -244,7 +254,7 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
     pages += [plan_year(index, year, labels) for year in index.years]
     pages.append(plan_indicators(labels))
     pages += [plan_indicator(index, ind.id, labels) for ind in INDICATORS]
-    pages = [share.attach(p, index, labels) for p in pages]  # province and indicator pages' share cards
+    pages = _span_cards([share.attach(p, index, labels) for p in pages])  # province and indicator pages' cards
     pages += [plan_content_page(cp) for cp in content_pages]
     pages += [plan_not_found(labels), plan_sources(index, labels), plan_data(index, labels, data)]
     pages += plan_embeds(pages)
