@@ -57,16 +57,21 @@ def _static_files(config: Config) -> dict[str, bytes]:
 
 
 def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
-                workers: int = 1) -> tuple[list[PlannedPage], dict[str, bytes]] | None:
+                workers: int = 1, data_dir: Path | None = None) -> tuple[list[PlannedPage], dict[str, bytes]] | None:
     """Everything the output folder will hold, as {relative path: bytes}; None on template errors.
 
-    Every page is rendered once per language: Vietnamese at the root, English under en/.
+    Every page is rendered once per language: Vietnamese at the root, English under en/. The downloads
+    are streamed into `data_dir` (its data/ folder); without one they come back with the pages (for
+    `check` and the tests).
     """
+    if data_dir is None:
+        with downloads.scratch(None) as scratch:
+            rendered = render_site(site, problems, cache, workers, scratch)
+            return None if rendered is None else (rendered[0], {**rendered[1], **downloads.read_back(scratch)})
     config = site.config
     index = build_index(site.registry, derive_all(site.records, cache.derived if cache else None), site.reviewed)
     feed = feeds.atom(config, for_language(site.content_pages, "vi"))
-    data = downloads.files(config, index, cache.rows if cache else None)  # the data page tells their sizes
-    data_summary = downloads.summary(index, data)
+    data_summary = downloads.summary(index, downloads.write(data_dir, config, index, cache.rows if cache else None))
     files: dict[str, bytes] = {}
     all_pages: list[PlannedPage] = []
     templates = template_files(config.root)  # read the templates once, not once per language
@@ -95,7 +100,6 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
     if cards:
         cards.prune()
     files.update(_static_files(config))
-    files.update(data)
     files.update(feeds.sitemap_and_robots(config, all_pages))
     files.update(feed)
     files[".nojekyll"] = b""
@@ -125,26 +129,28 @@ def build(root: Path, problems: Problems, output: Path | None = None, base_url: 
         site = replace(site, config=site.config.with_base_url(base_url))
     if workers is None:
         workers = default_workers(len(site.records))
-    rendered = render_site(site, problems, cache, workers)
-    if rendered is None:
-        return None
-    planned, files = rendered
-    notify("rendered")
-    level = ERROR if site.config.link_check == "error" else WARNING
-    problems.extend(linkcheck.check(files, site.config.base_path, level, cache.links if cache else None))
-    if problems.errors or (strict and problems.warnings):
-        return None
-    notify("checked")
     target = output or site.config.output_dir
     target = target if target.is_absolute() else Path(os.getcwd()) / target
-    try:
-        if cache is not None and (in_place is None or in_place):
-            writer.update(files, target, cache.written)
-        else:
-            writer.write(files, target, notify)
-    except atomic.OutputRefused as exc:
-        problems.add(_shown(target, root), 0, 0, str(exc))
-        return None
+    with downloads.scratch(target) as data_dir:  # the downloads are streamed here, then moved in
+        rendered = render_site(site, problems, cache, workers, data_dir)
+        if rendered is None:
+            return None
+        planned, files = rendered
+        notify("rendered")
+        level = ERROR if site.config.link_check == "error" else WARNING
+        listed = {**dict.fromkeys(downloads.listed(data_dir), b""), **files}  # the link check needs their names
+        problems.extend(linkcheck.check(listed, site.config.base_path, level, cache.links if cache else None))
+        if problems.errors or (strict and problems.warnings):
+            return None
+        notify("checked")
+        try:
+            if cache is not None and (in_place is None or in_place):
+                writer.update(files, target, cache.written, data_dir)
+            else:
+                writer.write(files, target, notify, data_dir)
+        except atomic.OutputRefused as exc:
+            problems.add(_shown(target, root), 0, 0, str(exc))
+            return None
     notify("done")
     return BuildResult(len(planned), len(site.records), time.perf_counter() - started, target, site.config)
 

@@ -119,18 +119,37 @@ def read(output: Path, path: str) -> str:
     return (output / path).read_text(encoding="utf-8")
 
 
+def written(config: Any, index: Any, folder: Path, cache: downloads.RowCache | None = None) -> dict[str, bytes]:
+    """Every download `write` streams into `folder`, read back."""
+    sizes = downloads.write(folder, config, index, cache)
+    files = downloads.read_back(folder)
+    assert {name: len(body) for name, body in files.items()} == {"data/" + k: v for k, v in sizes.items()}
+    return files
+
+
+def sources(data: bytes) -> dict[str, dict[str, str]]:
+    return {r["source_id"]: r for r in tidy(data)}
+
+
 # -- every figure, in the portal, the test site and generated records -------------------------------
 @pytest.mark.parametrize("root", [ROOT, ROOT / "tests/site"], ids=["portal", "test-site"])
-def test_every_figure_of_every_record_is_in_the_tidy_table(root: Path) -> None:
+def test_every_figure_of_every_record_is_in_the_tidy_table(root: Path, tmp_path: Path) -> None:
     site = load_site(root, Problems())
     assert site is not None
     index = build_index(site.registry, derive_all(site.records), site.reviewed)
-    files = downloads.files(site.config, index)
+    files = written(site.config, index, tmp_path)
     rows = tidy(files["data/figures.csv"])
+    articles = sources(files["data/sources.csv"])
+    wide = {r["record"]: r for r in tidy(files["data/records.csv"])}
     for d in index.records:
         assert not missing_figures(d, rows), d.record.ref
-        per_province = tidy(files[f"data/figures/{d.record.province}.csv"])
-        assert not missing_figures(d, per_province), d.record.ref
+        first = d.record.sources[0]
+        for r in (r for r in rows if r["record"] == d.record.ref):  # the joins give back what was left out
+            assert articles[r["source_id"]]["source_url"] == first.url == wide[r["record"]]["source_url"]
+            assert wide[r["record"]]["province_name"] == index.names[d.record.province]
+        per_province = {r["record"] for r in tidy(files[f"data/provinces/{d.record.province}.csv"])}
+        assert d.record.ref in per_province
+    assert len(articles) == downloads.articles(index)
     kinds = {r["block"] for r in rows}
     if root == ROOT:  # the portal's records have every kind of figure the pages show
         assert kinds == {*BLOCKS, "admissions", "mass_organizations", "targets", "awards"}
@@ -210,7 +229,9 @@ def test_tidy_rows_carry_markers_quotes_and_sources(test_site_output: Path) -> N
     tv = [r for r in rows if r["record"] == "tra-vinh/khoi-co-quan-va-doanh-nghiep/2022"]
     good = next(r for r in tv if r["block"] == "organizations" and r["level"] == "good_or_above")
     assert (good["count"], good["base"], good["percent"], good["stated_or_derived"]) == ("79", "85", "92.94", "stated")
-    assert "79/85" in good["quote"] and good["source_publisher"] == "Báo Trà Vinh"
+    articles = sources((test_site_output / "data/sources.csv").read_bytes())
+    assert "79/85" in good["quote"] and articles[good["source_id"]]["source_publisher"] == "Báo Trà Vinh"
+    assert all(r["source_id"] == good["source_id"] for r in tv)  # one article, named once in sources.csv
     only = next(r for r in tv if r["block"] == "organizations" and r["level"] == "good_only" and r["count"])
     assert (only["count"], only["stated_or_derived"], only["how"], only["quote"]) == ("63", "derived", "79 − 16", "")
     assert good["period_start"] == "2022-01-01" and good["period_end"] == "2022-12-31"
@@ -232,9 +253,10 @@ def _typed(text: str, kind: str) -> Any:
 
 def test_workbook_numbers_are_numbers(test_site_output: Path) -> None:
     book = openpyxl.load_workbook(test_site_output / "data/records.xlsx")
-    assert book.sheetnames == ["figures", "records", "about"]
+    assert book.sheetnames == ["figures", "records", "sources", "about"]
     for sheet, name, columns in (("figures", "figures.csv", downloads.TIDY_COLUMNS),
-                                 ("records", "records.csv", downloads.COLUMNS)):
+                                 ("records", "records.csv", downloads.COLUMNS),
+                                 ("sources", "sources.csv", downloads.SOURCE_COLUMNS)):
         csv_rows = list(csv.reader(io.StringIO(read(test_site_output, "data/" + name).lstrip("\ufeff"))))
         cells = list(book[sheet].iter_rows(values_only=True))
         assert len(cells) == len(csv_rows) and list(cells[0]) == csv_rows[0]
@@ -251,23 +273,27 @@ def test_workbook_numbers_are_numbers(test_site_output: Path) -> None:
     assert about["last_updated"] == "2025-10-02"
 
 
-def test_workbook_keeps_formula_text_as_text_and_its_dates_fixed() -> None:
-    data = workbook.xlsx([("t", ["a", "b"], [["=1+1", Decimal("92.94")], ["+x", 3]])], [], dt.date(2024, 5, 6))
+def test_workbook_keeps_formula_text_as_text_and_its_dates_fixed(tmp_path: Path) -> None:
+    rows = [["=1+1", Decimal("92.94")], ["+x", 3], ["#N/A", dt.date(2024, 1, 2)]]
+    size = workbook.xlsx([("t", ["a", "b"], rows)], [], dt.date(2024, 5, 6), tmp_path / "t.xlsx")
+    data = (tmp_path / "t.xlsx").read_bytes()
+    assert size == len(data) and not list(tmp_path.glob("*.unfixed"))
     sheet = openpyxl.load_workbook(io.BytesIO(data))["t"]
-    assert [c.data_type for c in sheet["A"]] == ["s", "s", "s"]
-    assert [c.value for c in sheet["A"]] == ["a", "=1+1", "+x"] and sheet["B2"].value == 92.94
+    assert [c.data_type for c in sheet["A"]] == ["s", "s", "s", "s"]
+    assert [c.value for c in sheet["A"]] == ["a", "=1+1", "+x", "#N/A"] and sheet["B2"].value == 92.94
+    assert sheet["B4"].value == dt.datetime(2024, 1, 2) and sheet["B4"].number_format == workbook.DATE_FORMAT
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert {i.date_time for i in z.infolist()} == {(2024, 5, 6, 0, 0, 0)}
         assert b"2024-05-06T00:00:00Z</dcterms:modified>" in z.read("docProps/core.xml")
 
 
-def test_last_updated_is_the_newest_source_date(test_site: Path) -> None:
+def test_last_updated_is_the_newest_source_date(test_site: Path, tmp_path: Path) -> None:
     site = load_site(test_site, Problems())
     assert site is not None
     index = build_index(site.registry, derive_all(site.records), site.reviewed)
     newest = max(s.published for d in index.records for s in d.record.sources if isinstance(s.published, dt.date))
     assert downloads.last_updated(index) == newest == dt.date(2025, 10, 2)
-    package = json.loads(downloads.files(site.config, index)["data/datapackage.json"])
+    package = json.loads(written(site.config, index, tmp_path / "dl")["data/datapackage.json"])
     assert package["last_updated"] == "2025-10-02" and "2025-10-02" in package["citation"]
 
 
@@ -279,7 +305,8 @@ def test_data_page_tells_counts_sizes_licence_and_citation(test_site_output: Pat
         assert ("02/10/2025" if not prefix else "Oct 2, 2025") in text
         assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>' in html
         assert 'id="cite"' in html and "https://example.org/portal/" + prefix + "data/" in text
-        for path in ("figures.csv", "records.csv", "records.xlsx", "datapackage.json", "figures/tra-vinh.csv"):
+        for path in ("figures.csv", "sources.csv", "records.csv", "records.xlsx", "datapackage.json",
+                     "provinces/tra-vinh.csv", "schema/sources.json"):
             assert f'href="/portal/data/{path}" download' in html, path
         size = (test_site_output / "data/figures.csv").stat().st_size
         shown = f"{size / 1024:.1f}".replace(".", "," if not prefix else ".")
@@ -330,15 +357,27 @@ def test_a_wrong_licence_is_reported_at_its_line(test_site: Path, capsys: pytest
     assert f"site.yaml:{lines + line}:" in err and message in err, err
 
 
-def test_serve_keeps_the_workbook_until_what_it_holds_changes(test_site: Path) -> None:
+def test_downloads_are_the_same_bytes_on_every_build_with_or_without_the_cache(test_site: Path,
+                                                                               tmp_path: Path) -> None:
     site = load_site(test_site, Problems())
     assert site is not None
     index = build_index(site.registry, derive_all(site.records), site.reviewed)
     cache = downloads.RowCache()
-    first = downloads.files(site.config, index, cache)["data/records.xlsx"]
-    assert list(cache.workbook.values()) == [first]
-    cache.workbook = {key: b"kept" for key in cache.workbook}  # what serve would hand back unchanged
-    assert downloads.files(site.config, index, cache)["data/records.xlsx"] == b"kept"
+    first = written(site.config, index, tmp_path / "a", cache)
+    assert cache.rows  # serve keeps each record's rows
+    assert written(site.config, index, tmp_path / "b", cache) == first == written(site.config, index, tmp_path / "c")
     renamed = dataclasses.replace(site.config, title="Tên khác")
-    again = downloads.files(renamed, index, cache)["data/records.xlsx"]
-    assert again == downloads.files(renamed, index)["data/records.xlsx"] != first
+    again = written(renamed, index, tmp_path / "d", cache)
+    assert again["data/records.xlsx"] != first["data/records.xlsx"]  # its about sheet names the portal
+    assert again["data/figures.csv"] == first["data/figures.csv"]
+
+
+def test_nothing_is_repeated_that_a_join_gives(test_site_output: Path) -> None:
+    """The tidy table names each article by its id and each province and committee by its slug; the JSON is
+    not indented and does not repeat the first source beside the list of sources."""
+    header = tidy((test_site_output / "data/figures.csv").read_bytes())[0].keys()
+    assert not {"source_url", "source_title", "source_publisher", "province_name", "committee_name"} & set(header)
+    assert not (test_site_output / "data/figures").exists()
+    text = read(test_site_output, "data/records.json")
+    assert "\n " not in text and '": ' not in text and '"source_url"' not in text
+    assert len(json.loads(text)) == 11

@@ -1,5 +1,6 @@
-"""Downloads under /data/: a wide CSV (one row per record), a tidy CSV (one row per figure), JSON,
-an Excel workbook and a Frictionless datapackage.json whose two table schemas are files of their own.
+"""Downloads under /data/: a wide CSV (one row per record), a tidy CSV (one row per figure) whose
+articles are a table of their own (sources.csv), JSON, an Excel workbook and a Frictionless
+datapackage.json whose table schemas are files of their own.
 
 The numbers are the ones the pages show: stated figures as written, derived ones in their own
 columns or rows with a flag, never mixed. CSV files are UTF-8 with a BOM, so spreadsheet programs
@@ -7,18 +8,24 @@ show the diacritics (Frictionless reads the BOM under the declared encoding "utf
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from generator.hashing import digest
 from generator.load.config import Config
 from generator.model.derive import ROWS, Derived, Value
-from generator.model.types import BLOCK_FIGURES, BLOCKS, Figure, PartialDate, Record
+from generator.model.types import BLOCK_FIGURES, BLOCKS, Figure, PartialDate, Record, Source
 from generator.output import workbook
 from generator.output.figures import FigureRow, figure_rows, period_dates
 from generator.plan.index import SiteIndex
@@ -156,12 +163,11 @@ def row(d: Derived, province_name: str, committee_name: str) -> dict[str, Any]:
 
 
 Column = tuple[str, str, str]  # (name, Table Schema type, description)
+# The names of the province and committee are one join away (`record` in records.csv), not repeated per figure.
 TIDY_COLUMNS: list[Column] = [
-    ("province", "string", "province slug (content/provinces.yaml)"),
-    ("province_name", "string", "province name"),
-    ("committee", "string", "committee id (content/committees.yaml)"),
-    ("committee_name", "string", "committee name"),
-    ("record", "string", "the record: province/committee/year and period (joins the wide table)"),
+    ("province", "string", "province slug (content/provinces.yaml); its name is in records.csv"),
+    ("committee", "string", "committee id (content/committees.yaml); its name is in records.csv"),
+    ("record", "string", "the record: province/committee/year and period (joins the wide table, records.csv)"),
     ("year", "integer", "year the results describe"),
     ("period", "string", "full_year, quarter, half_year, nine_months or to_date (from the start of the year)"),
     ("period_number", "integer", "quarter or half number"),
@@ -189,29 +195,39 @@ TIDY_COLUMNS: list[Column] = [
     ("target_period", "string", "the period a target is set for, as written (2022, 2020-2025)"),
     ("award_year", "integer", "the year an award was given for, when the article says it"),
     ("quote", "string", "the article's sentence the figure comes from (empty for derived figures)"),
-    ("source_url", "string", "address of the first source article"),
-    ("source_publisher", "string", "publisher of the first source"),
-    ("source_published", "string", "publication date of the first source (YYYY-MM-DD, or YYYY-MM when only "
-     "the month is known)"),
-    ("source_title", "string", "title of the first source"),
+    ("source_id", "string", "the first source article: its row in sources.csv (address, publisher, date, title)"),
     ("synthetic", "boolean", "true for generated test data"),
 ]
+SOURCE_COLUMNS: list[Column] = [
+    ("source_id", "string", "the article's id, the same on every build (a digest of what identifies it)"),
+    ("source_url", "string", "address of the source article"),
+    ("source_publisher", "string", "publisher of the source"),
+    ("source_published", "string", "publication date (YYYY-MM-DD, or YYYY-MM when only the month is known)"),
+    ("source_title", "string", "title of the source"),
+    ("source_title_reconstructed", "boolean", "true when the saved copy had no title and this one was written"),
+]
+
+
+def source_id(s: Source) -> str:
+    """A short id for an article, from what identifies it, so it does not change when others are added."""
+    published = s.published.isoformat() if s.published else ""
+    return "s" + digest("\n".join((s.url, s.publisher, s.title, published)).encode("utf-8"))[:10]
+
+
+def _source_cells(s: Source) -> tuple[Any, ...]:
+    return (source_id(s), s.url, s.publisher, s.published.isoformat() if s.published else None, s.title,
+            s.title_reconstructed)
 
 
 def _record_cells(d: Derived, province_name: str, committee_name: str) -> dict[str, Any]:
     r = d.record
     start, end = period_dates(r.period, r.year)
-    cells: dict[str, Any] = {
+    return {
         "province": r.province, "province_name": province_name, "committee": r.committee,
         "committee_name": committee_name, "record": r.ref, "year": r.year, "period": r.period.kind,
         "period_number": r.period.number, "period_start": start, "period_end": end,
         "period_end_is_publication_date": r.period.until_published if r.period.until else None,
-        "synthetic": r.synthetic}
-    if r.sources:
-        s = r.sources[0]
-        cells.update(source_url=s.url, source_publisher=s.publisher, source_title=s.title,
-                     source_published=s.published.isoformat() if s.published else None)
-    return cells
+        "source_id": source_id(r.sources[0]) if r.sources else None, "synthetic": r.synthetic}
 
 
 def _tidy_cells(f: FigureRow) -> dict[str, Any]:
@@ -251,6 +267,7 @@ class Row:
     cells: tuple[Any, ...]  # the wide row, typed
     tidy: tuple[tuple[Any, ...], ...]  # its figures, typed
     tidy_lines: str
+    sources: tuple[tuple[Any, ...], ...]  # its articles, typed, in SOURCE_COLUMNS order
 
 
 def _csv_line(values: list[str]) -> str:
@@ -261,6 +278,8 @@ def _csv_line(values: list[str]) -> str:
 
 HEADER = _csv_line([c[0] for c in COLUMNS])
 TIDY_HEADER = _csv_line([c[0] for c in TIDY_COLUMNS])
+SOURCES_HEADER = _csv_line([c[0] for c in SOURCE_COLUMNS])
+BOM = "\ufeff"  # spreadsheet programs need it to show the diacritics
 
 
 def _json_value(value: Any) -> Any:
@@ -273,7 +292,8 @@ def _json_value(value: Any) -> Any:
 
 def make_row(d: Derived, province_name: str, committee_name: str) -> Row:
     cells = row(d, province_name, committee_name)
-    item = {k: _json_value(v) for k, v in cells.items() if v is not None}
+    # The JSON lists every source in full below, so the wide table's first-source columns are not repeated.
+    item = {k: _json_value(v) for k, v in cells.items() if v is not None and not k.startswith("source_")}
     item["sources"] = [{"url": s.url, "publisher": s.publisher,
                         "published": s.published.isoformat() if s.published else None,
                         "title": s.title} for s in d.record.sources]
@@ -283,8 +303,10 @@ def make_row(d: Derived, province_name: str, committee_name: str) -> Row:
                       for a in d.record.awards]
     tidy = tidy_rows(d, province_name, committee_name)
     return Row(d.record.province, _csv_line([_cell(cells.get(c[0])) for c in COLUMNS]),
-               json.dumps(item, ensure_ascii=False, sort_keys=True), tuple(cells.get(c[0]) for c in COLUMNS),
-               tuple(tuple(t) for t in tidy), "".join(_csv_line([_cell(v) for v in t]) for t in tidy))
+               json.dumps(item, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+               tuple(cells.get(c[0]) for c in COLUMNS), tuple(tuple(t) for t in tidy),
+               "".join(_csv_line([_cell(v) for v in t]) for t in tidy),
+               tuple(_source_cells(s) for s in d.record.sources))
 
 
 @dataclass
@@ -292,11 +314,10 @@ class RowCache:
     """Rows kept by `serve` between rebuilds, by the record's content hash and the names shown."""
 
     rows: dict[tuple[str, str, str], Row] = field(default_factory=dict)
-    workbook: dict[str, bytes] = field(default_factory=dict)  # the last workbook, by a digest of what it holds
 
 
-def _rows(index: SiteIndex, cache: RowCache | None) -> list[Row]:
-    rows = []
+def rows(index: SiteIndex, cache: RowCache | None = None) -> Iterator[Row]:
+    """Each record's row in the site's order, made when it is needed (or found in the cache)."""
     for d in index.records:
         r = d.record
         names = (index.names.get(r.province, ""), index.committee_names.get(f"{r.province}/{r.committee}", ""))
@@ -306,8 +327,7 @@ def _rows(index: SiteIndex, cache: RowCache | None) -> list[Row]:
             found = make_row(d, *names)
             if cache is not None and r.digest:
                 cache.rows[key] = found
-        rows.append(found)
-    return rows
+        yield found
 
 
 def last_updated(index: SiteIndex) -> dt.date | PartialDate | None:
@@ -326,42 +346,105 @@ def articles(index: SiteIndex) -> int:
     return len({(s.url, s.publisher, s.title, s.published) for d in index.records for s in d.record.sources})
 
 
-def files(config: Config, index: SiteIndex, cache: RowCache | None = None) -> dict[str, bytes]:
-    """Every file under data/: all records wide (CSV, JSON), every figure tidy (CSV), both in one workbook,
-    one CSV of each per province, the two table schemas and the datapackage."""
-    rows = _rows(index, cache)
+class _Text:
+    """A UTF-8 text file under the downloads folder, written line by line, its size counted."""
+
+    def __init__(self, folder: Path, relative: str, header: str) -> None:
+        self.relative = relative
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = path.open("w", encoding="utf-8", newline="")
+        self.size = 0
+        self.write(header)
+
+    def write(self, text: str) -> None:
+        self.file.write(text)
+        self.size += len(text.encode("utf-8"))
+
+    def close(self) -> int:
+        self.file.close()
+        return self.size
+
+
+def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None = None) -> dict[str, int]:
+    """Write every file under data/ into `folder`, record by record, and return {path under data/: bytes}.
+
+    All records wide (CSV, JSON) and every figure tidy (CSV) with its articles in a table of their own
+    (sources.csv, joined by source_id), the three in one workbook; the wide CSV once more per province;
+    the table schemas and the datapackage. No file is ever whole in memory: each row is written as it is
+    made, and the workbook's sheets go to temporary files (openpyxl's write-only mode).
+    """
     updated = last_updated(index)
-    out = {"data/records.csv": to_csv(rows), "data/figures.csv": to_tidy_csv(rows),
-           "data/records.json": to_json(rows)}
-    provinces = sorted(index.by_province)
-    for slug in provinces:
-        mine = [r for r in rows if r.province == slug]
-        out[f"data/provinces/{slug}.csv"] = to_csv(mine)
-        out[f"data/figures/{slug}.csv"] = to_tidy_csv(mine)
-    out["data/records.xlsx"] = _workbook(rows, _about(config, updated), updated, cache)
-    out["data/schema/records.json"] = _schema(COLUMNS)
-    out["data/schema/figures.json"] = _schema(TIDY_COLUMNS)
-    out["data/datapackage.json"] = datapackage(config, provinces, updated)
-    return out
+    data = folder / "data"
+    wide, tidy = _Text(data, "records.csv", BOM + HEADER), _Text(data, "figures.csv", BOM + TIDY_HEADER)
+    records_json = _Text(data, "records.json", "[")
+    per_province: dict[str, _Text] = {}
+    sources: dict[str, tuple[Any, ...]] = {}
+    book = workbook.Writer([("figures", [c[0] for c in TIDY_COLUMNS]), ("records", [c[0] for c in COLUMNS]),
+                            ("sources", [c[0] for c in SOURCE_COLUMNS])])
+    for n, r in enumerate(rows(index, cache)):
+        wide.write(r.csv_line)
+        tidy.write(r.tidy_lines)
+        records_json.write(("\n" if n == 0 else ",\n") + r.json_text)
+        if r.province not in per_province:
+            per_province[r.province] = _Text(data, f"provinces/{r.province}.csv", BOM + HEADER)
+        per_province[r.province].write(r.csv_line)
+        book.append("figures", r.tidy)
+        book.append("records", [r.cells])
+        for s in r.sources:
+            _add_source(sources, s)
+    records_json.write("\n]\n")
+    listed = _Text(data, "sources.csv", BOM + SOURCES_HEADER)
+    for key in sorted(sources):
+        listed.write(_csv_line([_cell(v) for v in sources[key]]))
+        book.append("sources", [sources[key]])
+    sizes = {t.relative: t.close() for t in (wide, tidy, records_json, listed, *per_province.values())}
+    sizes["records.xlsx"] = book.save(data / "records.xlsx", _about(config, updated), updated)
+    provinces = sorted(per_province)
+    for relative, body in (("schema/records.json", _schema(COLUMNS)), ("schema/figures.json", _tidy_schema()),
+                           ("schema/sources.json", _schema(SOURCE_COLUMNS, primary="source_id")),
+                           ("datapackage.json", datapackage(config, provinces, updated))):
+        (data / relative).parent.mkdir(parents=True, exist_ok=True)
+        (data / relative).write_bytes(body)
+        sizes[relative] = len(body)
+    return dict(sorted(sizes.items()))
 
 
-def _workbook(rows: list[Row], about: list[tuple[str, str]], updated: dt.date | PartialDate | None,
-              cache: RowCache | None) -> bytes:
-    """The workbook, made again only when what it holds changed (writing it is the slow part)."""
-    key = digest(repr((about, [r.csv_line + r.tidy_lines for r in rows])).encode("utf-8"))
-    found = cache.workbook.get(key) if cache is not None else None
-    if found is None:
-        found = workbook.xlsx([("figures", [c[0] for c in TIDY_COLUMNS], [t for r in rows for t in r.tidy]),
-                               ("records", [c[0] for c in COLUMNS], [r.cells for r in rows])], about, updated)
-        if cache is not None:
-            cache.workbook = {key: found}
-    return found
+@contextlib.contextmanager
+def scratch(output: Path | None) -> Iterator[Path]:
+    """A fresh folder for the downloads, beside `output` (so they are renamed into place, not copied),
+    removed afterwards with whatever is left in it; in the system's temporary folder without `output`.
+    Its name must not start with ".<output>." : the writer removes such folders as left by killed builds."""
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f".{output.name}-downloads-{os.getpid()}-" if output else "portal-data-",
+                                   dir=output.parent if output else None))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def summary(index: SiteIndex, data: dict[str, bytes]) -> DataSummary:
-    """What the data page tells about the downloads `files` made."""
-    sizes = tuple(sorted((path.removeprefix("data/"), len(body)) for path, body in data.items()))
-    return DataSummary(len(index.records), articles(index), last_updated(index), sizes)
+def listed(folder: Path) -> list[str]:
+    """The files `write` put under `folder`, as output paths (data/...)."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def read_back(folder: Path) -> dict[str, bytes]:
+    """The files `write` put under `folder`, in memory: only for `check` and the tests, never a build."""
+    return {name: (folder / name).read_bytes() for name in listed(folder)}
+
+
+def _add_source(sources: dict[str, tuple[Any, ...]], cells: tuple[Any, ...]) -> None:
+    """Keep an article once; two different articles with one id would make the join wrong, so refuse it."""
+    known = sources.setdefault(cells[0], cells)
+    if known != cells:
+        raise ValueError(f"two source articles share the id {cells[0]}: {known[1]} and {cells[1]}")
+
+
+def summary(index: SiteIndex, sizes: dict[str, int]) -> DataSummary:
+    """What the data page tells about the downloads `write` made."""
+    return DataSummary(len(index.records), articles(index), last_updated(index), tuple(sorted(sizes.items())))
 
 
 def citation(config: Config, updated: dt.date | PartialDate | None) -> str:
@@ -376,31 +459,30 @@ def _about(config: Config, updated: dt.date | PartialDate | None) -> list[tuple[
             ("licence", f"{config.licence.name} ({config.licence.url})"),
             ("last_updated", updated.isoformat() if updated else ""), ("how_to_cite", citation(config, updated)),
             ("columns", "the sheets' columns are described in datapackage.json and schema/*.json"),
+            ("sources", "source_id in the figures sheet is the article's row in the sources sheet"),
             ("percent", "percents are numbers of percent: 92.94 means 92,94%")]
-
-
-def to_csv(rows: list[Row]) -> bytes:
-    """UTF-8 with a BOM, so spreadsheet programs show the diacritics."""
-    return ("\ufeff" + HEADER + "".join(r.csv_line for r in rows)).encode("utf-8")
-
-
-def to_tidy_csv(rows: list[Row]) -> bytes:
-    return ("\ufeff" + TIDY_HEADER + "".join(r.tidy_lines for r in rows)).encode("utf-8")
-
-
-def to_json(rows: list[Row]) -> bytes:
-    """A list of records, one per line."""
-    return ("[\n" + ",\n".join(r.json_text for r in rows) + "\n]\n").encode("utf-8")
 
 
 def _json_bytes(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
 
 
-def _schema(columns: list[Column]) -> bytes:
+def _schema(columns: list[Column], primary: str | None = None,
+            foreign: dict[str, Any] | None = None) -> bytes:
     """A Table Schema, kept in a file of its own so every resource of the table shares it."""
-    return _json_bytes({"fields": [{"name": n, "type": t, "description": desc} for n, t, desc in columns],
-                        "missingValues": [""]})
+    schema: dict[str, Any] = {"fields": [{"name": n, "type": t, "description": desc} for n, t, desc in columns],
+                              "missingValues": [""]}
+    if primary:
+        schema["primaryKey"] = [primary]
+    if foreign:
+        schema["foreignKeys"] = [foreign]
+    return _json_bytes(schema)
+
+
+def _tidy_schema() -> bytes:
+    """The figures' schema: each figure's source_id is an article of the sources table."""
+    return _schema(TIDY_COLUMNS, foreign={"fields": ["source_id"],
+                                          "reference": {"resource": "sources", "fields": ["source_id"]}})
 
 
 def _table(name: str, path: str, schema: str, title: str) -> dict[str, Any]:
@@ -411,13 +493,14 @@ def _table(name: str, path: str, schema: str, title: str) -> dict[str, Any]:
 
 def datapackage(config: Config, provinces: list[str], updated: dt.date | PartialDate | None) -> bytes:
     resources = [_table("figures", "figures.csv", "schema/figures.json", "Every figure, one row each"),
+                 _table("sources", "sources.csv", "schema/sources.json", "Every source article, one row each"),
                  _table("records", "records.csv", "schema/records.json", "Every record, one row each")]
-    for slug in provinces:
-        resources += [_table(f"figures-{slug}", f"figures/{slug}.csv", "schema/figures.json", f"Figures: {slug}"),
-                      _table(f"records-{slug}", f"provinces/{slug}.csv", "schema/records.json", f"Records: {slug}")]
+    resources += [_table(f"records-{slug}", f"provinces/{slug}.csv", "schema/records.json", f"Records: {slug}")
+                  for slug in provinces]
     resources += [{"name": "records-json", "path": "records.json", "format": "json",
                    "mediatype": "application/json", "encoding": "utf-8", "title": "Every record, with its quotes"},
-                  {"name": "workbook", "path": "records.xlsx", "format": "xlsx", "title": "Both tables as one workbook",
+                  {"name": "workbook", "path": "records.xlsx", "format": "xlsx",
+                   "title": "The figures, records and sources tables as one workbook",
                    "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}]
     package: dict[str, Any] = {
         "name": "party-bloc-results", "title": config.title, "description": config.description,

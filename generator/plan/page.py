@@ -54,6 +54,19 @@ class ProvincesContext(PageContext):
 
 
 @dataclass(frozen=True)
+class Pager:
+    """A long province page split by years: /provinces/x/ shows the newest year, /provinces/x/2015-2019/
+    each fixed span of five years (an address that never changes). `listed`: the records of the other
+    years, each kept on the first page as a line with the record's anchor that leads to its span's page,
+    so links made before the paging stay whole."""
+
+    province: str
+    span: str | None  # the span of years this page shows (2015-2019); None on the province's first page
+    spans: tuple[str, ...]  # every span with records, newest first
+    listed: tuple[tuple[str, Derived], ...] = ()  # (its span, the record)
+
+
+@dataclass(frozen=True)
 class ProvinceContext(PageContext):
     view: ProvinceView
     records: tuple[Derived, ...]
@@ -63,6 +76,7 @@ class ProvinceContext(PageContext):
     parent: Province | None
     children: list[Province | None]
     merged: list[tuple[str, tuple[Derived, ...]]]  # a new unit: each unit merged into it, with its records
+    pager: Pager | None = None  # set when the province has too many records for one page
 
 
 @dataclass(frozen=True)

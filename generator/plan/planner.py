@@ -6,7 +6,7 @@ year) and returns its pages with a typed context.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.load.content_pages import ContentPage
 from generator.model.derive import Derived
@@ -26,6 +26,7 @@ from generator.plan.page import (
     IndicatorContext,
     IndicatorsContext,
     NotFoundContext,
+    Pager,
     PlannedPage,
     ProvinceContext,
     ProvincesContext,
@@ -37,6 +38,11 @@ from generator.plan.page import (
 from generator.plan.search import Entry, entries, groups
 from generator.plan.titles import indicator_title, year_title
 from generator.render.labels import Labels
+
+# A province page with more records than this is paged by year: at national scale one page of every
+# record a province ever published runs to hundreds of kilobytes.
+PROVINCE_PAGE_SIZE = 24
+YEARS_PER_PAGE = 5  # a paged province has one page per five years (2015-2019), so few pages carry the chrome
 
 __all__ = ["SitePlan", "committee_url", "indicator_title", "plan"]
 
@@ -119,14 +125,46 @@ def _province_charts(index: SiteIndex, view: ProvinceView, labels: Labels) -> li
     return [c for c in charts if c is not None]
 
 
-def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels) -> PlannedPage:
+def _span(year: int) -> str:
+    """The fixed span of years a paged province's record is kept on (2015-2019): it never changes."""
+    first = year - year % YEARS_PER_PAGE
+    return f"{first}-{first + YEARS_PER_PAGE - 1}"
+
+
+def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels,
+                  page_size: int | None = None) -> list[PlannedPage]:
+    """The province's page; with more than `page_size` (PROVINCE_PAGE_SIZE) records, paged (see `Pager`)."""
+    page_size = PROVINCE_PAGE_SIZE if page_size is None else page_size
     items = index.records_of(view.slug)
     full = [d for d in full_years(items) if d.record.has_results]
     merged = [(c.slug, index.records_of(c.slug)) for c in index.children(view)
               if c is not None and c.slug != view.slug and index.records_of(c.slug)]
-    return PlannedPage(f"provinces/{view.slug}/", "province", view.name, ProvinceContext(
-        view, items, latest_with_results(full or items), _province_charts(index, view, labels),
-        index.committees[view.slug], index.parent(view), index.children(view), merged))
+    main = ProvinceContext(view, items, latest_with_results(full or items), _province_charts(index, view, labels),
+                           index.committees[view.slug], index.parent(view), index.children(view), merged)
+    url = f"provinces/{view.slug}/"
+    if len(items) <= page_size:
+        return [PlannedPage(url, "province", view.name, main)]
+    newest = max(d.record.year for d in items)
+    spans = tuple(sorted({_span(d.record.year) for d in items}, reverse=True))
+    pages = [PlannedPage(url, "province", view.name, replace(
+        main, records=tuple(d for d in items if d.record.year == newest),
+        pager=Pager(view.slug, None, spans,
+                    tuple((_span(d.record.year), d) for d in items if d.record.year != newest))))]
+    for span in spans:
+        mine = tuple(d for d in items if _span(d.record.year) == span)
+        pages.append(PlannedPage(f"{url}{span}/", "province", f"{view.name}: {span.replace('-', '–')}", replace(
+            main, records=mine, latest=None, charts=[], merged=[], pager=Pager(view.slug, span, spans))))
+    return pages
+
+
+def _span_cards(pages: list[PlannedPage]) -> list[PlannedPage]:
+    """The pages of a paged province's spans of years share its first page's card: one card per province."""
+    def span(page: PlannedPage) -> str | None:
+        ctx = page.context
+        return ctx.pager.span if isinstance(ctx, ProvinceContext) and ctx.pager else None
+
+    first = {p.url: p.share for p in pages if isinstance(p.context, ProvinceContext) and span(p) is None}
+    return [replace(p, share=first[p.url.rsplit("/", 2)[0] + "/"]) if span(p) else p for p in pages]
 
 
 def plan_committees(index: SiteIndex, view: ProvinceView) -> list[PlannedPage]:
@@ -232,17 +270,17 @@ def plan_search(found: list[Entry], labels: Labels) -> PlannedPage:
 
 
 def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
-         data: DataSummary | None = None) -> SitePlan:
+         data: DataSummary | None = None, page_size: int | None = None) -> SitePlan:
     """Every page of one edition, in the order the sitemap lists them."""
     pages = [plan_home(index, labels), plan_provinces(index, labels)]
     for view in index.provinces:
-        pages.append(plan_province(index, view, labels))
+        pages += plan_province(index, view, labels, page_size)
         pages += plan_committees(index, view)
     pages.append(plan_years(index, labels))
     pages += [plan_year(index, year, labels) for year in index.years]
     pages.append(plan_indicators(labels))
     pages += [plan_indicator(index, ind.id, labels) for ind in INDICATORS]
-    pages = [share.attach(p, index, labels) for p in pages]  # province and indicator pages' share cards
+    pages = _span_cards([share.attach(p, index, labels) for p in pages])  # province and indicator pages' cards
     pages += [plan_content_page(cp) for cp in content_pages]
     pages += [plan_not_found(labels), plan_sources(index, labels), plan_data(index, labels, data)]
     pages += plan_embeds(pages)

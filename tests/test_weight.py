@@ -1,0 +1,74 @@
+"""Lighter output: long province pages are paged by year at national scale, every record still at a
+stable address with its anchor, its sources and the link check passing."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.model.problems import Problems
+from generator.pipeline import build
+from generator.plan import planner
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test site built with province pages of at most one record (its link check set to error)."""
+    site = Path(shutil.copytree(ROOT / "tests/site", tmp_path_factory.mktemp("paged") / "site",
+                                ignore=shutil.ignore_patterns("output")))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(planner, "PROVINCE_PAGE_SIZE", 1)
+        problems = Problems()
+        result = build(site, problems, output=site / "output")
+    assert result is not None and not problems.errors, [str(p) for p in problems.sorted()]
+    return site / "output"
+
+
+def _ids(html: str) -> list[str]:
+    return re.findall(r'\sid="(r-[^"]+)"', html)
+
+
+def _records(output: Path, province: str) -> dict[str, list[str]]:
+    """Each page of a province's spans of years: the anchors of the record sections it shows."""
+    pages = {}
+    for page in sorted((output / "provinces" / province).glob("[0-9]*/index.html")):
+        html = page.read_text(encoding="utf-8")
+        pages[page.parent.name] = re.findall(r'<section class="record" id="(r-[^"]+)"', html)
+    return pages
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_a_long_province_page_is_paged_by_year_and_every_record_keeps_its_address(paged: Path,
+                                                                                prefix: str) -> None:
+    out = paged / prefix
+    province = "tra-vinh"
+    first = (out / f"provinces/{province}/index.html").read_text(encoding="utf-8")
+    spans = _records(out, province)
+    assert len(spans) > 1 and all(spans.values())  # one page per five years, each with its records in full
+    shown = re.findall(r'<section class="record" id="(r-[^"]+)"', first)
+    newest = max(int(re.search(r"(\d{4})", a).group(1)) for a in shown)  # type: ignore[union-attr]
+    assert shown and all(str(newest) in a for a in shown)  # the first page shows the newest year in full
+    for span, anchors in spans.items():
+        start, end = (int(y) for y in span.split("-"))
+        assert start % 5 == 0 and end == start + 4  # fixed spans: a record's address never moves
+        for anchor in anchors:
+            assert any(str(y) in anchor for y in range(start, end + 1)), anchor
+            # Links written before paging (provinces/x/#anchor) still land on the record's line or section.
+            assert _ids(first).count(anchor) == 1, anchor
+            if anchor not in shown:
+                assert f'href="/portal/{prefix}provinces/{province}/{span}/#{anchor}"' in first
+        page = (out / f"provinces/{province}/{span}/index.html").read_text(encoding="utf-8")
+        assert 'class="pager"' in page and f'<strong aria-current="page">{start}–{end}</strong>' in page
+        assert 'rel="noopener noreferrer"' in page  # each record keeps its source link
+        # A span's page shares the province's card rather than drawing one of its own.
+        card = f"portal/{prefix}provinces/{province}/share.png"
+        assert card in first and card in page and (out / f"provinces/{province}/share.png").is_file()
+        assert not (out / f"provinces/{province}/{span}/share.png").exists()
+
+
+def test_the_test_site_is_not_paged(test_site_output: Path) -> None:
+    assert not list((test_site_output / "provinces").glob("*/[0-9]*/index.html"))
+    assert 'class="pager"' not in (test_site_output / "provinces/tra-vinh/index.html").read_text(encoding="utf-8")
