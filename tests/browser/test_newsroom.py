@@ -38,12 +38,18 @@ def _visible(page: Page) -> list[str]:
 
 
 def _click_legend(page: Page, key: str) -> None:
-    """Click the chart's own legend entry of the series `key`, where Chart.js drew it."""
+    """Click the chart's own legend entry of the series `key`, where Chart.js drew it, once the chart
+    has finished its last animation (as a reader's next click comes after the chart has settled)."""
+    page.wait_for_function(f"() => !Chart.animator.running(document.querySelector('{FIG} canvas').chart)")
+    before = _checked(page)
     box = page.evaluate(f"""key => {{ const canvas = document.querySelector('{FIG} canvas'), c = canvas.chart;
         const i = c.data.datasets.findIndex(d => d.key === key), hit = c.legend.legendHitBoxes[i];
         canvas.scrollIntoView({{block: 'center'}}); const r = canvas.getBoundingClientRect();
         return {{x: r.left + hit.left + hit.width / 2, y: r.top + hit.top + hit.height / 2}}; }}""", key)
     page.mouse.click(box["x"], box["y"])
+    # Chart.js handles a click in the next animation frame: wait for the boxes to answer it.
+    page.wait_for_function(f"""before => JSON.stringify([...document.querySelectorAll('{FIG} fieldset.compare input')]
+        .filter(e => e.checked).map(e => e.value)) !== JSON.stringify(before)""", arg=before)
 
 
 def _embed_code(page: Page) -> str:
@@ -149,6 +155,7 @@ def test_png_leaves_out_a_series_hidden_from_the_legend(served: Site, browser: B
     box = page.evaluate(f"""() => {{ const canvas = document.querySelector('{fig} canvas'), hit = canvas.chart.legend.legendHitBoxes[0];
         canvas.scrollIntoView({{block: 'center'}}); const r = canvas.getBoundingClientRect(); return {{x: r.left + hit.left + hit.width / 2, y: r.top + hit.top + hit.height / 2}}; }}""")
     page.mouse.click(box["x"], box["y"])
+    page.wait_for_function(f"() => !document.querySelector('{fig} canvas').chart.isDatasetVisible(0)")
     page.evaluate("window.__drawn = []")
     with page.expect_download() as info:
         page.click(fig + " [data-action=png]")
