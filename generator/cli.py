@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib
 import io
 import re
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from generator import __version__
-from generator.commands import build, check, deploy, extract, init, serve
+from generator.commands import build, check, deploy, init, serve
 from generator.i18n import ENVIRONMENT, Messages, Text, choose, later, messages
 
 MODULE_PROG = "python -m generator"
@@ -78,6 +79,11 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, self.say("{prog}: error: {message}", prog=self.prog, message=argparse_message(message,
                                                                                                    self.say)) + "\n")
 
+
+
+def _extract(*args: Any, **kwargs: Any) -> Any:
+    """`extract`, imported when it runs: its HTML and fetching libraries would slow every other command."""
+    return importlib.import_module("generator.commands.extract").cmd_extract(*args, **kwargs)
 
 def argparse_message(message: str, say: Messages) -> str:
     """One of argparse's own error messages in the maintainers' language (as it is when not known)."""
@@ -180,7 +186,7 @@ def _extract_and_init(sub: argparse._SubParsersAction[Parser], say: Messages) ->
     x.add_argument("-w", "--write", action="store_true",
                    help=say("write the draft under content/records/ (never overwrites)"))
     x.add_argument("--json", action="store_true", help=say("print the drafts as JSON (for tools) instead of YAML"))
-    x.set_defaults(func=extract.cmd_extract)
+    x.set_defaults(func=_extract)
 
     i = _sub(sub, "init", say)
     i.add_argument("dir", metavar="DIR", help=say("a new or empty folder"))

@@ -26,7 +26,6 @@ from generator.hashing import digest
 from generator.load.config import Config
 from generator.model.derive import ROWS, Derived, Value
 from generator.model.types import BLOCK_FIGURES, BLOCKS, Figure, PartialDate, Record, Source
-from generator.output import workbook
 from generator.output.figures import FigureRow, figure_rows, period_dates
 from generator.plan.index import SiteIndex
 from generator.plan.page import DataSummary
@@ -380,6 +379,8 @@ def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None
     records_json = _Text(data, "records.json", "[")
     per_province: dict[str, _Text] = {}
     sources: dict[str, tuple[Any, ...]] = {}
+    from generator.output import workbook  # openpyxl takes half a second to import: only here
+
     book = workbook.Writer([("figures", [c[0] for c in TIDY_COLUMNS]), ("records", [c[0] for c in COLUMNS]),
                             ("sources", [c[0] for c in SOURCE_COLUMNS])])
     for n, r in enumerate(rows(index, cache)):
