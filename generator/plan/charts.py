@@ -88,6 +88,7 @@ class Series:
     colour: str
     key: str = ""  # stable id for the compare selection in the page address
     credits: list[Credit] = field(default_factory=list)  # the newspapers of the records in this series
+    sources: tuple[Source, ...] = ()  # their articles, for the series' row of a table by series
 
 
 @dataclass
@@ -118,6 +119,13 @@ class Chart:
         if self.by_series:
             return [(s.label, list(s.values)) for s in self.series]
         return [(label, [s.values[i] for s in self.series]) for i, label in enumerate(self.labels)]
+
+    def table_sources(self) -> list[tuple[Source, ...]]:
+        """Per table row, the articles its figures come from: a year's or a ranked province's, or, in a
+        table by series, every figure of the series' row."""
+        if self.by_series:
+            return [s.sources for s in self.series]
+        return self.row_sources
 
     def row_credits(self) -> list[list[Credit]]:
         """Per table row, the newspapers behind it: the browser credits those of the rows shown."""
@@ -197,7 +205,8 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
             return None
         years = sorted({y for k in keys for y in by_committee[k]})
     series = [Series(label(p, c), [by_committee[(p, c)].get(y) for y in years], PALETTE[i % len(PALETTE)],
-                     p if p not in several else f"{p}.{c}", credits(list(records[(p, c)].values())))
+                     p if p not in several else f"{p}.{c}", credits(list(records[(p, c)].values())),
+                     sources_of(records[(p, c)][y] for y in sorted(records[(p, c)])))
               for i, (p, c) in enumerate(keys)]
     shown = [d for k in keys for d in records[k].values()]
     return Chart(cid, title, unit, [str(y) for y in years], "line" if by_series else "bar", False, series,
