@@ -34,7 +34,7 @@ class BuildCache:
     rows: RowCache = field(default_factory=RowCache)  # download rows
     render: RenderCache = field(default_factory=RenderCache)  # compiled templates and rendered pages
     links: LinkCache = field(default_factory=dict)  # each page's parsed links
-    written: WrittenFiles = field(default_factory=WrittenFiles)  # the files written last time (serve only)
+    written: WrittenFiles = field(default_factory=WrittenFiles)  # the files written last time, and where
     fingerprints: Fingerprints = field(default_factory=Fingerprints)  # of what the last build's pages showed
 
 
@@ -66,8 +66,7 @@ def save(root: Path, cache: BuildCache) -> None:
     """Keep `cache` for the next build (written aside, then renamed, so a reader never sees half a file);
     older caches of this site are removed. A cache that cannot be written is skipped silently."""
     target = cache_file(root)
-    kept = BuildCache(cache.records, cache.derived, cache.rows, cache.render, cache.links,
-                      fingerprints=cache.fingerprints)  # not `written`: build writes a fresh folder
+    kept = cache
     with contextlib.suppress(OSError):
         target.parent.mkdir(exist_ok=True)
         for old in target.parent.glob("build-*.pickle"):

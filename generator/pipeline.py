@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.cache import BuildCache
-from generator.hashing import Fingerprints
+from generator.hashing import Fingerprints, digest
 from generator.load.config import Config
 from generator.load.content_pages import for_language
 from generator.load.site import Site, load_site
@@ -27,7 +27,7 @@ from generator.render.renderer import (
     default_workers,
     edition_key,
     page_keys,
-    render_pages,
+    stream_pages,
     template_files,
 )
 
@@ -56,9 +56,35 @@ def _static_files(config: Config) -> dict[str, bytes]:
     return files
 
 
+@dataclass
+class _Checked:
+    """Each file goes to the output as it is made, and its links to the link check."""
+
+    out: writer.Output
+    links: linkcheck.Links
+
+    def put(self, relative: str, data: bytes, made: str | None = None) -> None:
+        made = made or digest(data)
+        self.out.put(relative, data, made)
+        self.links.add(relative, data, made)
+
+    def reuse(self, relative: str, made: str) -> bool:
+        """An unchanged page: taken from the last output, with its links as parsed then."""
+        return self.links.known(relative, made) and self.out.reuse(relative, made) and self.links.add_known(relative)
+
+
 def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
                 workers: int = 1) -> tuple[list[PlannedPage], dict[str, bytes]] | None:
-    """Everything the output folder will hold, as {relative path: bytes}; None on template errors.
+    """Everything the output folder will hold, in memory, as {relative path: bytes} (for `check`);
+    None on template errors."""
+    out = writer.InMemory()
+    planned = render_into(site, problems, _Checked(out, linkcheck.Links(site.config.base_path)), cache, workers)
+    return None if planned is None else (planned, out.files)
+
+
+def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache | None = None,
+                workers: int = 1) -> list[PlannedPage] | None:
+    """Make every file of the site into `out`, as it is made; None on template errors.
 
     Every page is rendered once per language: Vietnamese at the root, English under en/.
     """
@@ -67,7 +93,8 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
     feed = feeds.atom(config, for_language(site.content_pages, "vi"))
     data = downloads.files(config, index, cache.rows if cache else None)  # the data page tells their sizes
     data_summary = downloads.summary(index, data)
-    files: dict[str, bytes] = {}
+    _put_all(out, data)
+    del data  # the downloads are written: not held through rendering
     all_pages: list[PlannedPage] = []
     templates = template_files(config.root)  # read the templates once, not once per language
     fingerprints = cache.fingerprints if cache else Fingerprints()  # each record is walked once
@@ -83,31 +110,38 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
             return None
         keys = page_keys(site_plan.pages, edition_key(settings, templates, fingerprints), fingerprints)
         try:
-            files.update(render_pages(renderer, site_plan.pages, cache.render if cache else None, keys, workers))
+            for name, html, made in stream_pages(renderer, site_plan.pages, cache.render if cache else None, keys,
+                                                 workers, reuse=out.reuse):
+                out.put(name, html, made)
         except RenderError as exc:
             problems.extend([exc.problem])
             return None
-        files[renderer.prefix + "search-index.json"] = search_index(site_plan.search, labels, renderer.url)
+        out.put(renderer.prefix + "search-index.json", search_index(site_plan.search, labels, renderer.url))
         all_pages += [replace(p, url=renderer.prefix + p.url) for p in site_plan.pages]
     fingerprints.end_build()
-    files.update(_static_files(config))
-    files.update(data)
-    files.update(feeds.sitemap_and_robots(config, all_pages))
-    files.update(feed)
-    files[".nojekyll"] = b""
+    _put_all(out, _static_files(config))
+    _put_all(out, feeds.sitemap_and_robots(config, all_pages))
+    _put_all(out, feed)
+    out.put(".nojekyll", b"")
     if config.cname:
-        files["CNAME"] = (config.cname + "\n").encode("utf-8")
-    return all_pages, files
+        out.put("CNAME", (config.cname + "\n").encode("utf-8"))
+    return all_pages
+
+
+def _put_all(out: _Checked, files: dict[str, bytes]) -> None:
+    for relative, data in files.items():
+        out.put(relative, data)
 
 
 def build(root: Path, problems: Problems, output: Path | None = None, base_url: str | None = None,
           strict: bool = False, cache: BuildCache | None = None, workers: int | None = None,
           on_stage: Callable[[str], None] | None = None, in_place: bool | None = None) -> BuildResult | None:
-    """Check and build the site under `root`. Writes nothing unless the whole build succeeds.
+    """Check and build the site under `root`. Leaves the output as it was unless the whole build succeeds.
 
-    With a `cache` (as `serve` keeps one, and `build` on disk), unchanged inputs are not parsed or
-    rendered again. The output folder is updated in place, file by file, when `in_place` (by default:
-    when there is a cache); otherwise the whole site is written to a fresh folder and swapped in.
+    Each file is written as it is made, into a fresh folder swapped in at the end; with a `cache` (as
+    `serve` keeps one, and `build` on disk), unchanged inputs are not parsed or rendered again, and an
+    unchanged page is linked from the last output. The output folder is instead updated in place, file
+    by file once the build passed, when `in_place` (by default: when there is a cache).
     `on_stage(name)` is called at each stage boundary ("loaded", "rendered", "checked", "staged",
     "aside" (fallback swap only), "swapped", "done"), so tests can interrupt a build at an exact point.
     """
@@ -121,23 +155,22 @@ def build(root: Path, problems: Problems, output: Path | None = None, base_url: 
         site = replace(site, config=site.config.with_base_url(base_url))
     if workers is None:
         workers = default_workers(len(site.records))
-    rendered = render_site(site, problems, cache, workers)
-    if rendered is None:
-        return None
-    planned, files = rendered
-    notify("rendered")
-    level = ERROR if site.config.link_check == "error" else WARNING
-    problems.extend(linkcheck.check(files, site.config.base_path, level, cache.links if cache else None))
-    if problems.errors or (strict and problems.warnings):
-        return None
-    notify("checked")
     target = output or site.config.output_dir
     target = target if target.is_absolute() else Path(os.getcwd()) / target
+    links = linkcheck.Links(site.config.base_path, cache.links if cache else None)
     try:
-        if cache is not None and (in_place is None or in_place):
-            writer.update(files, target, cache.written)
-        else:
-            writer.write(files, target, notify)
+        with writer.opened(target, cache.written if cache else None,
+                           cache is not None and (in_place is None or in_place)) as out:
+            planned = render_into(site, problems, _Checked(out, links), cache, workers)
+            if planned is None:
+                return None
+            notify("rendered")
+            problems.extend(links.problems(ERROR if site.config.link_check == "error" else WARNING))
+            links.forget_others()
+            if problems.errors or (strict and problems.warnings):
+                return None
+            notify("checked")
+            out.commit(notify)
     except atomic.OutputRefused as exc:
         problems.add(_shown(target, root), 0, 0, str(exc))
         return None
