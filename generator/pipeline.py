@@ -89,7 +89,8 @@ def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache
     Every page is rendered once per language: Vietnamese at the root, English under en/.
     """
     config = site.config
-    index = build_index(site.registry, derive_all(site.records, cache.derived if cache else None), site.reviewed)
+    derived = derive_all(site.records, cache.derived if cache else None)
+    index = build_index(site.registry, derived, site.reviewed)
     feed = feeds.atom(config, for_language(site.content_pages, "vi"))
     data = downloads.files(config, index, cache.rows if cache else None)  # the data page tells their sizes
     data_summary = downloads.summary(index, data)
@@ -98,6 +99,7 @@ def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache
     all_pages: list[PlannedPage] = []
     templates = template_files(config.root)  # read the templates once, not once per language
     fingerprints = cache.fingerprints if cache else Fingerprints()  # each record is walked once
+    fingerprints.lasting(list(derived))  # derived records last from build to build: remembered
     for lang in LANGUAGES:
         labels = load_labels(lang)
         content_pages = for_language(site.content_pages, lang)
