@@ -100,6 +100,8 @@ def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache
     templates = template_files(config.root)  # read the templates once, not once per language
     fingerprints = cache.fingerprints if cache else Fingerprints()  # each record is walked once
     fingerprints.lasting(list(derived))  # derived records last from build to build: remembered
+    if cache:
+        cache.render.rendered = 0
     for lang in LANGUAGES:
         labels = load_labels(lang)
         content_pages = for_language(site.content_pages, lang)

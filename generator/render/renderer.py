@@ -65,7 +65,7 @@ class RenderCache:
 
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # output path -> (inputs' key, digest)
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
-    rendered: int = 0  # pages rendered by the last build (the rest came from the cache)
+    rendered: int = 0  # pages rendered by the last build, both editions (the rest came from the last output)
 
 
 @dataclass(frozen=True)
@@ -331,7 +331,7 @@ def stream_pages(renderer: Renderer, pages: list[PlannedPage], cache: RenderCach
     if failed:
         raise RenderError(min(failed, key=lambda f: f[0])[1])
     if cache is not None:
-        cache.rendered = len(todo)
+        cache.rendered += len(todo)
 
 
 def render_pages(renderer: Renderer, pages: list[PlannedPage], workers: int = 1,
