@@ -61,24 +61,26 @@ class _Checked:
     """Each file goes to the output as it is made, and its links to the link check."""
 
     out: writer.Output
-    links: linkcheck.Links
+    links: linkcheck.Links | None  # None: the caller checks the links itself
 
     def put(self, relative: str, data: bytes, made: str | None = None) -> None:
         made = made or digest(data)
         self.out.put(relative, data, made)
-        self.links.add(relative, data, made)
+        if self.links is not None:
+            self.links.add(relative, data, made)
 
     def reuse(self, relative: str, made: str) -> bool:
         """An unchanged page: taken from the last output, with its links as parsed then."""
-        return self.links.known(relative, made) and self.out.reuse(relative, made) and self.links.add_known(relative)
+        return (self.links is not None and self.links.known(relative, made) and self.out.reuse(relative, made)
+                and self.links.add_known(relative))
 
 
 def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
                 workers: int = 1) -> tuple[list[PlannedPage], dict[str, bytes]] | None:
-    """Everything the output folder will hold, in memory, as {relative path: bytes} (for `check`);
-    None on template errors."""
+    """Everything the output folder will hold, in memory, as {relative path: bytes} (for `check`, which
+    then checks the links); None on template errors."""
     out = writer.InMemory()
-    planned = render_into(site, problems, _Checked(out, linkcheck.Links(site.config.base_path)), cache, workers)
+    planned = render_into(site, problems, _Checked(out, None), cache, workers)
     return None if planned is None else (planned, out.files)
 
 
