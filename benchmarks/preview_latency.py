@@ -49,11 +49,12 @@ def _wait_up(port: int, timeout: float) -> None:
 
 
 def _edited(text: str, n: int) -> str:
-    """The record with its first count changed by one, alternately up and down (still consistent
-    enough to build: totals are not checked against admissions)."""
-    changed = re.sub(r"(admitted: \{count: )(\d+)", lambda m: m.group(1) + str(int(m.group(2)) + (n % 2 or -1)),
-                     text, count=1)
-    return changed if changed != text else text + f"\n# edit {n}\n"
+    """The record with its first source's title changed (shown on its province, committee and year
+    pages in both languages): a real edit, which always builds."""
+    changed = re.sub(r"(\n    title: [^\n]*?)(?: \(edit \d+\))?\n", lambda m: f"{m.group(1)} (edit {n})\n", text, count=1)
+    if changed == text:
+        raise SystemExit("the record has no source title to edit")
+    return changed
 
 
 async def _drain(ws: WebSocketClientConnection) -> None:

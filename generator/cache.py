@@ -3,17 +3,24 @@ and documented where the stage is. `serve` keeps one in memory; `build` keeps on
 site, in `.portal-cache/` (safe to delete: the next build is only slower; ignored when unreadable;
 neither read nor written by `build --clean`).
 
-The file on disk is named after the generator's version, its code and the Python version, so a cache
-made by other code is never read. It holds only what this site's builds made, in the site's own folder.
+On disk it is a folder named after the generator's version, its code and the Python version (so a
+cache made by other code is never read), holding three files read and written independently: the
+parsed and derived records with their fingerprints (one file, since the fingerprints refer to the
+derived records themselves), the download rows, and the pages' index (each page's key and the digest
+of its bytes, its links, and the files written where). Pages' HTML is not kept: the last output holds
+it, and an unchanged page is linked from there.
 """
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import pickle
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from generator import __version__
 from generator.hashing import Fingerprints, digest
@@ -32,10 +39,18 @@ class BuildCache:
     records: RecordCache = field(default_factory=RecordCache)  # parsed record files
     derived: DeriveCache = field(default_factory=DeriveCache)  # derived records
     rows: RowCache = field(default_factory=RowCache)  # download rows
-    render: RenderCache = field(default_factory=RenderCache)  # compiled templates and rendered pages
+    render: RenderCache = field(default_factory=RenderCache)  # compiled templates, pages' keys and digests
     links: LinkCache = field(default_factory=dict)  # each page's parsed links
-    written: WrittenFiles = field(default_factory=WrittenFiles)  # the files written last time (serve only)
-    fingerprints: Fingerprints = field(default_factory=Fingerprints)  # of what the last build's pages showed
+    written: WrittenFiles = field(default_factory=WrittenFiles)  # the files written last time, and where
+    fingerprints: Fingerprints = field(default_factory=Fingerprints)  # of the derived records
+
+
+# Each file on disk -> the fields of `BuildCache` it holds.
+PARTS: dict[str, tuple[str, ...]] = {
+    "records": ("records", "derived", "fingerprints"),
+    "rows": ("rows",),
+    "pages": ("render", "links", "written"),
+}
 
 
 def _code() -> str:
@@ -46,38 +61,78 @@ def _code() -> str:
     return digest("\n".join(parts).encode("utf-8"))[:12]
 
 
-def cache_file(root: Path) -> Path:
+def cache_folder(root: Path) -> Path:
     python = f"py{sys.version_info.major}.{sys.version_info.minor}"
-    return root / FOLDER / f"build-{__version__}-{python}-{_code()}.pickle"
+    return root / FOLDER / f"build-{__version__}-{python}-{_code()}"
 
 
 def load(root: Path) -> BuildCache:
-    """The cache the last build of this site left, or an empty one when there is none, it was made by
-    another generator or Python, or it cannot be read (a cache is never worth failing a build for)."""
-    try:
-        with open(cache_file(root), "rb") as fh:
-            kept = pickle.load(fh)
-    except Exception:  # missing, truncated, corrupt or from other code: build without it
-        return BuildCache()
-    return kept if isinstance(kept, BuildCache) else BuildCache()
+    """The cache the last build of this site left: each part that can be read, the others empty (none
+    at all, another generator or Python, or a damaged file: a cache is never worth failing a build for)."""
+    cache = BuildCache()
+    folder = cache_folder(root)
+    for part, names in PARTS.items():
+        try:
+            with open(folder / f"{part}.pickle", "rb") as fh:
+                kept = pickle.load(fh)
+        except Exception:  # missing, truncated, corrupt or from other code: build without it
+            continue
+        defaults = [getattr(cache, name) for name in names]
+        if (isinstance(kept, tuple) and len(kept) == len(names)
+                and all(type(value) is type(default) for value, default in zip(kept, defaults, strict=True))):
+            for name, value in zip(names, kept, strict=True):
+                setattr(cache, name, value)
+    return cache
 
 
 def save(root: Path, cache: BuildCache) -> None:
-    """Keep `cache` for the next build (written aside, then renamed, so a reader never sees half a file);
-    older caches of this site are removed. A cache that cannot be written is skipped silently."""
-    target = cache_file(root)
-    kept = BuildCache(cache.records, cache.derived, cache.rows, cache.render, cache.links,
-                      fingerprints=cache.fingerprints)  # not `written`: build writes a fresh folder
+    """Keep `cache` for the next build (each file written aside, then renamed, so a reader never sees
+    half a file); older caches of this site are removed. A cache that cannot be written is skipped."""
+    folder = cache_folder(root)
     with contextlib.suppress(OSError):
-        target.parent.mkdir(exist_ok=True)
-        for old in target.parent.glob("build-*.pickle"):
-            if old != target:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.parent.glob("build-*"):
+            if old.is_dir() and old != folder:
+                shutil.rmtree(old)
+            elif old.is_file():  # a single-file cache of earlier versions
                 old.unlink(missing_ok=True)
-        aside = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        try:
-            with open(aside, "wb") as fh:
-                pickle.dump(kept, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(aside, target)
-        finally:
-            aside.unlink(missing_ok=True)
+        for part, names in PARTS.items():
+            _write(folder / f"{part}.pickle", tuple(getattr(cache, name) for name in names))
 
+
+def _write(target: Path, value: object) -> None:
+    aside = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(aside, "wb") as fh:
+            _Pickler(fh).dump(value)
+        os.replace(aside, target)
+    finally:
+        aside.unlink(missing_ok=True)
+
+
+def _remade(kind: type, names: tuple[str, ...], values: tuple[Any, ...]) -> object:
+    """A slotted dataclass from its fields' names and values, as `_Pickler` wrote it."""
+    made: object = object.__new__(kind)
+    for name, value in zip(names, values, strict=True):
+        object.__setattr__(made, name, value)
+    return made
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles slotted dataclasses (records, derived values) as their class, fields' names (one tuple
+    per class, which pickle then refers to) and values: the standard way looks the fields up again for
+    each of the hundreds of thousands of them, which made reading and writing the cache take seconds."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fields: dict[type, tuple[str, ...] | None] = {}
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind not in self.fields:
+            slotted = dataclasses.is_dataclass(kind) and "__slots__" in vars(kind)
+            self.fields[kind] = tuple(f.name for f in dataclasses.fields(kind)) if slotted else None
+        names = self.fields[kind]
+        if names is None:
+            return NotImplemented
+        return _remade, (kind, names, tuple([getattr(obj, name) for name in names]))

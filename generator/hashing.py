@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 import hashlib
 from decimal import Decimal
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 # Values written as their type and repr: equal reprs mean equal values for these types.
 _SCALARS = (str, int, float, bool, bytes, Decimal, dt.date, dt.time, PurePath, enum.Enum, type(None))
@@ -22,24 +22,42 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def file_digest(path: Path) -> str:
+    """`digest` of a file's bytes, read in pieces (a download can be larger than is worth holding)."""
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for piece in iter(lambda: fh.read(1 << 20), b""):
+            h.update(piece)
+    return h.hexdigest()
+
+
 class Fingerprints:
     """Fingerprints of values, remembering each container already seen (a record shown on many pages is
     walked once). Values it has seen must never be changed afterwards: pages' data is built fresh for
     each build, and what a cache hands on from one build to the next (derived records) is frozen.
 
-    Kept between builds (`serve`, and pickled by `build`), it remembers what the last build saw
-    (`end_build` forgets the rest), so unchanged records are not walked again."""
+    Kept between builds (`serve`, and pickled by `build`), it remembers the values that last from one
+    build to the next (those under the roots given to `lasting`: derived records, kept by their own
+    cache) and that the last build saw, so unchanged records are not walked again. Values made afresh
+    by each build (pages' contexts) are forgotten by `end_build`: keeping them would only cost memory."""
 
     def __init__(self) -> None:
         self._seen: dict[int, tuple[object, str]] = {}  # id -> (the value, kept alive; its fingerprint)
         self._used: set[int] = set()  # ids seen by the current build
+        self._roots: set[int] = set()  # ids of the values that last between builds
+        self._lasting: set[int] = set()  # ids of values found under them
+        self._depth = 0  # how many lasting values the walk is inside
         self._plain: set[type] = set()  # types found to be plain values
         self._fields: dict[type, tuple[str, ...] | None] = {}  # dataclass -> its fields' names; else None
 
+    def lasting(self, roots: list[object]) -> None:
+        """Values this build shares with the next (and what they hold): worth remembering."""
+        self._roots.update(id(root) for root in roots)
+
     def end_build(self) -> None:
-        """Forget the values the build that just ended did not see."""
-        self._seen = {key: self._seen[key] for key in self._used if key in self._seen}
-        self._used = set()
+        """Forget the values the build that just ended did not see, and those it made afresh."""
+        self._seen = {key: self._seen[key] for key in self._used & self._lasting if key in self._seen}
+        self._used, self._roots, self._lasting = set(), set(), set(self._seen)
 
     def __getstate__(self) -> list[tuple[object, str]]:
         """Pickled as (value, fingerprint) pairs: ids mean nothing in another process, but pickle keeps
@@ -49,6 +67,7 @@ class Fingerprints:
     def __setstate__(self, pairs: list[tuple[object, str]]) -> None:
         self.__init__()  # type: ignore[misc]
         self._seen = {id(value): (value, fp) for value, fp in pairs}
+        self._lasting = set(self._seen)
 
     def of(self, value: object) -> str:
         """A plain value as its type and repr (unambiguous, and cheaper than hashing it); a container
@@ -63,9 +82,17 @@ class Fingerprints:
         if isinstance(value, _SCALARS):
             self._plain.add(kind)
             return f"{kind.__name__}:{value!r}"
-        result = digest(self._parts(value).encode())
-        self._seen[id(value)] = (value, result)
-        self._used.add(id(value))
+        key = id(value)
+        root = key in self._roots
+        self._depth += root
+        try:
+            result = digest(self._parts(value).encode())
+        finally:
+            self._depth -= root
+        self._seen[key] = (value, result)
+        self._used.add(key)
+        if self._depth or root:
+            self._lasting.add(key)
         return result
 
     def _names(self, kind: type) -> tuple[str, ...] | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.cache import BuildCache
-from generator.hashing import Fingerprints
+from generator.hashing import Fingerprints, digest, file_digest
 from generator.load.config import Config
 from generator.load.content_pages import for_language
 from generator.load.site import Site, load_site
@@ -27,7 +27,7 @@ from generator.render.renderer import (
     default_workers,
     edition_key,
     page_keys,
-    render_pages,
+    stream_pages,
     template_files,
 )
 
@@ -56,26 +56,62 @@ def _static_files(config: Config) -> dict[str, bytes]:
     return files
 
 
-def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
-                workers: int = 1, data_dir: Path | None = None) -> tuple[list[PlannedPage], dict[str, bytes]] | None:
-    """Everything the output folder will hold, as {relative path: bytes}; None on template errors.
+@dataclass
+class _Checked:
+    """Each file goes to the output as it is made, and its links to the link check."""
 
-    Every page is rendered once per language: Vietnamese at the root, English under en/. The downloads
-    are streamed into `data_dir` (its data/ folder); without one they come back with the pages (for
-    `check` and the tests).
+    out: writer.Output
+    links: linkcheck.Links | None  # None: the caller checks the links itself
+    near: Path | None = None  # the output folder: files streamed to disk are made beside it, then moved in
+
+    def put(self, relative: str, data: bytes, made: str | None = None) -> None:
+        made = made or digest(data)
+        self.out.put(relative, data, made)
+        if self.links is not None:
+            self.links.add(relative, data, made)
+
+    def put_file(self, relative: str, path: Path) -> None:
+        made = file_digest(path)
+        self.out.put_file(relative, path, made)
+        if self.links is not None:
+            self.links.add(relative, b"", made)  # not a page: the link check needs only its name
+
+    def reuse(self, relative: str, made: str) -> bool:
+        """An unchanged page: taken from the last output, with its links as parsed then."""
+        return (self.links is not None and self.links.known(relative, made) and self.out.reuse(relative, made)
+                and self.links.add_known(relative))
+
+
+def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
+                workers: int = 1) -> tuple[list[PlannedPage], dict[str, bytes]] | None:
+    """Everything the output folder will hold, in memory, as {relative path: bytes} (for `check`, which
+    then checks the links); None on template errors."""
+    out = writer.InMemory()
+    planned = render_into(site, problems, _Checked(out, None), cache, workers)
+    return None if planned is None else (planned, out.files)
+
+
+def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache | None = None,
+                workers: int = 1) -> list[PlannedPage] | None:
+    """Make every file of the site into `out`, as it is made; None on template errors.
+
+    Every page is rendered once per language: Vietnamese at the root, English under en/.
     """
-    if data_dir is None:
-        with downloads.scratch(None) as scratch:
-            rendered = render_site(site, problems, cache, workers, scratch)
-            return None if rendered is None else (rendered[0], {**rendered[1], **downloads.read_back(scratch)})
     config = site.config
-    index = build_index(site.registry, derive_all(site.records, cache.derived if cache else None), site.reviewed)
+    derived = derive_all(site.records, cache.derived if cache else None)
+    index = build_index(site.registry, derived, site.reviewed)
     feed = feeds.atom(config, for_language(site.content_pages, "vi"))
-    data_summary = downloads.summary(index, downloads.write(data_dir, config, index, cache.rows if cache else None))
-    files: dict[str, bytes] = {}
+    with downloads.scratch(out.near) as scratch:  # the downloads are streamed to disk, then moved in
+        sizes = downloads.write(scratch, config, index, cache.rows if cache else None)
+        for relative in downloads.listed(scratch):
+            out.put_file(relative, scratch / relative)
+    data_summary = downloads.summary(index, sizes)  # the data page tells their sizes
     all_pages: list[PlannedPage] = []
     templates = template_files(config.root)  # read the templates once, not once per language
     fingerprints = cache.fingerprints if cache else Fingerprints()  # each record is walked once
+    fingerprints.lasting(list(derived))  # derived records last from build to build: remembered
+    if cache:
+        cache.render.rendered = 0
     cards = share_cards.CardCache.beside(config.root) if cache else None  # drawn share cards, on disk
     for lang in LANGUAGES:
         labels = load_labels(lang)
@@ -89,33 +125,41 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
             return None
         keys = page_keys(site_plan.pages, edition_key(settings, templates, fingerprints), fingerprints)
         try:
-            files.update(render_pages(renderer, site_plan.pages, cache.render if cache else None, keys, workers))
+            for name, html, made in stream_pages(renderer, site_plan.pages, cache.render if cache else None, keys,
+                                                 workers, reuse=out.reuse):
+                out.put(name, html, made)
         except RenderError as exc:
             problems.extend([exc.problem])
             return None
-        files[renderer.prefix + "search-index.json"] = search_index(site_plan.search, labels, renderer.url)
-        files.update(share_cards.edition_cards(site_plan.pages, config, labels, lang, cards))
+        out.put(renderer.prefix + "search-index.json", search_index(site_plan.search, labels, renderer.url))
+        _put_all(out, share_cards.edition_cards(site_plan.pages, config, labels, lang, cards))
         all_pages += [replace(p, url=renderer.prefix + p.url) for p in site_plan.pages]
     fingerprints.end_build()
     if cards:
         cards.prune()
-    files.update(_static_files(config))
-    files.update(feeds.sitemap_and_robots(config, all_pages))
-    files.update(feed)
-    files[".nojekyll"] = b""
+    _put_all(out, _static_files(config))
+    _put_all(out, feeds.sitemap_and_robots(config, all_pages))
+    _put_all(out, feed)
+    out.put(".nojekyll", b"")
     if config.cname:
-        files["CNAME"] = (config.cname + "\n").encode("utf-8")
-    return all_pages, files
+        out.put("CNAME", (config.cname + "\n").encode("utf-8"))
+    return all_pages
+
+
+def _put_all(out: _Checked, files: dict[str, bytes]) -> None:
+    for relative, data in files.items():
+        out.put(relative, data)
 
 
 def build(root: Path, problems: Problems, output: Path | None = None, base_url: str | None = None,
           strict: bool = False, cache: BuildCache | None = None, workers: int | None = None,
           on_stage: Callable[[str], None] | None = None, in_place: bool | None = None) -> BuildResult | None:
-    """Check and build the site under `root`. Writes nothing unless the whole build succeeds.
+    """Check and build the site under `root`. Leaves the output as it was unless the whole build succeeds.
 
-    With a `cache` (as `serve` keeps one, and `build` on disk), unchanged inputs are not parsed or
-    rendered again. The output folder is updated in place, file by file, when `in_place` (by default:
-    when there is a cache); otherwise the whole site is written to a fresh folder and swapped in.
+    Each file is written as it is made, into a fresh folder swapped in at the end; with a `cache` (as
+    `serve` keeps one, and `build` on disk), unchanged inputs are not parsed or rendered again, and an
+    unchanged page is linked from the last output. The output folder is instead updated in place, file
+    by file once the build passed, when `in_place` (by default: when there is a cache).
     `on_stage(name)` is called at each stage boundary ("loaded", "rendered", "checked", "staged",
     "aside" (fallback swap only), "swapped", "done"), so tests can interrupt a build at an exact point.
     """
@@ -131,26 +175,23 @@ def build(root: Path, problems: Problems, output: Path | None = None, base_url: 
         workers = default_workers(len(site.records))
     target = output or site.config.output_dir
     target = target if target.is_absolute() else Path(os.getcwd()) / target
-    with downloads.scratch(target) as data_dir:  # the downloads are streamed here, then moved in
-        rendered = render_site(site, problems, cache, workers, data_dir)
-        if rendered is None:
-            return None
-        planned, files = rendered
-        notify("rendered")
-        level = ERROR if site.config.link_check == "error" else WARNING
-        listed = {**dict.fromkeys(downloads.listed(data_dir), b""), **files}  # the link check needs their names
-        problems.extend(linkcheck.check(listed, site.config.base_path, level, cache.links if cache else None))
-        if problems.errors or (strict and problems.warnings):
-            return None
-        notify("checked")
-        try:
-            if cache is not None and (in_place is None or in_place):
-                writer.update(files, target, cache.written, data_dir)
-            else:
-                writer.write(files, target, notify, data_dir)
-        except atomic.OutputRefused as exc:
-            problems.add(_shown(target, root), 0, 0, str(exc))
-            return None
+    links = linkcheck.Links(site.config.base_path, cache.links if cache else None)
+    try:
+        with writer.opened(target, cache.written if cache else None,
+                           cache is not None and (in_place is None or in_place)) as out:
+            planned = render_into(site, problems, _Checked(out, links, target), cache, workers)
+            if planned is None:
+                return None
+            notify("rendered")
+            problems.extend(links.problems(ERROR if site.config.link_check == "error" else WARNING))
+            links.forget_others()
+            if problems.errors or (strict and problems.warnings):
+                return None
+            notify("checked")
+            out.commit(notify)
+    except atomic.OutputRefused as exc:
+        problems.add(_shown(target, root), 0, 0, str(exc))
+        return None
     notify("done")
     return BuildResult(len(planned), len(site.records), time.perf_counter() - started, target, site.config)
 

@@ -193,27 +193,69 @@ def _cli_build(root: Path, output: str, *extra: str) -> dict[str, bytes]:
     return files_under(root.parent / output)
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a cache", pickle.dumps({"records": 1})])
+@pytest.mark.parametrize("damage", [b"", b"not a cache", pickle.dumps({"records": 1}), pickle.dumps((1, 2, 3))])
 def test_a_build_after_an_edit_writes_what_a_clean_build_writes(damage: bytes) -> None:
     """`build` keeps its caches in .portal-cache/ beside the site and uses them next time; what it
     writes is what `build --clean` writes. A damaged cache file is ignored."""
     with _copy() as site:
         _cli_build(site.root, "kept")
-        assert cache.cache_file(site.root).is_file()
+        assert sorted(p.name for p in cache.cache_folder(site.root).iterdir()) == [
+            f"{part}.pickle" for part in sorted(cache.PARTS)]
         assert cache.load(site.root).render.pages  # the next build starts from what this one made
         _qualifier(site, 0)
         _cli_build(site.root, "kept")
         assert cache.load(site.root).render.rendered < 30  # only the pages that show the record
         _number(site, 7)
         if damage != b"":
-            cache.cache_file(site.root).write_bytes(damage)
+            for part in cache.cache_folder(site.root).iterdir():
+                part.write_bytes(damage)
         assert _cli_build(site.root, "kept") == _cli_build(site.root, "clean", "--clean")
 
 
 def test_a_cache_is_never_read_by_other_code(tmp_path: Path) -> None:
     """The cache file's name changes with the generator's code and the Python version."""
     root = tmp_path / "site"
-    name = cache.cache_file(root).name
+    name = cache.cache_folder(root).name
     assert f"py{sys.version_info.major}.{sys.version_info.minor}" in name and __version__ in name
     with mock.patch.object(cache, "_code", lambda: "other"):
-        assert cache.cache_file(root).name != name
+        assert cache.cache_folder(root).name != name
+
+
+def _tamper(page: Path) -> None:
+    """Change a built page by hand (as a maintainer might, or another program)."""
+    page.write_bytes(page.read_bytes().replace(b"<main", b"<main data-edited-by-hand", 1))
+
+
+@pytest.mark.parametrize("path", ["serve", "build"])
+def test_an_output_page_changed_by_hand_is_made_again(compiled: MemoryBytecodeCache, path: str) -> None:
+    """An unchanged page is taken from the last output only while that file is still the one the last
+    build wrote: one changed since is rendered and written again."""
+    with _copy() as site:
+        page = site.root.parent / "kept/index.html"
+        if path == "serve":
+            kept = _cache(compiled)
+            _build(site, "kept", kept)
+            _tamper(page)
+            _number(site, 3)
+            cached = _build(site, "kept", kept)
+        else:
+            _cli_build(site.root, "kept")
+            _tamper(page)
+            _number(site, 3)
+            cached = _cli_build(site.root, "kept")
+        assert cached is not None and b"data-edited-by-hand" not in cached["index.html"]
+        _assert_same(cached, _fresh(site, compiled))
+
+
+def test_unchanged_pages_are_linked_from_the_last_output_not_written(compiled: MemoryBytecodeCache) -> None:
+    """A one-off build with the cache writes only the pages an edit changed; the others are the last
+    output's files (hard links, so the same file on disk until the old folder is removed)."""
+    with _copy() as site:
+        _cli_build(site.root, "kept")
+        out = site.root.parent / "kept"
+        before = {p: p.stat().st_ino for p in out.rglob("*.html")}
+        _number(site, 5)
+        _cli_build(site.root, "kept")
+        same = [p for p, inode in before.items() if p.is_file() and p.stat().st_ino == inode]
+        rendered = cache.load(site.root).render.rendered
+        assert 0 < rendered < 30 and len(same) >= len(before) - rendered

@@ -141,3 +141,19 @@ def test_every_domain_value_has_its_words_in_each_language(lang: Language) -> No
     assert {ind.unit for ind in INDICATORS} <= set(labels["units"])
     assert {ind.measure for ind in INDICATORS} | {ind.block for ind in INDICATORS if ind.block} <= (
         set(labels["fields"]) | set(labels["blocks"]))
+
+
+def test_pages_are_on_disk_as_soon_as_they_are_rendered(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each page is in the staging folder before the next is rendered: the output is never held
+    whole in memory."""
+    out = site / "streamed"
+    on_disk: list[int] = []
+
+    class Counting(Renderer):
+        def render_one(self, page: PlannedPage) -> bytes | Problem:
+            on_disk.append(sum(1 for _ in site.glob(".streamed.build-*/**/*.html")))
+            return super().render_one(page)
+
+    monkeypatch.setattr("generator.pipeline.Renderer", Counting)
+    assert build(site, Problems(), output=out, workers=1) is not None
+    assert len(on_disk) >= 24 and on_disk == list(range(on_disk[0], on_disk[0] + len(on_disk)))

@@ -1,15 +1,21 @@
-"""Check that every internal link, script, stylesheet and download in the output resolves."""
+"""Check that every internal link, script, stylesheet and download in the output resolves.
+
+Pages are checked as they stream past (`Links.add`): only each page's links and ids are kept, never
+its HTML, so a national build does not hold its output in memory to check it.
+"""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
 
+from generator.hashing import digest
 from generator.model.problems import ERROR, Problem, Severity
 
-Link = tuple[int, str, tuple[str, str, str]]  # position in the page, as written, (kind, path, fragment)
-Parsed = tuple[list[Link], set[str]]  # a page's internal links and its ids
-LinkCache = dict[str, tuple[bytes, Parsed]]  # output path -> (the page's bytes, parsed); kept by `serve`
+Link = tuple[int, str, tuple[str, str, str]]  # line in the page, as written, (kind, path, fragment)
+Parsed = tuple[list[Link], frozenset[str]]  # a page's internal links and its ids
+LinkCache = dict[str, tuple[str, Parsed]]  # output path -> (digest of its bytes, parsed); kept between builds
 
 
 # The output is written by our own templates, so attributes are always double-quoted: a regular
@@ -19,17 +25,21 @@ _ATTR = re.compile(r'\s(href|src)="([^"]*)"')
 _ID = re.compile(r'\sid="([^"]*)"')
 
 
-def _parse(html: str) -> tuple[list[tuple[int, str]], set[str]]:
+def _parse(html: str) -> tuple[list[tuple[int, str]], frozenset[str]]:
+    """(line, link) for each link, and the page's ids. Lines are counted once, in page order."""
     links = []
+    line, counted = 1, 0
     for tag in _TAG.finditer(html):
         for attr in _ATTR.finditer(tag.group(0)):
             name = tag.group(1).lower()
             if (attr.group(1) == "href") == (name in ("a", "link")):
-                links.append((tag.start(), unescape(attr.group(2))))
-    return links, {unescape(i) for i in _ID.findall(html)}
+                line += html.count("\n", counted, tag.start())
+                counted = tag.start()
+                links.append((line, unescape(attr.group(2))))
+    return links, frozenset(unescape(i) for i in _ID.findall(html))
 
 
-def _target(files: dict[str, bytes], path: str) -> str | None:
+def _target(files: set[str], path: str) -> str | None:
     """The output file a site path resolves to, as a static host would serve it."""
     key = path.lstrip("/")
     if key == "" or key.endswith("/"):
@@ -55,53 +65,89 @@ def _resolve(page: str, base_path: str, link: str) -> tuple[str, str, str] | Non
     return ("inside", path[len(base_path):], parts.fragment)
 
 
-def _parsed(files: dict[str, bytes], base_path: str, cache: LinkCache | None) -> dict[str, Parsed]:
-    """Each page's internal links and ids; with a cache, pages whose bytes did not change are not parsed again."""
-    parsed: dict[str, Parsed] = {}
-    for name, data in files.items():
+def parse(name: str, data: bytes, base_path: str) -> Parsed:
+    """A page's internal links, resolved, and its ids."""
+    links, ids = _parse(data.decode("utf-8"))
+    return [(line, link, target) for line, link in links
+            if (target := _resolve(name, base_path, link)) is not None], ids
+
+
+@dataclass
+class Links:
+    """What the link check keeps of the output as it is written: every file's name, and each page's
+    links and ids. With a cache, a page whose bytes did not change is not parsed again."""
+
+    base_path: str
+    cache: LinkCache | None = None
+    names: set[str] = field(default_factory=set)
+    pages: dict[str, Parsed] = field(default_factory=dict)
+
+    def _key(self, made: str) -> str:
+        return f"{self.base_path}\0{made}"  # links resolve against the base path
+
+    def add(self, name: str, data: bytes, made: str | None = None) -> None:
+        """A file of the output as it is written, with the digest of its bytes (`made`) when known."""
+        self.names.add(name)
         if not name.endswith(".html"):
-            continue
-        hit = cache.get(name) if cache is not None else None
-        if hit is None or hit[0] != data:
-            links, ids = _parse(data.decode("utf-8"))
-            resolved = [(pos, link, target) for pos, link in links
-                        if (target := _resolve(name, base_path, link)) is not None]
-            hit = (data, (resolved, ids))
-            if cache is not None:
-                cache[name] = hit
-        parsed[name] = hit[1]
-    return parsed
+            return
+        key = self._key(made or digest(data))
+        hit = self.cache.get(name) if self.cache is not None else None
+        if hit is None or hit[0] != key:
+            hit = (key, parse(name, data, self.base_path))
+            if self.cache is not None:
+                self.cache[name] = hit
+        self.pages[name] = hit[1]
 
+    def known(self, name: str, made: str) -> bool:
+        """Whether the links of the page `name` with bytes of digest `made` were kept."""
+        hit = self.cache.get(name) if self.cache is not None else None
+        return hit is not None and hit[0] == self._key(made)
 
-def _broken(link: Link, ids: set[str], files: dict[str, bytes], parsed: dict[str, Parsed],
-            base_path: str) -> tuple[str, str] | None:
-    """(what is wrong, what would be right) for a link that does not resolve; None when it does."""
-    _, written, (kind, path, fragment) = link
-    if kind == "anchor":
-        if fragment and fragment not in ids:
-            return f"link to '#{fragment}' has no target on the page", "fix the anchor or the id it points to"
+    def add_known(self, name: str) -> bool:
+        """A page whose links were kept (see `known`), taken unchanged from the last output."""
+        assert self.cache is not None
+        self.names.add(name)
+        self.pages[name] = self.cache[name][1]
+        return True
+
+    def forget_others(self) -> None:
+        """Drop from the cache the pages this build did not write."""
+        if self.cache is not None:
+            for gone in set(self.cache) - set(self.pages):
+                del self.cache[gone]
+
+    def problems(self, level: Severity = ERROR) -> list[Problem]:
+        """Problems for links that do not resolve, in page order."""
+        found = []
+        for name, (resolved, ids) in sorted(self.pages.items()):
+            for link in resolved:
+                broken = self._broken(link, ids)
+                if broken is not None:
+                    found.append(Problem(f"output/{name}", link[0], 1, level, *broken))
+        return found
+
+    def _broken(self, link: Link, ids: frozenset[str]) -> tuple[str, str] | None:
+        """(what is wrong, what would be right) for a link that does not resolve; None when it does."""
+        _, written, (kind, path, fragment) = link
+        if kind == "anchor":
+            if fragment and fragment not in ids:
+                return f"link to '#{fragment}' has no target on the page", "fix the anchor or the id it points to"
+            return None
+        if kind == "outside":
+            return (f"link '{written}' is outside the site's base path {self.base_path}",
+                    "build internal links with url() in templates")
+        found = _target(self.names, path)
+        if found is None:
+            return f"link '{written}' leads nowhere", "fix the link or add the page it points to"
+        if fragment and found in self.pages and fragment not in self.pages[found][1]:
+            return f"link '{written}' points to a missing anchor", "fix the anchor"
         return None
-    if kind == "outside":
-        return (f"link '{written}' is outside the site's base path {base_path}",
-                "build internal links with url() in templates")
-    found = _target(files, path)
-    if found is None:
-        return f"link '{written}' leads nowhere", "fix the link or add the page it points to"
-    if fragment and found in parsed and fragment not in parsed[found][1]:
-        return f"link '{written}' points to a missing anchor", "fix the anchor"
-    return None
 
 
 def check(files: dict[str, bytes], base_path: str, level: Severity = ERROR,
           cache: LinkCache | None = None) -> list[Problem]:
-    """Problems for links that do not resolve. `cache` keeps each page's resolved links between
-    rebuilds (keyed by the page's bytes)."""
-    parsed = _parsed(files, base_path, cache)
-    problems = []
-    for name, (resolved, ids) in sorted(parsed.items()):
-        for link in resolved:
-            broken = _broken(link, ids, files, parsed, base_path)
-            if broken is not None:
-                line = files[name].decode("utf-8").count("\n", 0, link[0]) + 1
-                problems.append(Problem(f"output/{name}", line, 1, level, *broken))
-    return problems
+    """Problems for links that do not resolve among `files` (all in memory: `check`, and tests)."""
+    links = Links(base_path, cache)
+    for name, data in files.items():
+        links.add(name, data)
+    return links.problems(level)

@@ -1,59 +1,217 @@
-"""Write the built site: a one-off build writes a fresh folder and swaps it in (see `atomic`);
-`serve` updates its folder in place, file by file, rewriting only what changed."""
+"""Write the built site as it is made, file by file, never holding the whole output in memory.
+
+A one-off build writes into a fresh staging folder and swaps it in at the end (see `atomic`); a file
+the last build wrote with the same bytes is hard-linked from the old output instead of written again.
+`serve` updates its folder in place, rewriting only what changed, once the whole build has passed.
+Either way, a build that fails leaves the previous output exactly as it was.
+"""
 from __future__ import annotations
 
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
+from typing import Protocol
 
 from generator.output import atomic
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A file as the last build left it: its bytes' digest, and its size and time on disk (so a file
+    changed since, by hand or by another build, is never taken for the one this build wrote)."""
+
+    digest: str
+    size: int
+    mtime_ns: int
+
+
 @dataclass
 class WrittenFiles:
-    """The files `serve` wrote last time, so unchanged files are not rewritten."""
+    """The files the last build wrote to its output folder (kept by `serve`, and by `build` on disk)."""
+
+    folder: str = ""
+    files: dict[str, Kept] = field(default_factory=dict)
+
+
+class Output(Protocol):
+    """Where the build puts each file as it is made."""
+
+    def put(self, relative: str, data: bytes, digest: str) -> None:
+        """A file of the output, with the digest of its bytes."""
+
+    def reuse(self, relative: str, digest: str) -> bool:
+        """Take the file from the last build's output when it had exactly these bytes; False when not."""
+
+    def put_file(self, relative: str, path: Path, digest: str) -> None:
+        """A file of the output already written to disk (a download streamed to a scratch folder on the
+        output's file system): moved in, never read into memory where the output is a folder."""
+
+
+@dataclass
+class InMemory:
+    """The output held in memory (`check`, which writes nothing, and tests)."""
 
     files: dict[str, bytes] = field(default_factory=dict)
-    moved: set[str] = field(default_factory=set)  # the files moved in from a streamed folder (the downloads)
+
+    def put(self, relative: str, data: bytes, digest: str) -> None:
+        self.files[relative] = data
+
+    def reuse(self, relative: str, digest: str) -> bool:
+        return False
+
+    def put_file(self, relative: str, path: Path, digest: str) -> None:
+        self.files[relative] = path.read_bytes()
 
 
-def update(files: dict[str, bytes], target: Path, written: WrittenFiles, streamed: Path | None = None) -> None:
-    """Bring `target` in line with `files` and the files already written under `streamed`, writing only
-    what changed (each file replaced atomically)."""
-    with atomic.locked(target):
-        if not target.is_dir() or not written.files:
-            moved = set(_streamed(streamed))
-            _write_fresh(files, target, atomic.no_stage, streamed)
-            written.files = dict(files)
-            written.moved = moved
+def _unchanged(folder: Path, relative: str, kept: Kept | None, digest: str) -> bool:
+    """Whether `folder/relative` still holds the file the last build wrote, with these bytes."""
+    if kept is None or kept.digest != digest:
+        return False
+    try:
+        found = os.stat(folder / relative)
+    except OSError:
+        return False
+    return found.st_size == kept.size and found.st_mtime_ns == kept.mtime_ns
+
+
+def _kept(path: Path, digest: str) -> Kept:
+    found = os.stat(path)
+    return Kept(digest, found.st_size, found.st_mtime_ns)
+
+
+class Staging:
+    """A fresh folder beside the output, filled as the build goes and swapped in by `commit`; removed
+    if the build stops before (an error, Ctrl+C). Holds the output's lock from start to end."""
+
+    def __init__(self, target: Path, written: WrittenFiles | None = None) -> None:
+        self.target = target
+        self.written = written
+        self.previous = written.files if written is not None and written.folder == str(target) else {}
+        self.files: dict[str, Kept] = {}
+        self.staged: Path | None = None
+        self._lock = atomic.locked(target)
+
+    def __enter__(self) -> Staging:
+        self._lock.__enter__()
+        try:
+            atomic.clean_stale(self.target)
+            refused = atomic.refusal(self.target)
+            if refused:
+                raise atomic.OutputRefused(refused)
+            self.staged = atomic.staging_dir(self.target)
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        try:
+            if self.staged is not None:
+                shutil.rmtree(self.staged, ignore_errors=True)  # not committed: the old output stays
+        finally:
+            self._lock.__exit__(kind, exc, tb)
+
+    def _path(self, relative: str) -> Path:
+        assert self.staged is not None, "use Staging as a context manager"
+        path = self.staged / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def put(self, relative: str, data: bytes, digest: str) -> None:
+        if self.reuse(relative, digest):
             return
-        for relative, data in files.items():
-            if written.files.get(relative) != data:
-                atomic.replace_file(target, relative, data)
-        moved = _move_in(streamed, target)
-        for gone in sorted((set(written.files) | written.moved) - set(files) - moved):
-            (target / gone).unlink(missing_ok=True)
-            _remove_empty_folders(target, (target / gone).parent)
-        written.files = dict(files)
-        written.moved = moved
+        path = self._path(relative)
+        path.write_bytes(data)
+        self.files[relative] = _kept(path, digest)
+
+    def put_file(self, relative: str, path: Path, digest: str) -> None:
+        if self.reuse(relative, digest):
+            return
+        new = self._path(relative)
+        os.replace(path, new)
+        self.files[relative] = _kept(new, digest)
+
+    def reuse(self, relative: str, digest: str) -> bool:
+        """Hard-link the old output's file (a copy where links are not possible). Safe with the swap:
+        the old folder's names are removed afterwards, the new folder's stay, and no build ever writes
+        into an existing file (staging files are new; `serve` replaces files by renaming)."""
+        if not _unchanged(self.target, relative, self.previous.get(relative), digest):
+            return False
+        old, new = self.target / relative, self._path(relative)
+        try:
+            os.link(old, new)
+        except OSError:
+            shutil.copy2(old, new)
+        self.files[relative] = _kept(new, digest)
+        return True
+
+    def commit(self, on_stage: atomic.OnStage = atomic.no_stage) -> None:
+        """Write the output marker and swap the staged folder in."""
+        staged = self.staged
+        assert staged is not None, "use Staging as a context manager"
+        atomic.write_file(staged, atomic.MARKER, atomic.MARKER_TEXT)
+        on_stage("staged")
+        atomic.swap_in(staged, self.target, on_stage)
+        self.staged = None
+        if self.written is not None:
+            self.written.folder, self.written.files = str(self.target), self.files
 
 
-def _streamed(folder: Path | None) -> list[str]:
-    """The files under `folder`, as paths relative to it."""
-    if folder is None:
-        return []
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+class InPlace:
+    """`serve`'s folder, updated in place: files whose bytes changed are held until `commit` (which
+    runs only when the whole build passed), then each replaced atomically; files gone are removed."""
+
+    def __init__(self, target: Path, written: WrittenFiles) -> None:
+        self.target = target
+        self.written = written
+        self.files: dict[str, str] = {}  # every file of this build -> its digest
+        self.changed: dict[str, bytes] = {}
+        self._lock = atomic.locked(target)
+
+    def __enter__(self) -> InPlace:
+        self._lock.__enter__()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._lock.__exit__(kind, exc, tb)
+
+    def put(self, relative: str, data: bytes, digest: str) -> None:
+        if not self.reuse(relative, digest):
+            self.files[relative] = digest
+            self.changed[relative] = data
+
+    def put_file(self, relative: str, path: Path, digest: str) -> None:
+        if not self.reuse(relative, digest):  # `serve` only: a changed download is held until `commit`
+            self.put(relative, path.read_bytes(), digest)
+
+    def reuse(self, relative: str, digest: str) -> bool:
+        if not _unchanged(self.target, relative, self.written.files.get(relative), digest):
+            return False
+        self.files[relative] = digest
+        return True
+
+    def commit(self, on_stage: atomic.OnStage = atomic.no_stage) -> None:
+        kept = dict(self.written.files)
+        for relative, data in self.changed.items():
+            atomic.replace_file(self.target, relative, data)
+            kept[relative] = _kept(self.target / relative, self.files[relative])
+        for gone in sorted(set(kept) - set(self.files)):
+            (self.target / gone).unlink(missing_ok=True)
+            _remove_empty_folders(self.target, (self.target / gone).parent)
+            del kept[gone]
+        self.written.files = kept
 
 
-def _move_in(folder: Path | None, root: Path) -> set[str]:
-    """Move every file under `folder` to the same place under `root` (a rename: no copy in memory)."""
-    moved = _streamed(folder)
-    for relative in moved:
-        assert folder is not None
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(folder / relative, root / relative)
-    return set(moved)
+def opened(target: Path, written: WrittenFiles | None, in_place: bool) -> Staging | InPlace:
+    """Where this build writes: in place when asked and the folder is the one the last build wrote
+    (else a fresh folder, swapped in)."""
+    if in_place and written is not None and written.files and written.folder == str(target) and target.is_dir():
+        return InPlace(target, written)
+    return Staging(target, written)
 
 
 def _remove_empty_folders(target: Path, folder: Path) -> None:
@@ -62,30 +220,3 @@ def _remove_empty_folders(target: Path, folder: Path) -> None:
         folder.rmdir()
         folder = folder.parent
 
-
-def write(files: dict[str, bytes], target: Path, on_stage: atomic.OnStage = atomic.no_stage,
-          streamed: Path | None = None) -> None:
-    """Write all files (and move in those already written under `streamed`) to a fresh folder and swap
-    it in under the lock."""
-    with atomic.locked(target):
-        _write_fresh(files, target, on_stage, streamed)
-
-
-def _write_fresh(files: dict[str, bytes], target: Path, on_stage: atomic.OnStage,
-                 streamed: Path | None = None) -> None:
-    """Stage every file and the output marker, then swap; refuse a folder no build made."""
-    atomic.clean_stale(target)
-    refused = atomic.refusal(target)
-    if refused:
-        raise atomic.OutputRefused(refused)
-    staged = atomic.staging_dir(target)
-    try:
-        for relative, data in sorted(files.items()):
-            atomic.write_file(staged, relative, data)
-        _move_in(streamed, staged)
-        atomic.write_file(staged, atomic.MARKER, atomic.MARKER_TEXT)
-        on_stage("staged")
-        atomic.swap_in(staged, target, on_stage)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise

@@ -106,8 +106,8 @@ def date(d: dt.date | PartialDate | None, locale: str = LOCALE) -> str:
             return str(d.year)
         if vietnamese:
             return f"{d.month:02d}/{d.year}"
-        return format_date(dt.date(d.year, d.month, 1), "MMM yyyy", locale=locale)
-    return format_date(d, "dd/MM/yyyy" if vietnamese else "medium", locale=locale)
+        return format_date(dt.date(d.year, d.month, 1), "MMM yyyy", locale=_locale(locale))
+    return format_date(d, "dd/MM/yyyy" if vietnamese else "medium", locale=_locale(locale))  # parsed once
 
 
 def script_json(data: object) -> str:

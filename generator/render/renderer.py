@@ -13,13 +13,13 @@ import re
 import signal
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import jinja2
 from markupsafe import Markup
@@ -36,7 +36,7 @@ from generator.render import formats, views
 from generator.render.labels import LANGUAGES, THEME, Labels, Language
 
 __all__ = ["LANGUAGES", "THEME", "RenderCache", "RenderError", "RenderSettings", "Renderer", "edition_key",
-           "page_keys", "render_pages", "template_files"]
+           "page_keys", "render_pages", "stream_pages", "template_files"]
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -59,11 +59,13 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
 @dataclass
 class RenderCache:
-    """What the render stage keeps between `serve` rebuilds."""
+    """What the render stage keeps between builds: not the pages' HTML (the last output on disk holds
+    it), but each page's key and the digest of the bytes it made, so an unchanged page is taken from
+    the last output (see `writer.Output.reuse`)."""
 
-    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # output path -> (inputs' key, HTML)
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # output path -> (inputs' key, digest)
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
-    rendered: int = 0  # pages rendered by the last build (the rest came from the cache)
+    rendered: int = 0  # pages rendered by the last build, both editions (the rest came from the last output)
 
 
 @dataclass(frozen=True)
@@ -190,48 +192,73 @@ def start_method() -> StartMethod:
     return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
+CHUNK = 8  # pages a worker sends back at a time: the parent writes them while the rest render
+
+
 def _render_part(renderer: Renderer, part: list[tuple[int, PlannedPage]], results: Connection) -> None:
-    """In a worker process: render some of the pages and send back (index, HTML or problem) pairs.
-    Workers ignore Ctrl+C: the parent stops and reports once, without worker tracebacks."""
+    """In a worker process: render some of the pages and send back (index, HTML or problem) pairs, a
+    few at a time, then None. Workers ignore Ctrl+C: the parent stops and reports once, without worker
+    tracebacks."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    results.send([(i, renderer.render_one(page)) for i, page in part])
+    for start in range(0, len(part), CHUNK):
+        results.send([(i, renderer.render_one(page)) for i, page in part[start:start + CHUNK]])
+    results.send(None)
     results.close()
 
 
+Rendered = Iterator[tuple[int, "bytes | Problem"]]
+
+
 def _render_parallel(renderer: Renderer, pages: list[PlannedPage], todo: list[int], workers: int,
-                     method: StartMethod) -> dict[int, bytes | Problem]:
+                     method: StartMethod) -> Rendered:
+    """(index, HTML or problem) of each page in `todo`, as the workers send them."""
     context = multiprocessing.get_context("fork") if method == "fork" else multiprocessing.get_context("spawn")
     with _ctrl_c_deferred() as interrupted:
-        running = []
+        running: dict[Connection, multiprocessing.process.BaseProcess] = {}
+        waiting: dict[Connection, dict[int, PlannedPage]] = {}  # each worker's pages not received yet
         for n in range(workers):
             receive, send = context.Pipe(duplex=False)
             part = [(i, pages[i]) for i in todo[n::workers]]
             process = context.Process(target=_render_part, args=(renderer, part, send), daemon=True)
             process.start()
             send.close()  # the worker holds the sending end now: reading sees EOF if the worker dies
-            running.append((process, receive, part))
+            running[receive], waiting[receive] = process, dict(part)
     if interrupted:
-        for process, _, _ in running:
-            process.terminate()
+        for worker in running.values():
+            worker.terminate()
         raise KeyboardInterrupt
-    results: dict[int, bytes | Problem] = {}
     try:
-        for _, receive, part in running:
-            try:
-                results.update(receive.recv())
-            except EOFError:  # the worker died: render its part here instead
-                results.update((i, renderer.render_one(page)) for i, page in part)
+        while waiting:
+            for ready in wait(list(waiting)):
+                yield from _received(renderer, cast(Connection, ready), waiting)
     except BaseException:
-        # Ctrl+C or a failure here: stop the workers, since one may wait forever to send its pages
-        # (a worker forked later holds a copy of the reading end, so closing ours does not free it).
-        for process, _, _ in running:
-            process.terminate()
+        # Ctrl+C, a failure here or in the caller (which closes this generator): stop the workers, since
+        # one may wait forever to send its pages (a worker forked later holds a copy of the reading end,
+        # so closing ours does not free it).
+        for worker in running.values():
+            worker.terminate()
         raise
     finally:
-        for process, receive, _ in running:
+        for receive, worker in running.items():
             receive.close()
-            process.join()
-    return results
+            worker.join()
+
+
+def _received(renderer: Renderer, receive: Connection, waiting: dict[Connection, dict[int, PlannedPage]]) -> Rendered:
+    """What one worker sent; when it died, its pages not received yet are rendered here instead."""
+    remaining = waiting[receive]
+    try:
+        chunk = receive.recv()
+    except EOFError:
+        del waiting[receive]
+        yield from ((i, renderer.render_one(page)) for i, page in sorted(remaining.items()))
+        return
+    if chunk is None:
+        del waiting[receive]
+        return
+    for i, result in chunk:
+        del remaining[i]
+        yield i, result
 
 
 @contextmanager
@@ -271,34 +298,48 @@ def page_keys(pages: list[PlannedPage], edition: str, fingerprints: Fingerprints
     return [digest(f"{edition}:{fingerprints.of(p)}".encode()) for p in pages]
 
 
-def render_pages(renderer: Renderer, pages: list[PlannedPage], cache: RenderCache | None = None,
-                 keys: list[str] | None = None, workers: int = 1,
-                 method: StartMethod | None = None) -> dict[str, bytes]:
-    """Render every page; with a cache and the pages' keys (see `page_keys`), a page whose key did not
-    change is taken from the cache."""
-    results: dict[int, bytes | Problem] = {}
+Reuse = Callable[[str, str], bool]  # (output path, digest of the page's bytes last time) -> taken from there
+
+
+def _never(relative: str, digest: str) -> bool:
+    return False
+
+
+def stream_pages(renderer: Renderer, pages: list[PlannedPage], cache: RenderCache | None = None,
+                 keys: list[str] | None = None, workers: int = 1, method: StartMethod | None = None,
+                 reuse: Reuse = _never) -> Iterator[tuple[str, bytes, str]]:
+    """(output path, HTML, its digest) of each page, as it is rendered. With a cache and the pages'
+    keys (see `page_keys`), a page whose key did not change is offered to `reuse` instead, and not
+    rendered when that takes it. Raises `RenderError` for the first page (in page order) that fails."""
     todo = []
     for i, page in enumerate(pages):
         hit = cache.pages.get(renderer.prefix + page.output_path) if cache is not None else None
-        if hit is not None and keys is not None and hit[0] == keys[i]:
-            results[i] = hit[1]
-        else:
+        if not (hit is not None and keys is not None and hit[0] == keys[i]
+                and reuse(renderer.prefix + page.output_path, hit[1])):
             todo.append(i)
     if workers > 1 and len(todo) >= 24:
-        results.update(_render_parallel(renderer, pages, todo, workers, method or start_method()))
+        results = _render_parallel(renderer, pages, todo, workers, method or start_method())
     else:
-        results.update((i, renderer.render_one(pages[i])) for i in todo)
-    files = {}
-    for i, page in enumerate(pages):
-        result = results[i]
+        results = ((i, renderer.render_one(pages[i])) for i in todo)
+    failed: list[tuple[int, Problem]] = []
+    for i, result in results:
         if isinstance(result, Problem):
-            raise RenderError(result)
-        files[renderer.prefix + page.output_path] = result
-        if cache is not None and keys is not None:
-            cache.pages[renderer.prefix + page.output_path] = (keys[i], result)
+            failed.append((i, result))
+        elif not failed:
+            name, made = renderer.prefix + pages[i].output_path, digest(result)
+            if cache is not None and keys is not None:
+                cache.pages[name] = (keys[i], made)
+            yield name, result, made
+    if failed:
+        raise RenderError(min(failed, key=lambda f: f[0])[1])
     if cache is not None:
-        cache.rendered = len(todo)
-    return files
+        cache.rendered += len(todo)
+
+
+def render_pages(renderer: Renderer, pages: list[PlannedPage], workers: int = 1,
+                 method: StartMethod | None = None) -> dict[str, bytes]:
+    """Every page rendered, held in memory: {output path: HTML}."""
+    return {name: html for name, html, _ in stream_pages(renderer, pages, workers=workers, method=method)}
 
 
 def template_problem(exc: Exception, site_root: Path) -> Problem:
