@@ -21,6 +21,7 @@ from generator.plan.page import PlannedPage
 from generator.plan.planner import plan
 from generator.render.labels import LANGUAGES, THEME, load_labels
 from generator.render.renderer import (
+    MemoryBytecodeCache,
     Renderer,
     RenderError,
     RenderSettings,
@@ -113,12 +114,14 @@ def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache
     if cache:
         cache.render.rendered = 0
     cards = share_cards.CardCache.beside(config.root) if cache else None  # drawn share cards, on disk
+    # Templates compiled once for both editions (and, in `serve`, kept between builds).
+    bytecode = cache.render.bytecode if cache else MemoryBytecodeCache()
     for lang in LANGUAGES:
         labels = load_labels(lang)
         content_pages = for_language(site.content_pages, lang)
         site_plan = plan(index, labels, content_pages, data_summary)
         settings = RenderSettings(config, labels, lang, index, content_pages, bool(feed))
-        renderer = Renderer(settings, cache.render.bytecode if cache else None)
+        renderer = Renderer(settings, bytecode)
         template_errors = renderer.check_templates()
         if template_errors:
             problems.extend(template_errors)
@@ -190,7 +193,7 @@ def build(root: Path, problems: Problems, output: Path | None = None, base_url: 
             notify("checked")
             out.commit(notify)
     except atomic.OutputRefused as exc:
-        problems.add(_shown(target, root), 0, 0, str(exc))
+        problems.add(_shown(target, root), 0, 0, exc.text)
         return None
     notify("done")
     return BuildResult(len(planned), len(site.records), time.perf_counter() - started, target, site.config)

@@ -366,3 +366,40 @@ def test_vietnamese_messages_print_on_a_windows_console(tmp_path: Path, encoding
         assert result.returncode == 0 and "COMMAND" in out, err
     else:
         assert result.returncode == 2 and "--bogus" in err
+
+
+def _after_loading(tmp_path: Path, kind: str) -> Path:
+    """A Vietnamese test site whose records are fine but whose build fails later: a broken link in a
+    template, a template error, or an output folder no build made."""
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    templates = site / "templates"
+    templates.mkdir(exist_ok=True)
+    if kind == "link":
+        (templates / "page.html").write_text('{% extends "base.html" %}{% block content %}'
+                                             '<a href="{{ url(\'no-such-page/\') }}">x</a>{% endblock %}',
+                                             encoding="utf-8")
+    elif kind == "template":
+        (templates / "page.html").write_text('{% extends "base.html" %}{% block content %}{{ 1 | nosuchfilter }}'
+                                             '{% endblock %}', encoding="utf-8")
+    else:
+        (tmp_path / "out").mkdir()
+        (tmp_path / "out" / "notes.txt").write_text("mine", encoding="utf-8")
+    return site
+
+
+@pytest.mark.parametrize("kind,vi,en", [
+    ("link", "không dẫn tới trang nào; hãy sửa liên kết", "leads nowhere; fix the link"),
+    ("template", ": lỗi: lỗi mẫu trang: ", ": error: template error: "),
+    ("folder", "không do lệnh dựng trang tạo ra", "was not made by a build"),
+])
+def test_build_stage_problems_speak_the_maintainers_language(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        kind: str, vi: str, en: str) -> None:
+    site = _after_loading(tmp_path, kind)
+    monkeypatch.delenv(ENVIRONMENT)
+    command = ["build", "-s", str(site), "--output", str(tmp_path / "out")]
+    assert main(command) == 1
+    assert vi in capsys.readouterr().err
+    assert main([*command, "--lang", "en"]) == 1
+    assert en in capsys.readouterr().err

@@ -6,7 +6,7 @@ that needs fixing in one run.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from generator.i18n import Messages, Text, messages
@@ -27,6 +27,13 @@ class Problem:
     # a literal fix the hint proposes: replace `old` by `new` on the problem's line ("" when none)
     old: str = ""
     new: str = ""
+    # the message and hint to translate, for a problem made where the run's language is not known
+    # (rendering in worker processes, the link check): `Problems.extend` translates them
+    texts: tuple[Text, Text] | None = field(default=None, compare=False)
+
+    @classmethod
+    def deferred(cls, path: str, line: int, column: int, level: Severity, message: Text, hint: Text) -> Problem:
+        return cls(path, line, column, level, str(message), str(hint), texts=(message, hint))
 
     def __str__(self) -> str:
         where = self.path
@@ -58,7 +65,8 @@ class Problems:
         self.items.append(Problem(path, line, column, level, shown[0], shown[1], *fix))
 
     def extend(self, other: Iterable[Problem]) -> None:
-        self.items.extend(other)
+        self.items.extend(replace(p, message=self.say(p.texts[0]), hint=self.say(p.texts[1]), texts=None)
+                          if p.texts else p for p in other)
 
     @property
     def errors(self) -> list[Problem]:

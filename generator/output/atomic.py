@@ -25,6 +25,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from generator.i18n import Text, later
+
 _RENAME_EXCHANGE = 2
 MARKER = ".portal-output"  # written into every output folder a build makes
 MARKER_TEXT = b"Made by the portal's build; the next build replaces this whole folder.\n"
@@ -38,6 +40,10 @@ def no_stage(name: str) -> None:
 
 class OutputRefused(Exception):
     """The output folder exists but was not made by a build: it is never replaced."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -80,18 +86,19 @@ def clean_stale(output: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def refusal(output: Path) -> str | None:
+def refusal(output: Path) -> Text | None:
     """Why `output` may not be replaced (it is not a folder a build made), or None."""
     if output.is_symlink():
-        return "the output folder is a link; a build never replaces what a link points at"
+        return later("the output folder is a link; a build never replaces what a link points at")
     if not output.exists():
         return None
     if not output.is_dir():
-        return "the output path is a file, not a folder a build made"
+        return later("the output path is a file, not a folder a build made")
     if (output / MARKER).is_file() or not any(output.iterdir()):
         return None
-    return (f"the folder {output} was not made by a build (it has no {MARKER} file), so it is not replaced; "
-            "move it away or delete it yourself if it is an old output, or choose another output folder")
+    return later("the folder {folder} was not made by a build (it has no {marker} file), so it is not replaced; "
+                 "move it away or delete it yourself if it is an old output, or choose another output folder",
+                 folder=output, marker=MARKER)
 
 
 def staging_dir(output: Path) -> Path:

@@ -11,6 +11,7 @@ from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
 
 from generator.hashing import digest
+from generator.i18n import Text, later
 from generator.model.problems import ERROR, Problem, Severity
 
 Link = tuple[int, str, tuple[str, str, str]]  # line in the page, as written, (kind, path, fragment)
@@ -123,24 +124,26 @@ class Links:
             for link in resolved:
                 broken = self._broken(link, ids)
                 if broken is not None:
-                    found.append(Problem(f"output/{name}", link[0], 1, level, *broken))
+                    found.append(Problem.deferred(f"output/{name}", link[0], 1, level, *broken))
         return found
 
-    def _broken(self, link: Link, ids: frozenset[str]) -> tuple[str, str] | None:
+    def _broken(self, link: Link, ids: frozenset[str]) -> tuple[Text, Text] | None:
         """(what is wrong, what would be right) for a link that does not resolve; None when it does."""
         _, written, (kind, path, fragment) = link
         if kind == "anchor":
             if fragment and fragment not in ids:
-                return f"link to '#{fragment}' has no target on the page", "fix the anchor or the id it points to"
+                return (later("link to '#{fragment}' has no target on the page", fragment=fragment),
+                        later("fix the anchor or the id it points to"))
             return None
         if kind == "outside":
-            return (f"link '{written}' is outside the site's base path {self.base_path}",
-                    "build internal links with url() in templates")
+            return (later("link '{written}' is outside the site's base path {base}", written=written,
+                          base=self.base_path), later("build internal links with url() in templates"))
         found = _target(self.names, path)
         if found is None:
-            return f"link '{written}' leads nowhere", "fix the link or add the page it points to"
+            return (later("link '{written}' leads nowhere", written=written),
+                    later("fix the link or add the page it points to"))
         if fragment and found in self.pages and fragment not in self.pages[found][1]:
-            return f"link '{written}' points to a missing anchor", "fix the anchor"
+            return later("link '{written}' points to a missing anchor", written=written), later("fix the anchor")
         return None
 
 

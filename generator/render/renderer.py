@@ -25,6 +25,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.hashing import Fingerprints, digest
+from generator.i18n import later
 from generator.load.config import Config
 from generator.load.content_pages import ContentPage
 from generator.model.problems import Problem
@@ -145,16 +146,17 @@ class Renderer:
         problems = []
         for page_type, name in (self.config.templates or {}).items():
             if page_type not in PAGE_TYPES:
-                problems.append(Problem("site.yaml", 1, 1, "error",
-                                        f"unknown page type '{page_type}' under 'templates'",
-                                        "use one of: " + ", ".join(PAGE_TYPES)))
+                problems.append(Problem.deferred("site.yaml", 1, 1, "error",
+                                              later("unknown page type '{name}' under 'templates'", name=page_type),
+                                              later("use one of: {names}", names=", ".join(PAGE_TYPES))))
                 continue
             try:
                 self.env.get_template(name)
             except jinja2.TemplateNotFound:
-                problems.append(Problem("site.yaml", 1, 1, "error",
-                                        f"template '{name}' for '{page_type}' pages does not exist",
-                                        "put it in templates/ or remove the line"))
+                problems.append(Problem.deferred(
+                    "site.yaml", 1, 1, "error",
+                    later("template '{name}' for '{kind}' pages does not exist", name=name, kind=page_type),
+                    later("put it in templates/ or remove the line")))
             except jinja2.TemplateSyntaxError as exc:
                 problems.append(template_problem(exc, self.config.root))
         return problems
@@ -342,17 +344,21 @@ def render_pages(renderer: Renderer, pages: list[PlannedPage], workers: int = 1,
     return {name: html for name, html, _ in stream_pages(renderer, pages, workers=workers, method=method)}
 
 
+FIX_TEMPLATE = later("fix the template at that line")
+
+
 def template_problem(exc: Exception, site_root: Path) -> Problem:
     """Locate an error raised while rendering, in the template file and line where it happened."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         filename = exc.filename or exc.name or "templates"
-        return Problem(_short(filename, site_root), exc.lineno or 0, 1, "error",
-                       f"template error: {exc.message}", "fix the template at that line")
+        return Problem.deferred(_short(filename, site_root), exc.lineno or 0, 1, "error",
+                             later("template error: {detail}", detail=exc.message), FIX_TEMPLATE)
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith(".html"):
-            return Problem(_short(frame.filename, site_root), frame.lineno or 0, 1, "error",
-                           f"template error: {exc}", "fix the template at that line")
-    return Problem("templates", 0, 0, "error", f"template error: {exc}", "check the templates")
+            return Problem.deferred(_short(frame.filename, site_root), frame.lineno or 0, 1, "error",
+                                 later("template error: {detail}", detail=exc), FIX_TEMPLATE)
+    return Problem.deferred("templates", 0, 0, "error", later("template error: {detail}", detail=exc),
+                         later("check the templates"))
 
 
 def _short(filename: str, site_root: Path) -> str:
