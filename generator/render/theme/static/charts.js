@@ -43,6 +43,17 @@
     return { period: w[0], more: w[1], site: w[2] };
   }
 
+  // Legend entries cut with "…" to what a line of the chart's width holds (a committee's full name can be
+  // wider than a phone): the table beside the chart names each series in full.
+  function shortLabels(chart) {
+    var items = window.Chart.defaults.plugins.legend.labels.generateLabels(chart);
+    var most = Math.max(16, Math.floor(chart.width / 8) - 6);
+    items.forEach(function (item) {
+      if (item.text.length > most) { item.text = item.text.slice(0, most - 1).trim() + "…"; }
+    });
+    return items;
+  }
+
   // The chart as drawn: kind and colours from the JSON block, names and numbers from the table; `say`
   // holds the words of the page that shows it.
   function read(figure, say) {
@@ -135,7 +146,7 @@
       ticks: { callback: function (v) { return numberFormat.format(v) + (percent ? "%" : ""); } }
     };
     var categoryAxis = { stacked: spec.stacked };
-    var legend = { position: "bottom", display: spec.datasets.length > 1 };
+    var legend = { position: "bottom", display: spec.datasets.length > 1, labels: { generateLabels: shortLabels } };
     if (options.legendClick) { legend.onClick = options.legendClick; }
     return {
       type: spec.kind === "line" ? "line" : "bar",
