@@ -284,7 +284,8 @@ def test_each_command_speaks_vietnamese_by_default_and_english_on_request(
              prog="portal")
         printed = getattr(capsys.readouterr(), stream)
         expected = (vi if lang == "vi" else en).format(site=site)
-        assert expected in printed, (options, environment, printed)
+        # compared with runs of spaces as one: argparse aligns its columns differently by Python version
+        assert " ".join(expected.split()) in " ".join(printed.split()), (options, environment, printed)
 
 
 @pytest.mark.parametrize("options,environment,lang", CHOICES)
