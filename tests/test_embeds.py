@@ -108,8 +108,8 @@ def test_embed_pages_carry_no_numbers_and_no_chrome(test_site_output: Path) -> N
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(RECORDS), max_size=8))
 def test_credits_name_every_newspaper_with_its_first_and_last_date(items: list[Derived]) -> None:
-    found = credits(items)
     sources = [s for d in items for s in d.record.sources]
+    found = credits(sources)
     assert [c.publisher for c in found] == list(dict.fromkeys(s.publisher for s in sources))
     for c in found:
         keys = sorted(day_key(s.published) for s in sources if s.publisher == c.publisher and s.published)

@@ -66,14 +66,13 @@ def day_key(day: Day | None) -> str:
     return day.isoformat()
 
 
-def credits(items: list[Derived]) -> list[Credit]:
-    """The newspapers of the records behind a row, each with the range of its articles' dates."""
+def credits(sources: Iterable[Source]) -> list[Credit]:
+    """The newspapers of a row's articles, each with the range of its articles' dates."""
     found: dict[str, list[Day]] = {}
-    for d in items:
-        for s in d.record.sources:
-            found.setdefault(s.publisher, [])
-            if s.published is not None:
-                found[s.publisher].append(s.published)
+    for s in sources:
+        found.setdefault(s.publisher, [])
+        if s.published is not None:
+            found[s.publisher].append(s.published)
     out = []
     for publisher, days in found.items():
         ordered = sorted(days, key=day_key)
@@ -87,8 +86,7 @@ class Series:
     values: list[Value | None]
     colour: str
     key: str = ""  # stable id for the compare selection in the page address
-    credits: list[Credit] = field(default_factory=list)  # the newspapers of the records in this series
-    sources: tuple[Source, ...] = ()  # their articles, for the series' row of a table by series
+    sources: tuple[Source, ...] = ()  # the articles of its figures, for the series' row of a table by series
 
 
 @dataclass
@@ -106,7 +104,6 @@ class Chart:
     label_links: list[str] = field(default_factory=list)  # per label (a ranking's province), its page
     percent: bool = False  # the value axis reads in % (shares, and shares of a target)
     reference: float | None = None  # a value drawn as a dashed line across the chart (100% of a target)
-    label_credits: list[list[Credit]] = field(default_factory=list)  # per label, the newspapers behind it
     embed: EmbedRef | None = None  # the embed page that shows this chart
     years: tuple[int, int] | None = None  # the first and last full years shown
     row_sources: list[tuple[Source, ...]] = field(default_factory=list)  # per label (a table row), its sources
@@ -129,9 +126,7 @@ class Chart:
 
     def row_credits(self) -> list[list[Credit]]:
         """Per table row, the newspapers behind it: the browser credits those of the rows shown."""
-        if self.by_series:
-            return [s.credits for s in self.series]
-        return self.label_credits or [[] for _ in self.labels]
+        return [credits(found) for found in self.table_sources()] or [[] for _ in self.rows()]
 
     def payload(self) -> dict[str, Any]:
         """How to draw the chart. The numbers and names are read from the table beside it, never repeated."""
@@ -168,8 +163,7 @@ def level_chart(cid: str, title: str, unit: str, items: tuple[Derived, ...], blo
     if not series:
         return None
     return Chart(cid, title, unit, [str(d.record.year) for d, _ in rows], "bar", True, series, max=100, percent=True,
-                 label_credits=[credits([d]) for d, _ in rows], embed=embed, years=span(d for d, _ in rows),
-                 row_sources=[sources_of([d]) for d, _ in rows])
+                 embed=embed, years=span(d for d, _ in rows), row_sources=[sources_of([d]) for d, _ in rows])
 
 
 def span(items: Iterable[Derived]) -> tuple[int, int] | None:
@@ -205,15 +199,13 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
             return None
         years = sorted({y for k in keys for y in by_committee[k]})
     series = [Series(label(p, c), [by_committee[(p, c)].get(y) for y in years], PALETTE[i % len(PALETTE)],
-                     p if p not in several else f"{p}.{c}", credits(list(records[(p, c)].values())),
-                     sources_of(records[(p, c)][y] for y in sorted(records[(p, c)])))
+                     p if p not in several else f"{p}.{c}", sources_of(records[(p, c)].values()))
               for i, (p, c) in enumerate(keys)]
     shown = [d for k in keys for d in records[k].values()]
     return Chart(cid, title, unit, [str(y) for y in years], "line" if by_series else "bar", False, series,
                  max=100 if ind.unit == "percent" else None, by_series=by_series or len(series) > len(years),
                  series_links=[f"provinces/{p}/" for p, _ in keys], percent=ind.unit != "members",
                  reference=100 if ind.unit == "percent_of_target" else None,
-                 label_credits=[credits([records[k][y] for k in keys if y in records[k]]) for y in years],
                  embed=embed, years=span(shown),
                  row_sources=[sources_of(d for d in rows if d.record.year == y) for y in years])
 
@@ -240,4 +232,4 @@ def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[D
                  row_sources=[sources_of([d]) for _, d in rows],
                  max=100 if ind.unit == "percent" else None, percent=ind.unit != "members",
                  reference=100 if ind.unit == "percent_of_target" else None,
-                 label_credits=[credits([d]) for _, d in rows], embed=embed, years=span(d for _, d in rows))
+                 embed=embed, years=span(d for _, d in rows))
