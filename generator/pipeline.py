@@ -104,8 +104,8 @@ def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache
     feed = feeds.atom(config, for_language(site.content_pages, "vi"))
     with downloads.scratch(out.near) as scratch:  # the downloads are streamed to disk, then moved in
         sizes = downloads.write(scratch, config, index, cache.rows if cache else None)
-        for relative in downloads.listed(scratch):
-            out.put_file(relative, scratch / relative)
+        for name in sizes:  # every file `write` made, by its name under data/
+            out.put_file(f"data/{name}", scratch / "data" / name)
     data_summary = downloads.summary(index, sizes)  # the data page tells their sizes
     all_pages: list[PlannedPage] = []
     templates = template_files(config.root)  # read the templates once, not once per language
