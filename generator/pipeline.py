@@ -16,7 +16,7 @@ from generator.model.derive import derive_all
 from generator.model.problems import ERROR, WARNING, Problems
 from generator.output import atomic, downloads, feeds, linkcheck, share_cards, writer
 from generator.output.search_index import search_index
-from generator.plan.index import build_index
+from generator.plan.index import SiteIndex, build_index
 from generator.plan.page import PlannedPage
 from generator.plan.planner import plan
 from generator.render.labels import LANGUAGES, THEME, load_labels
@@ -71,11 +71,21 @@ class _Checked:
         if self.links is not None:
             self.links.add(relative, data, made)
 
-    def put_file(self, relative: str, path: Path) -> None:
+    def put_file(self, relative: str, path: Path) -> str:
+        """Move the file at `path` in; returns its digest."""
         made = file_digest(path)
         self.out.put_file(relative, path, made)
         if self.links is not None:
             self.links.add(relative, b"", made)  # not a page: the link check needs only its name
+        return made
+
+    def reuse_file(self, relative: str, made: str) -> bool:
+        """An unchanged file that is not a page (a download), taken from the last output."""
+        if not self.out.reuse(relative, made):
+            return False
+        if self.links is not None:
+            self.links.add(relative, b"", made)
+        return True
 
     def reuse(self, relative: str, made: str) -> bool:
         """An unchanged page: taken from the last output, with its links as parsed then."""
@@ -102,10 +112,7 @@ def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache
     derived = derive_all(site.records, cache.derived if cache else None)
     index = build_index(site.registry, derived, site.reviewed)
     feed = feeds.atom(config, for_language(site.content_pages, "vi"))
-    with downloads.scratch(out.near) as scratch:  # the downloads are streamed to disk, then moved in
-        sizes = downloads.write(scratch, config, index, cache.rows if cache else None)
-        for name in sizes:  # every file `write` made, by its name under data/
-            out.put_file(f"data/{name}", scratch / "data" / name)
+    sizes = _downloads(out, config, index, cache.rows if cache else None)
     data_summary = downloads.summary(index, sizes)  # the data page tells their sizes
     all_pages: list[PlannedPage] = []
     templates = template_files(config.root)  # read the templates once, not once per language
@@ -147,6 +154,22 @@ def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache
     if config.cname:
         out.put("CNAME", (config.cname + "\n").encode("utf-8"))
     return all_pages
+
+
+def _downloads(out: _Checked, config: Config, index: SiteIndex, rows: downloads.RowCache | None) -> dict[str, int]:
+    """Every file under data/, streamed to disk and moved in; with a cache, taken from the last output
+    instead when made from the same records and settings. Returns {name under data/: size}."""
+    key = downloads.inputs_key(config, index) if rows is not None else None
+    kept = rows.written if rows is not None else None
+    if (key is not None and kept is not None and kept.key == key
+            and all(out.reuse_file(f"data/{name}", made) for name, made in kept.digests.items())):
+        return kept.sizes
+    with downloads.scratch(out.near) as scratch:
+        sizes = downloads.write(scratch, config, index, rows)
+        made = {name: out.put_file(f"data/{name}", scratch / "data" / name) for name in sizes}
+    if rows is not None:
+        rows.written = downloads.Written(key, sizes, made) if key else None
+    return sizes
 
 
 def _put_all(out: _Checked, files: dict[str, bytes]) -> None:

@@ -7,12 +7,14 @@ a figure a new field adds and the downloads leave out is found missing.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
 import io
 import json
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
@@ -204,7 +206,7 @@ def records(draw: st.DrawFn) -> Record:
 def test_generated_records_lose_no_figure(record: Record) -> None:
     d = derive_record(record)
     row = downloads.make_row(d, "Tỉnh", "Đảng bộ")
-    rows = tidy(("\ufeff" + downloads.TIDY_HEADER + row.tidy_lines).encode("utf-8"))
+    rows = tidy(("\ufeff" + downloads.TIDY_HEADER + row.texts().tidy_lines).encode("utf-8"))
     assert not missing_figures(d, rows)
     assert all(r["stated_or_derived"] == "derived" or r["how"] == "" for r in rows)  # arithmetic only when derived
     assert all((r["approximate"] == "true") == bool(r["qualifier"]) for r in rows)
@@ -288,6 +290,41 @@ def test_workbook_keeps_formula_text_as_text_and_its_dates_fixed(tmp_path: Path)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert {i.date_time for i in z.infolist()} == {(2024, 5, 6, 0, 0, 0)}
         assert b"2024-05-06T00:00:00Z</dcterms:modified>" in z.read("docProps/core.xml")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.text(max_size=40),
+                          st.dates(dt.date(1900, 3, 1), dt.date(2100, 1, 1)),
+                          st.decimals(min_value=-10**6, max_value=10**6, places=2)), min_size=1, max_size=30))
+def test_workbook_cells_read_back_as_written(values: list[Any]) -> None:
+    """Any text (markup, spaces at the ends, characters XML cannot hold), number, date or boolean, in
+    any of up to 30 columns, reads back from the workbook as the value it was (text without the
+    characters a workbook cannot hold, empty text as an empty cell)."""
+    with io.BytesIO() as buffer, tempfile_path() as path:
+        workbook.xlsx([("t", [f"c{i}" for i in range(len(values))], [values])], [], None, path)
+        buffer.write(path.read_bytes())
+        sheet = openpyxl.load_workbook(buffer)["t"]
+    got = [c.value for c in sheet[2]] if sheet.max_row >= 2 else []
+    got += [None] * (len(values) - len(got))
+    for value, cell in zip(values, got, strict=True):
+        assert cell == _read_back(value), (value, cell)
+
+
+def _read_back(value: Any) -> Any:
+    if isinstance(value, str):
+        text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", value).replace("\r\n", "\n").replace("\r", "\n")
+        return text or None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+@contextlib.contextmanager
+def tempfile_path() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as folder:
+        yield Path(folder) / "t.xlsx"
 
 
 def test_last_updated_is_the_newest_source_date(test_site: Path, tmp_path: Path) -> None:

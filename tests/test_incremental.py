@@ -259,3 +259,20 @@ def test_unchanged_pages_are_linked_from_the_last_output_not_written(compiled: M
         same = [p for p, inode in before.items() if p.is_file() and p.stat().st_ino == inode]
         rendered = cache.load(site.root).render.rendered
         assert 0 < rendered < 30 and len(same) >= len(before) - rendered
+
+
+def test_downloads_are_made_again_only_when_their_records_or_settings_change(compiled: MemoryBytecodeCache) -> None:
+    """A template edit changes no download: they are not made again but taken from the last output; a
+    changed figure makes them again. The rows cache keeps only the current records' rows."""
+    with _copy() as site:
+        kept = _cache(compiled)
+        _build(site, "kept", kept)
+        with mock.patch.object(pipeline.downloads, "write", wraps=pipeline.downloads.write) as made:
+            _template(site, 1)
+            _content_page(site, 1)
+            assert _build(site, "kept", kept) is not None and made.call_count == 0
+            _number(site, 4)
+            _record(site, 0)  # one record fewer
+            assert _build(site, "kept", kept) is not None and made.call_count == 1
+        site_records = load_site(site.root, Problems())
+        assert site_records is not None and len(kept.rows.rows) == len(site_records.records)

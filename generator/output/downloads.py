@@ -16,16 +16,18 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.hashing import digest
 from generator.load.config import Config
 from generator.model.derive import ROWS, Derived, Value
 from generator.model.types import BLOCK_FIGURES, BLOCKS, Figure, PartialDate, Record, Source
+from generator.output import workbook
 from generator.output.figures import FigureRow, figure_rows, period_dates
 from generator.plan.index import SiteIndex
 from generator.plan.page import DataSummary
@@ -257,16 +259,35 @@ def _cell(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Row:
-    """One record as CSV lines, typed cells (for the workbook) and a JSON object, made once (serve keeps
-    them between rebuilds)."""
+    """One record as CSV lines, workbook rows and a JSON object, made once (a cache keeps them between
+    builds). The long texts are kept compressed: at national scale they would otherwise fill the memory
+    of `serve` and the cache on disk (the workbook's XML alone is four times the CSV)."""
 
     province: str
     csv_line: str
-    json_text: str
-    cells: tuple[Any, ...]  # the wide row, typed
-    tidy: tuple[tuple[Any, ...], ...]  # its figures, typed
-    tidy_lines: str
+    packed: bytes  # json_text, tidy_lines, sheet_row and the figures' sheet rows, one after the other
+    lengths: tuple[int, ...]  # of each text in `packed`
     sources: tuple[tuple[Any, ...], ...]  # its articles, typed, in SOURCE_COLUMNS order
+
+    @classmethod
+    def of(cls, province: str, csv_line: str, json_text: str, tidy_lines: str, sheet_row: str,
+           tidy_sheet_rows: Sequence[str], sources: tuple[tuple[Any, ...], ...]) -> Row:
+        texts = (json_text, tidy_lines, sheet_row, *tidy_sheet_rows)
+        return cls(province, csv_line, zlib.compress("".join(texts).encode(), 1), tuple(map(len, texts)), sources)
+
+    def texts(self) -> RowTexts:
+        whole, start, found = zlib.decompress(self.packed).decode(), 0, []
+        for length in self.lengths:
+            found.append(whole[start:start + length])
+            start += length
+        return RowTexts(found[0], found[1], found[2], tuple(found[3:]))
+
+
+class RowTexts(NamedTuple):
+    json_text: str
+    tidy_lines: str
+    sheet_row: str  # the wide row in the workbook's XML (workbook.row_xml)
+    tidy_sheet_rows: tuple[str, ...]  # its figures in the workbook's XML
 
 
 def _csv_line(values: list[str]) -> str:
@@ -301,32 +322,61 @@ def make_row(d: Derived, province_name: str, committee_name: str) -> Row:
     item["awards"] = [{"description": a.description, "count": a.count, "year": a.year, "quote": a.quote}
                       for a in d.record.awards]
     tidy = tidy_rows(d, province_name, committee_name)
-    return Row(d.record.province, _csv_line([_cell(cells.get(c[0])) for c in COLUMNS]),
-               json.dumps(item, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-               tuple(cells.get(c[0]) for c in COLUMNS), tuple(tuple(t) for t in tidy),
-               "".join(_csv_line([_cell(v) for v in t]) for t in tidy),
-               tuple(_source_cells(s) for s in d.record.sources))
+    return Row.of(d.record.province, _csv_line([_cell(cells.get(c[0])) for c in COLUMNS]),
+                  json.dumps(item, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                  "".join(_csv_line([_cell(v) for v in t]) for t in tidy),
+                  workbook.row_xml([cells.get(c[0]) for c in COLUMNS]), [workbook.row_xml(t) for t in tidy],
+                  tuple(_source_cells(s) for s in d.record.sources))
+
+
+@dataclass
+@dataclass(frozen=True)
+class Written:
+    """The downloads a build wrote: from which inputs (`inputs_key`), their sizes and digests."""
+
+    key: str
+    sizes: dict[str, int]
+    digests: dict[str, str]
 
 
 @dataclass
 class RowCache:
-    """Rows kept by `serve` between rebuilds, by the record's content hash and the names shown."""
+    """Rows kept between builds, by the record's content hash and the names shown, and what the last
+    build wrote from them."""
 
-    rows: dict[tuple[str, str, str], Row] = field(default_factory=dict)
+    rows: dict[RowKey, Row] = field(default_factory=dict)
+    written: Written | None = None
+
+
+RowKey = tuple[str, str, str]  # the record's digest, its province's and committee's names
+
+
+def _row_key(index: SiteIndex, d: Derived) -> RowKey:
+    r = d.record
+    return r.digest, index.names.get(r.province, ""), index.committee_names.get(f"{r.province}/{r.committee}", "")
+
+
+def inputs_key(config: Config, index: SiteIndex) -> str | None:
+    """Everything the downloads are made from: the settings and each record's row, in order (None when
+    a record has no content hash, as in some tests: then they are always made)."""
+    keys = [_row_key(index, d) for d in index.records]
+    return None if any(not k[0] for k in keys) else digest(repr((config, keys)).encode("utf-8"))
 
 
 def rows(index: SiteIndex, cache: RowCache | None = None) -> Iterator[Row]:
-    """Each record's row in the site's order, made when it is needed (or found in the cache)."""
+    """Each record's row in the site's order, made when it is needed (or found in the cache). Once all
+    were read, the cache keeps only these."""
+    used: dict[RowKey, Row] = {}
     for d in index.records:
-        r = d.record
-        names = (index.names.get(r.province, ""), index.committee_names.get(f"{r.province}/{r.committee}", ""))
-        key = (r.digest, *names)
-        found = cache.rows.get(key) if cache is not None and r.digest else None
+        key = _row_key(index, d)
+        found = cache.rows.get(key) if cache is not None and key[0] else None
         if found is None:
-            found = make_row(d, *names)
-            if cache is not None and r.digest:
-                cache.rows[key] = found
+            found = make_row(d, *key[1:])
+        if key[0]:
+            used[key] = found
         yield found
+    if cache is not None:
+        cache.rows = used
 
 
 def last_updated(index: SiteIndex) -> dt.date | PartialDate | None:
@@ -371,7 +421,7 @@ def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None
     All records wide (CSV, JSON) and every figure tidy (CSV) with its articles in a table of their own
     (sources.csv, joined by source_id), the three in one workbook; the wide CSV once more per province;
     the table schemas and the datapackage. No file is ever whole in memory: each row is written as it is
-    made, and the workbook's sheets go to temporary files (openpyxl's write-only mode).
+    made, and the workbook's sheets are compressed into temporary files as they come.
     """
     updated = last_updated(index)
     data = folder / "data"
@@ -379,19 +429,18 @@ def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None
     records_json = _Text(data, "records.json", "[")
     per_province: dict[str, _Text] = {}
     sources: dict[str, tuple[Any, ...]] = {}
-    from generator.output import workbook  # openpyxl takes half a second to import: only here
-
     book = workbook.Writer([("figures", [c[0] for c in TIDY_COLUMNS]), ("records", [c[0] for c in COLUMNS]),
                             ("sources", [c[0] for c in SOURCE_COLUMNS])])
     for n, r in enumerate(rows(index, cache)):
+        texts = r.texts()
         wide.write(r.csv_line)
-        tidy.write(r.tidy_lines)
-        records_json.write(("\n" if n == 0 else ",\n") + r.json_text)
+        tidy.write(texts.tidy_lines)
+        records_json.write(("\n" if n == 0 else ",\n") + texts.json_text)
         if r.province not in per_province:
             per_province[r.province] = _Text(data, f"provinces/{r.province}.csv", BOM + HEADER)
         per_province[r.province].write(r.csv_line)
-        book.append("figures", r.tidy)
-        book.append("records", [r.cells])
+        book.append_xml("figures", texts.tidy_sheet_rows)
+        book.append_xml("records", [texts.sheet_row])
         for s in r.sources:
             _add_source(sources, s)
     records_json.write("\n]\n")

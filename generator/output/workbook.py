@@ -3,54 +3,170 @@
 A CSV's decimal point reads as a thousands separator in Vietnamese-locale Excel (92.94 becomes
 9.294); in a workbook the cell holds the number itself and Excel shows it in the reader's own
 format. The file is the same on every build: its dates are the data's last update, not the clock.
-It is written in openpyxl's write-only mode: each sheet's rows go to a temporary file as they come,
-so the workbook is never whole in memory.
+
+The workbook is plain rows of text, numbers, dates and booleans, so its sheet XML is written here
+directly (a library makes an object per cell, which at national scale was most of a build). Each
+row's XML is made once per record and kept (`row_xml`); each sheet is compressed as its rows come
+into a temporary file, and the zip is assembled from those at the end, so the workbook is never
+whole in memory. Strings are inline (`t="inlineStr"`): text stays text, never a formula or an error
+code, whatever it starts with.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import shutil
-import zipfile
+import struct
+import tempfile
+import zlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from typing import IO, Any
+from xml.sax.saxutils import escape
 
 from generator.model.types import PartialDate
 
 EPOCH = dt.datetime(2000, 1, 1)  # when the data has no date at all
 DATE_FORMAT = "yyyy-mm-dd"
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+ROW = "\x00"  # stands for the row number in a row's XML until it is written (never in a cell: see _ILLEGAL)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML 1.0 cannot hold
+_EXCEL_DAY0 = dt.date(1899, 12, 30)
+_LEVEL = 6  # zlib's default: the file is downloaded many more times than it is built
 _CHUNK = 1 << 20
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+# Style 0: plain; 1: a date shown as yyyy-mm-dd; 2: the header row, bold.
+_STYLES = (_HEAD + f'<styleSheet xmlns="{_MAIN}"><numFmts count="1"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/>'
+           '</numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/>'
+           '<name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill>'
+           '<fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/>'
+           '<top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" '
+           'fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" '
+           'borderId="0" xfId="0"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" '
+           'applyNumberFormat="1"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+           '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+           '</styleSheet>')
+_SHEET_START = (_HEAD + f'<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" '
+                'topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" '
+                'activeCell="A2" sqref="A2"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+                '<sheetData>')
+_SHEET_END = "</sheetData></worksheet>"
+_APP = (_HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        '<Application>party-bloc-portal</Application></Properties>')
 
 
-def _value(value: Any) -> Any:
-    """A value as a cell holds it: numbers as numbers, text without characters a workbook cannot hold."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+def _column(n: int) -> str:
+    """The letters of the n-th column (0 → A, 26 → AA)."""
+    letters = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _text(ref: str, text: str, style: str = "") -> str:
+    text = escape(_ILLEGAL.sub("", text))
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def _cell(ref: str, value: Any) -> str:
+    """One cell's XML; an empty string for an empty cell."""
+    if value is None or value == "":
+        return ""
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
-def _cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
-    """Text stays text (never a formula or an error code, whatever it starts with); dates show as dates."""
-    value = _value(value)
-    if isinstance(value, str) and value:
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"
-        return cell
+        return _text(ref, value)
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
     if isinstance(value, dt.date):
-        cell = WriteOnlyCell(ws, dt.datetime(value.year, value.month, value.day))
-        cell.number_format = DATE_FORMAT
-        return cell
-    return value
+        return f'<c r="{ref}" s="1"><v>{(_day(value) - _EXCEL_DAY0).days}</v></c>'
+    return _text(ref, str(value))
+
+
+def _day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def row_xml(values: Sequence[Any]) -> str:
+    """A row's XML with its number left as ROW, so it can be made once and written at any position."""
+    refs = _refs(len(values))
+    return f'<row r="{ROW}">' + "".join([_cell(refs[i], v) for i, v in enumerate(values) if v is not None]) + "</row>"
+
+
+@functools.cache
+def _refs(columns: int) -> tuple[str, ...]:
+    """Each column's cell reference with the row number left as ROW."""
+    return tuple(f"{_column(i)}{ROW}" for i in range(columns))
+
+
+def _header_xml(names: Sequence[str]) -> str:
+    return '<row r="1">' + "".join(_text(f"{_column(i)}1", n, ' s="2"') for i, n in enumerate(names)) + "</row>"
+
+
+@dataclass(frozen=True)
+class _Packed:
+    """A zip entry's deflated body (bytes, or a file read from its start) with its CRC and sizes."""
+
+    body: bytes | IO[bytes]
+    crc: int
+    size: int  # uncompressed
+    length: int  # compressed
+
+    @classmethod
+    def of(cls, data: bytes) -> _Packed:
+        packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
+        body = packer.compress(data) + packer.flush()
+        return cls(body, zlib.crc32(data), len(data), len(body))
+
+    def copy_to(self, out: IO[bytes]) -> None:
+        if isinstance(self.body, bytes):
+            out.write(self.body)
+        else:
+            shutil.copyfileobj(self.body, out, _CHUNK)
+
+
+@dataclass
+class _Sheet:
+    """A sheet's XML, compressed as it comes into a temporary file."""
+
+    name: str
+    file: IO[bytes] = field(default_factory=tempfile.TemporaryFile)
+    rows: int = 0
+    crc: int = 0
+    size: int = 0
+    packer: Any = field(default_factory=lambda: zlib.compressobj(_LEVEL, zlib.DEFLATED, -15))
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        self.file.write(self.packer.compress(data))
+
+    def add(self, rows: Iterable[str]) -> None:
+        """Rows made by `row_xml`, numbered here, written at once."""
+        numbered = []
+        for xml in rows:
+            self.rows += 1
+            numbered.append(xml.replace(ROW, str(self.rows)))
+        self.write("".join(numbered))
+
+    def packed(self) -> _Packed:
+        """The sheet ended and compressed, to be copied into the zip."""
+        self.write(_SHEET_END)
+        self.file.write(self.packer.flush())
+        length = self.file.tell()
+        self.file.seek(0)
+        return _Packed(self.file, self.crc, self.size, length)
 
 
 class Writer:
@@ -58,31 +174,43 @@ class Writer:
     to cite) added when it is saved."""
 
     def __init__(self, sheets: list[tuple[str, list[str]]]) -> None:
-        self.book = Workbook(write_only=True)
-        self.sheets: dict[str, WriteOnlyWorksheet] = {}
+        self.sheets: dict[str, _Sheet] = {}
         for name, header in [*sheets, ("about", ["property", "value"])]:
-            ws = self.book.create_sheet(name)
-            ws.freeze_panes = "A2"
-            ws.append(header)
-            self.sheets[name] = ws
+            sheet = _Sheet(name)
+            sheet.write(_SHEET_START)
+            sheet.write(_header_xml(header))
+            sheet.rows = 1
+            self.sheets[name] = sheet
 
     def append(self, sheet: str, rows: Iterable[Sequence[Any]]) -> None:
-        ws = self.sheets[sheet]
-        for row in rows:
-            ws.append([_cell(ws, v) for v in row])
+        """Rows of values (text, numbers, dates, booleans, None for an empty cell)."""
+        self.append_xml(sheet, (row_xml(r) for r in rows))
+
+    def append_xml(self, sheet: str, rows: Iterable[str]) -> None:
+        """Rows made by `row_xml`."""
+        self.sheets[sheet].add(rows)
 
     def save(self, path: Path, about: list[tuple[str, str]], updated: dt.date | PartialDate | None) -> int:
         """Write the workbook to `path` with its dates set to the data's last update; returns its size."""
         self.append("about", about)
         when = _when(updated)
-        self.book.properties.creator = "party-bloc-portal"
-        self.book.properties.created = self.book.properties.modified = when
-        raw = path.with_name(path.name + ".unfixed")
-        self.book.save(raw)
+        names = list(self.sheets)
+        parts: list[tuple[str, bytes | _Sheet]] = [
+            ("[Content_Types].xml", _content_types(len(names)).encode()),
+            ("_rels/.rels", _root_rels().encode()),
+            ("docProps/app.xml", _APP.encode()),
+            ("docProps/core.xml", _core(when).encode()),
+            ("xl/workbook.xml", _workbook(names).encode()),
+            ("xl/_rels/workbook.xml.rels", _workbook_rels(len(names)).encode()),
+            ("xl/styles.xml", _STYLES.encode()),
+            *((f"xl/worksheets/sheet{i}.xml", s) for i, s in enumerate(self.sheets.values(), 1)),
+        ]
         try:
-            _fixed(raw, path, when)
+            with path.open("wb") as out:
+                _zip(out, parts, when)
         finally:
-            raw.unlink(missing_ok=True)
+            for sheet in self.sheets.values():
+                sheet.file.close()
         return path.stat().st_size
 
 
@@ -101,16 +229,70 @@ def _when(updated: dt.date | PartialDate | None) -> dt.datetime:
     return dt.datetime(updated.year, updated.month, updated.day) if updated else EPOCH
 
 
-def _fixed(source: Path, target: Path, when: dt.datetime) -> None:
-    """Copy the saved workbook entry by entry with every entry's time and the 'modified' property set to
-    `when`, so two builds of the same data give the same bytes."""
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            if info.filename == "docProps/core.xml":
-                dst.writestr(entry, _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", src.read(info.filename)))
-                continue
-            with src.open(info) as body, dst.open(entry, "w") as out:
-                shutil.copyfileobj(body, out, _CHUNK)
+def _content_types(sheets: int) -> str:
+    kind = "application/vnd.openxmlformats-officedocument"
+    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+                        f'ContentType="{kind}.spreadsheetml.worksheet+xml"/>' for i in range(1, sheets + 1))
+    return (_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{kind}.spreadsheetml.sheet.main+xml"/>'
+            f'<Override PartName="/xl/styles.xml" ContentType="{kind}.spreadsheetml.styles+xml"/>{overrides}'
+            '<Override PartName="/docProps/core.xml" '
+            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            f'<Override PartName="/docProps/app.xml" ContentType="{kind}.extended-properties+xml"/></Types>')
+
+
+def _root_rels() -> str:
+    doc = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    return (_HEAD + f'<Relationships xmlns="{_PACKAGE_RELS}">'
+            f'<Relationship Id="rId1" Type="{doc}/officeDocument" Target="xl/workbook.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+            'metadata/core-properties" Target="docProps/core.xml"/>'
+            f'<Relationship Id="rId3" Type="{doc}/extended-properties" Target="docProps/app.xml"/></Relationships>')
+
+
+def _core(when: dt.datetime) -> str:
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (_HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+            'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
+            ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>party-bloc-portal</dc:creator>'
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>')
+
+
+def _workbook(names: list[str]) -> str:
+    sheets = "".join(f'<sheet name="{escape(n)}" sheetId="{i}" r:id="rId{i}"/>' for i, n in enumerate(names, 1))
+    return (_HEAD + f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><bookViews><workbookView/></bookViews>'
+            f'<sheets>{sheets}</sheets></workbook>')
+
+
+def _workbook_rels(sheets: int) -> str:
+    rels = "".join(f'<Relationship Id="rId{i}" Type="{_RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                   for i in range(1, sheets + 1))
+    return (_HEAD + f'<Relationships xmlns="{_PACKAGE_RELS}">{rels}<Relationship Id="rId{sheets + 1}" '
+            f'Type="{_RELS}/styles" Target="styles.xml"/></Relationships>')
+
+
+def _zip(out: IO[bytes], parts: list[tuple[str, bytes | _Sheet]], when: dt.datetime) -> None:
+    """A zip of `parts`, each deflated (sheets were deflated as they came), every entry dated `when`.
+
+    Written here rather than with `zipfile`, which cannot take data already compressed.
+    """
+    stamp = ((when.hour << 11) | (when.minute << 5) | (when.second // 2),
+             ((when.year - 1980) << 9) | (when.month << 5) | when.day)
+    directory = []
+    for name, body in parts:
+        packed = body.packed() if isinstance(body, _Sheet) else _Packed.of(body)
+        if packed.size >= 1 << 32:
+            raise ValueError(f"{name} is too large for a workbook ({packed.size} bytes)")
+        offset, encoded = out.tell(), name.encode("ascii")
+        fields = (8, *stamp, packed.crc, packed.length, packed.size, len(encoded), 0)
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, *fields) + encoded)
+        packed.copy_to(out)
+        directory.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, *fields, 0, 0, 0, 0, offset)
+                         + encoded)
+    at = out.tell()
+    listing = b"".join(directory)
+    out.write(listing)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(listing), at, 0))
