@@ -276,3 +276,22 @@ def test_downloads_are_made_again_only_when_their_records_or_settings_change(com
             assert _build(site, "kept", kept) is not None and made.call_count == 1
         site_records = load_site(site.root, Problems())
         assert site_records is not None and len(kept.rows.rows) == len(site_records.records)
+
+
+def test_a_title_edit_makes_again_only_the_pages_that_show_titles(compiled: MemoryBytecodeCache) -> None:
+    """Charts show an article's newspaper, date and address, not its title: the indicator pages (all
+    charts) are not rendered again when only a title changes; the record's own pages are."""
+    with _copy() as site:
+        kept = _cache(compiled)
+        _build(site, "kept", kept)
+        site.edit(LAM_DONG_2019, lambda text: re.sub(r"(\n    title: [^\n]*)", r"\1 (sửa)", text, count=1))
+        rendered: list[str] = []
+        render_one = pipeline.Renderer.render_one
+
+        def spy(renderer: pipeline.Renderer, page: Any) -> Any:
+            rendered.append(renderer.prefix + page.url)
+            return render_one(renderer, page)
+        with mock.patch.object(pipeline.Renderer, "render_one", spy):
+            assert _build(site, "kept", kept) is not None
+        assert "provinces/lam-dong/" in rendered and "en/provinces/lam-dong/" in rendered
+        assert [url for url in rendered if "indicators/" in url] == []

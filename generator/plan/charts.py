@@ -66,7 +66,21 @@ def day_key(day: Day | None) -> str:
     return day.isoformat()
 
 
-def credits(sources: Iterable[Source]) -> list[Credit]:
+@dataclass(frozen=True)
+class Cited:
+    """What a chart's table shows of an article: its address, newspaper and date. Not its title, so the
+    pages of charts (whose keys are made from what they are handed) are not made again when a title changes."""
+
+    url: str
+    publisher: str
+    published: Day | None
+
+    @classmethod
+    def of(cls, source: Source) -> Cited:
+        return cls(source.url, source.publisher, source.published)
+
+
+def credits(sources: Iterable[Cited]) -> list[Credit]:
     """The newspapers of a row's articles, each with the range of its articles' dates."""
     found: dict[str, list[Day]] = {}
     for s in sources:
@@ -86,7 +100,7 @@ class Series:
     values: list[Value | None]
     colour: str
     key: str = ""  # stable id for the compare selection in the page address
-    sources: tuple[Source, ...] = ()  # the articles of its figures, for the series' row of a table by series
+    sources: tuple[Cited, ...] = ()  # the articles of its figures, for the series' row of a table by series
 
 
 @dataclass
@@ -106,7 +120,7 @@ class Chart:
     reference: float | None = None  # a value drawn as a dashed line across the chart (100% of a target)
     embed: EmbedRef | None = None  # the embed page that shows this chart
     years: tuple[int, int] | None = None  # the first and last full years shown
-    row_sources: list[tuple[Source, ...]] = field(default_factory=list)  # per label (a table row), its sources
+    row_sources: list[tuple[Cited, ...]] = field(default_factory=list)  # per label (a table row), its sources
 
     def header(self) -> list[str]:
         return self.labels if self.by_series else [s.label for s in self.series]
@@ -117,7 +131,7 @@ class Chart:
             return [(s.label, list(s.values)) for s in self.series]
         return [(label, [s.values[i] for s in self.series]) for i, label in enumerate(self.labels)]
 
-    def table_sources(self) -> list[tuple[Source, ...]]:
+    def table_sources(self) -> list[tuple[Cited, ...]]:
         """Per table row, the articles its figures come from: a year's or a ranked province's, or, in a
         table by series, every figure of the series' row."""
         if self.by_series:
@@ -137,9 +151,9 @@ class Chart:
         }
 
 
-def sources_of(items: Iterable[Derived]) -> tuple[Source, ...]:
+def sources_of(items: Iterable[Derived]) -> tuple[Cited, ...]:
     """The sources of the records behind one row of a chart's table, each once."""
-    return tuple(dict.fromkeys(s for d in items for s in d.record.sources))
+    return tuple(dict.fromkeys(Cited.of(s) for d in items for s in d.record.sources))
 
 
 MIN_YEARS = 2  # a chart "over the years" needs at least two full years; one year stays in figures and tables
