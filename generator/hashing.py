@@ -14,7 +14,9 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path, PurePath
 
-# Values written as their type and repr: equal reprs mean equal values for these types.
+# Values written as their type and repr: equal reprs mean equal values for these types, and for classes
+# that say so with a true `fingerprint_by_repr` (small frozen dataclasses of plain values, made afresh by
+# each build in their thousands: walking them field by field was most of the indicator pages' keys).
 _SCALARS = (str, int, float, bool, bytes, Decimal, dt.date, dt.time, PurePath, enum.Enum, type(None))
 
 
@@ -79,7 +81,7 @@ class Fingerprints:
         if seen is not None and seen[0] is value:
             self._used.add(id(value))
             return seen[1]
-        if isinstance(value, _SCALARS):
+        if isinstance(value, _SCALARS) or getattr(kind, "fingerprint_by_repr", False):
             self._plain.add(kind)
             return f"{kind.__name__}:{value!r}"
         key = id(value)

@@ -17,9 +17,9 @@ from generator.model.problems import ERROR, WARNING, Problems
 from generator.output import atomic, downloads, feeds, linkcheck, share_cards, writer
 from generator.output.search_index import search_index
 from generator.plan.index import SiteIndex, build_index
-from generator.plan.page import PlannedPage
+from generator.plan.page import DataSummary
 from generator.plan.planner import plan
-from generator.render.labels import LANGUAGES, THEME, load_labels
+from generator.render.labels import LANGUAGES, THEME, Language, load_labels
 from generator.render.renderer import (
     MemoryBytecodeCache,
     Renderer,
@@ -94,7 +94,7 @@ class _Checked:
 
 
 def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
-                workers: int = 1) -> tuple[list[PlannedPage], dict[str, bytes]] | None:
+                workers: int = 1) -> tuple[list[feeds.Listed], dict[str, bytes]] | None:
     """Everything the output folder will hold, in memory, as {relative path: bytes} (for `check`, which
     then checks the links); None on template errors."""
     out = writer.InMemory()
@@ -103,7 +103,7 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
 
 
 def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache | None = None,
-                workers: int = 1) -> list[PlannedPage] | None:
+                workers: int = 1) -> list[feeds.Listed] | None:
     """Make every file of the site into `out`, as it is made; None on template errors.
 
     Every page is rendered once per language: Vietnamese at the root, English under en/.
@@ -114,7 +114,7 @@ def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache
     feed = feeds.atom(config, for_language(site.content_pages, "vi"))
     sizes = _downloads(out, config, index, cache.rows if cache else None)
     data_summary = downloads.summary(index, sizes)  # the data page tells their sizes
-    all_pages: list[PlannedPage] = []
+    all_pages: list[feeds.Listed] = []
     templates = template_files(config.root)  # read the templates once, not once per language
     fingerprints = cache.fingerprints if cache else Fingerprints()  # each record is walked once
     fingerprints.lasting(list(derived))  # derived records last from build to build: remembered
@@ -123,27 +123,12 @@ def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache
     cards = share_cards.CardCache.beside(config.root) if cache else None  # drawn share cards, on disk
     # Templates compiled once for both editions (and, in `serve`, kept between builds).
     bytecode = cache.render.bytecode if cache else MemoryBytecodeCache()
+    shared = _Shared(out, cache, fingerprints, bytecode, cards, templates, bool(feed), workers)
     for lang in LANGUAGES:
-        labels = load_labels(lang)
-        content_pages = for_language(site.content_pages, lang)
-        site_plan = plan(index, labels, content_pages, data_summary)
-        settings = RenderSettings(config, labels, lang, index, content_pages, bool(feed))
-        renderer = Renderer(settings, bytecode)
-        template_errors = renderer.check_templates()
-        if template_errors:
-            problems.extend(template_errors)
+        edition = _edition(site, lang, index, data_summary, shared, problems)
+        if edition is None:
             return None
-        keys = page_keys(site_plan.pages, edition_key(settings, templates, fingerprints), fingerprints)
-        try:
-            for name, html, made in stream_pages(renderer, site_plan.pages, cache.render if cache else None, keys,
-                                                 workers, reuse=out.reuse):
-                out.put(name, html, made)
-        except RenderError as exc:
-            problems.extend([exc.problem])
-            return None
-        out.put(renderer.prefix + "search-index.json", search_index(site_plan.search, labels, renderer.url))
-        _put_all(out, share_cards.edition_cards(site_plan.pages, config, labels, lang, cards))
-        all_pages += [replace(p, url=renderer.prefix + p.url) for p in site_plan.pages]
+        all_pages += edition  # only what the sitemap needs: each edition's pages and data are freed here
     fingerprints.end_build()
     if cards:
         cards.prune()
@@ -154,6 +139,47 @@ def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache
     if config.cname:
         out.put("CNAME", (config.cname + "\n").encode("utf-8"))
     return all_pages
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What both editions of one build use."""
+
+    out: _Checked
+    cache: BuildCache | None
+    fingerprints: Fingerprints
+    bytecode: MemoryBytecodeCache
+    cards: share_cards.CardCache | None
+    templates: str  # digest of the template files
+    has_feed: bool
+    workers: int
+
+
+def _edition(site: Site, lang: Language, index: SiteIndex, data_summary: DataSummary, shared: _Shared,
+             problems: Problems) -> list[feeds.Listed] | None:
+    """Plan, render and write one edition's pages; None on template errors."""
+    config, out, cache = site.config, shared.out, shared.cache
+    labels = load_labels(lang)
+    content_pages = for_language(site.content_pages, lang)
+    site_plan = plan(index, labels, content_pages, data_summary)
+    settings = RenderSettings(config, labels, lang, index, content_pages, shared.has_feed)
+    renderer = Renderer(settings, shared.bytecode)
+    template_errors = renderer.check_templates()
+    if template_errors:
+        problems.extend(template_errors)
+        return None
+    keys = page_keys(site_plan.pages, edition_key(settings, shared.templates, shared.fingerprints),
+                     shared.fingerprints)
+    try:
+        for name, html, made in stream_pages(renderer, site_plan.pages, cache.render if cache else None, keys,
+                                             shared.workers, reuse=out.reuse):
+            out.put(name, html, made)
+    except RenderError as exc:
+        problems.extend([exc.problem])
+        return None
+    out.put(renderer.prefix + "search-index.json", search_index(site_plan.search, labels, renderer.url))
+    _put_all(out, share_cards.edition_cards(site_plan.pages, config, labels, lang, shared.cards))
+    return [feeds.Listed.of(p, renderer.prefix) for p in site_plan.pages]
 
 
 def _downloads(out: _Checked, config: Config, index: SiteIndex, rows: downloads.RowCache | None) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """For crawlers and readers of feeds: sitemap.xml, robots.txt and an Atom feed of dated pages."""
 from __future__ import annotations
 
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from generator.load.config import Config
@@ -25,7 +26,19 @@ def atom(config: Config, content_pages: list[ContentPage]) -> dict[str, bytes]:
     return {"feed.xml": feed.encode("utf-8")}
 
 
-def sitemap_and_robots(config: Config, planned: list[PlannedPage]) -> dict[str, bytes]:
+class Listed(NamedTuple):
+    """What the sitemap needs of a page: its address (with the edition's prefix) and its type. A build
+    keeps only this of each edition's pages, not their data."""
+
+    url: str
+    template: str
+
+    @classmethod
+    def of(cls, page: PlannedPage, prefix: str) -> Listed:
+        return cls(prefix + page.url, page.template)
+
+
+def sitemap_and_robots(config: Config, planned: list[Listed]) -> dict[str, bytes]:
     base = config.base_url if config.base_url.startswith("http") else None
     files = {}
     lines = ["User-agent: *", "Disallow: /" if config.staging else "Allow: /"]

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from typing import Any, ClassVar, Literal, TypeAlias
 
 from generator.model.derive import DISJOINT, Derived, DisjointLevel, Value
 from generator.model.indicators import Indicator
@@ -74,6 +74,7 @@ class Cited:
     url: str
     publisher: str
     published: Day | None
+    fingerprint_by_repr: ClassVar[bool] = True  # its repr shows every field, each a plain value
 
     @classmethod
     def of(cls, source: Source) -> Cited:
