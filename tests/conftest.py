@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from generator.output import share_cards
 from tests.goldens import SITE, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,23 +20,72 @@ def english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PORTAL_LANG", "en")
 
 
+_DRAWN: dict[share_cards.CardText, bytes] = {}  # every share card drawn in this test process, by what it shows
+_DRAW = share_cards.draw
+
+
+def _draw_once(text: share_cards.CardText) -> bytes:
+    """`share_cards.draw`, drawing each card once per test process and handing out the same bytes after.
+
+    A card is a function of what it shows (the generator's own card cache relies on it, and
+    tests/test_share_cards.py proves it); drawing is a third of a build, and the suite builds the
+    same few sites hundreds of times."""
+    if text not in _DRAWN:
+        _DRAWN[text] = _DRAW(text)
+    return _DRAWN[text]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cards_drawn_once() -> Iterator[None]:
+    """Builds in this process reuse the cards already drawn (see `_draw_once`); tests of drawing itself
+    ask for `real_drawing`."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(share_cards, "draw", _draw_once)
+        yield
+
+
 @pytest.fixture
-def site(tmp_path: Path) -> Path:
-    """A copy of the portal's site.yaml, content/ and templates/ in a temporary folder."""
-    target = tmp_path / "site"
-    target.mkdir()
+def real_drawing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`share_cards.draw` itself, drawing every card afresh (for tests/test_share_cards.py)."""
+    monkeypatch.setattr(share_cards, "draw", _DRAW)
+
+
+def copy_portal(target: Path) -> Path:
+    """Copy the portal's site.yaml, content/ and templates/ into `target` (a new folder); `target`."""
+    target.mkdir(parents=True)
     shutil.copy(ROOT / "site.yaml", target / "site.yaml")
     shutil.copytree(ROOT / "content", target / "content")
     shutil.copytree(ROOT / "templates", target / "templates")
     return target
 
 
+def copy_test_site(target: Path) -> Path:
+    """Copy the test site (tests/site/) into `target`, without what a build left there; `target`."""
+    shutil.copytree(SITE, target, ignore=shutil.ignore_patterns(".portal-cache", "output"))
+    return target
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of the portal's site.yaml, content/ and templates/ in a temporary folder."""
+    return copy_portal(tmp_path / "site")
+
+
 @pytest.fixture
 def test_site(tmp_path: Path) -> Path:
     """A copy of the small test site (tests/site/), to change and build."""
-    target = tmp_path / "test-site"
-    shutil.copytree(SITE, target)
-    return target
+    return copy_test_site(tmp_path / "test-site")
+
+
+@pytest.fixture
+def test_site_at_root(test_site: Path) -> Path:
+    """The copy of the test site with the portal's own base_url, `/` (on line 5 of its site.yaml): for
+    tests of what does not depend on the site's size, such as `deploy`."""
+    config = test_site / "site.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert text.splitlines()[4] == "base_url: https://example.org/portal/"
+    config.write_text(text.replace("base_url: https://example.org/portal/", "base_url: /"), encoding="utf-8")
+    return test_site
 
 
 @pytest.fixture(scope="session")
