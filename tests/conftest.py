@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from generator import pipeline
 from generator.output import share_cards
+from generator.render.renderer import MemoryBytecodeCache
 from tests.goldens import SITE, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,12 +37,20 @@ def _draw_once(text: share_cards.CardText) -> bytes:
     return _DRAWN[text]
 
 
+# The templates compiled by every build in this test process. Jinja takes a compiled template from the
+# cache only when its source is the same text, and every build compiles in the same environment (the
+# generator shares one cache between the two editions, and `serve` between builds, on the same grounds):
+# compiling is two fifths of building the test site.
+_COMPILED = MemoryBytecodeCache()
+
+
 @pytest.fixture(scope="session", autouse=True)
-def cards_drawn_once() -> Iterator[None]:
-    """Builds in this process reuse the cards already drawn (see `_draw_once`); tests of drawing itself
-    ask for `real_drawing`."""
+def drawn_and_compiled_once() -> Iterator[None]:
+    """Builds in this process reuse the cards already drawn (see `_draw_once`) and the templates already
+    compiled (`_COMPILED`); tests of drawing itself ask for `real_drawing`."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(share_cards, "draw", _draw_once)
+        patch.setattr(pipeline, "MemoryBytecodeCache", lambda: _COMPILED)
         yield
 
 
