@@ -99,6 +99,17 @@ def test_site_at_root(test_site: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the portal built once per session with `build --strict` into its output/; tests only read
+    it (the copy's sources and its output)."""
+    site = copy_portal(tmp_path_factory.mktemp("portal") / "site")
+    from generator.cli import main
+
+    assert main(["build", "--strict", "--clean", "--site", str(site)]) == 0
+    return site
+
+
+@pytest.fixture(scope="session")
 def test_site_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The test site built once per session; tests only read it."""
     output = tmp_path_factory.mktemp("test-site") / "output"
