@@ -16,6 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """With `-n` (pytest-xdist) and no other --dist, tests are sent to workers as with the default `load`,
+    except that the tests of a module marked `xdist_group` all go to one worker: its module-scoped
+    fixture (a server, a built site, a wheel) is then made once instead of once on each worker."""
+    if getattr(config.option, "dist", "no") == "load":
+        config.option.dist = "loadgroup"
+
+
 @pytest.fixture(autouse=True)
 def english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests read the commands' messages in English (tests/test_messages.py covers the Vietnamese)."""

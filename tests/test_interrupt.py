@@ -23,7 +23,9 @@ STAGES = ("loaded", "rendered", "checked", "staged", "aside", "swapped", "done")
 FULL_REBUILD = ("staged", "aside", "swapped")
 NEW_TITLE = "Cổng số liệu (bản mới)"
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="killing a forked build needs fork()")
+# One worker runs this module: its module-scoped fixture is made once (see tests/conftest.py).
+pytestmark = [pytest.mark.skipif(not hasattr(os, "fork"), reason="killing a forked build needs fork()"),
+              pytest.mark.xdist_group("test_interrupt")]
 
 
 def tree(folder: Path) -> dict[str, bytes]:

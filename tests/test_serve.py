@@ -21,6 +21,9 @@ from generator.livereload.server import WATCHED
 from generator.livereload.watch import Watch
 from tests.conftest import copy_portal
 
+# One worker runs this module: its module-scoped fixture is made once (see tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("test_serve")
+
 LAM_DONG = "content/records/lam-dong/khoi-cac-co-quan/2019.yaml"
 
 
@@ -240,9 +243,10 @@ def test_all_ports_busy_exits_2(site: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the stand-in browser is a shell script")
-def test_busy_port_open_and_clean_exit(site: Path, tmp_path: Path) -> None:
+def test_busy_port_open_and_clean_exit(test_site_at_root: Path, tmp_path: Path) -> None:
     """A busy port moves to the next one and says so; --open opens the real address; Ctrl+C leaves
-    no temporary folder and no traceback."""
+    no temporary folder and no traceback. (The small test site, served at / as the portal is.)"""
+    site = test_site_at_root
     import signal
 
     opened = tmp_path / "opened.txt"
