@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,8 +21,17 @@ def pytest_configure(config: pytest.Config) -> None:
     """With `-n` (pytest-xdist) and no other --dist, tests are sent to workers as with the default `load`,
     except that the tests of a module marked `xdist_group` all go to one worker: its module-scoped
     fixture (a server, a built site, a wheel) is then made once instead of once on each worker."""
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one pytest-xdist worker")
     if getattr(config.option, "dist", "no") == "load":
         config.option.dist = "loadgroup"
+    if getattr(config, "workerinput", {}).get("loadgroup"):  # a worker: name each test with its group
+        config.option.loadgroup = True
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Tell each worker that the tests are sent by group (a worker reads the command line again)."""
+    node.workerinput["loadgroup"] = node.config.getvalue("dist") == "loadgroup"
 
 
 @pytest.fixture(autouse=True)
