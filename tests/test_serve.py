@@ -269,8 +269,13 @@ def test_busy_port_open_and_clean_exit(test_site_at_root: Path, tmp_path: Path) 
             assert list(temp.glob("portal-serve-*"))
         finally:
             proc.send_signal(signal.SIGINT)
-            code = proc.wait(timeout=20)
-            busy.close()
+            try:
+                code = proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # fail without leaving the server running
+                proc.kill()
+                raise
+            finally:
+                busy.close()
     text = log.read_text(encoding="utf-8")
     assert f"Port {port} is busy" in text and "Traceback" not in text
     served = int(text.split("serving on port ")[1].split(" ")[0])
