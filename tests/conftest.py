@@ -1,4 +1,9 @@
-"""Shared fixtures: the test site built once, and private copies of a site to break or build."""
+"""Shared fixtures: the test site and the portal built once, and private copies of a site to break or build.
+
+What the tests only read is built once per test process (session- or module-scoped fixtures); every
+build in a process draws each share card and compiles each template once (`drawn_and_compiled_once`);
+under pytest-xdist, a module with an expensive module-scoped fixture runs on one worker (`xdist_group`).
+A test that changes a site works on its own copy (`site`, `test_site`, `test_site_at_root`)."""
 from __future__ import annotations
 
 import shutil
