@@ -18,7 +18,9 @@ def git(*args: str, cwd: Path) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
-def test_deploy_pushes_exactly_the_output(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_deploy_pushes_exactly_the_output(test_site_at_root: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    site = test_site_at_root
     bare = tmp_path / "remote.git"
     git("init", "--bare", "-q", str(bare), cwd=tmp_path)
     git("init", "-q", cwd=site)

@@ -1,7 +1,8 @@
 """`deploy` never destroys published history, and publishes under the address that will serve it.
 
 Every test pushes to local bare repositories; where a "colleague" is needed, a second clone
-publishes to the same remote first, so the histories diverge exactly as they do in an office.
+publishes to the same remote first, so the histories diverge exactly as they do in an office. What is
+published is the small test site (what deploy does does not depend on the site's size), served at /.
 """
 from __future__ import annotations
 
@@ -50,6 +51,11 @@ def published(remote: Path) -> set[str]:
 
 def commits(remote: Path) -> list[str]:
     return git("rev-list", "gh-pages", cwd=remote).split()
+
+
+@pytest.fixture
+def site(test_site_at_root: Path) -> Path:
+    return test_site_at_root
 
 
 @pytest.fixture
@@ -143,7 +149,7 @@ def test_github_pages_address(site: Path, tmp_path: Path, capsys: pytest.Capture
         assert code == 0 and f"Published to {address} " in out, err
         return
     assert code == 1 and git("branch", "--list", cwd=remote).strip() == ""
-    assert f"site.yaml:9:11: error: base_url is '{base}', but the site will be served at {address}" in err
+    assert f"site.yaml:5:11: error: base_url is '{base}', but the site will be served at {address}" in err
     assert f"put this line in site.yaml: base_url: {address}" in err
     assert main(["deploy", "--site", str(site), "--base-url", address]) == 0  # the fix, followed literally
     path = address.split(".io", 1)[1]

@@ -25,9 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from generator.cli import main
 from generator.render.views import VIETNAMESE_LETTERS, quoted_vi
-from tests.conftest import ROOT
 from tests.goldens import SITE
 
 VIETNAMESE = re.compile("[àáạảãăắằặẳẵâấầậẩẫđèéẹẻẽêếềệểễìíịỉĩòóọỏõôốồộổỗơớờợởỡùúụủũưứừựửữỳýỵỷỹ]", re.I)
@@ -117,11 +115,10 @@ def test_english_pages_mark_every_vietnamese_word(test_site_output: Path) -> Non
     assert found == [], "\n".join(found[:30])
 
 
-def test_the_portals_own_english_pages_mark_every_vietnamese_word(tmp_path: Path) -> None:
+def test_the_portals_own_english_pages_mark_every_vietnamese_word(portal: Path) -> None:
     """The real content too: its English content pages quote Vietnamese terms inside <span lang="vi">."""
-    out = tmp_path / "portal"
-    assert main(["build", "--site", str(ROOT), "--output", str(out)]) == 0
-    names = proper_names(ROOT)
+    out = portal / "output"
+    names = proper_names(portal)
     found = [f"en/{p.relative_to(out / 'en').as_posix()}:{leak}"
              for p in sorted((out / "en").rglob("*.html")) for leak in leaks(p.read_text(encoding="utf-8"), names)]
     assert found == [], "\n".join(found[:30])

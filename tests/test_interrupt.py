@@ -23,7 +23,9 @@ STAGES = ("loaded", "rendered", "checked", "staged", "aside", "swapped", "done")
 FULL_REBUILD = ("staged", "aside", "swapped")
 NEW_TITLE = "Cổng số liệu (bản mới)"
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="killing a forked build needs fork()")
+# One worker runs this module: its module-scoped fixture is made once (see tests/conftest.py).
+pytestmark = [pytest.mark.skipif(not hasattr(os, "fork"), reason="killing a forked build needs fork()"),
+              pytest.mark.xdist_group("test_interrupt")]
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -36,15 +38,13 @@ def leftovers(output: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
-    """A site whose output holds the old version, its source changed to the new one, and both trees."""
-    from tests.conftest import ROOT
+    """A site whose output holds the old version, its source changed to the new one, and both trees.
+
+    The small test site: every stage and both swaps happen as for the portal, with 126 pages to render."""
+    from tests.conftest import copy_test_site
 
     base = tmp_path_factory.mktemp("interrupt")
-    site = base / "site"
-    site.mkdir()
-    shutil.copy(ROOT / "site.yaml", site / "site.yaml")
-    shutil.copytree(ROOT / "content", site / "content")
-    shutil.copytree(ROOT / "templates", site / "templates")
+    site = copy_test_site(base / "site")
     assert build(site, Problems(), workers=2) is not None
     old = tree(site / "output")
     config = site / "site.yaml"

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+# One worker runs this module: its module-scoped fixture is made once (see tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("test_package")
+
 ROOT = Path(__file__).resolve().parent.parent
 SKELETON = ROOT / "generator" / "skeleton"
 

@@ -15,6 +15,9 @@ import yaml
 
 from generator.cli import main
 
+# One worker runs this module: its module-scoped fixture is made once (see tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("test_security")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PAYLOADS = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -18,6 +19,10 @@ from tornado.websocket import websocket_connect
 
 from generator.livereload.server import WATCHED
 from generator.livereload.watch import Watch
+from tests.conftest import copy_portal
+
+# One worker runs this module: its module-scoped fixture is made once (see tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("test_serve")
 
 LAM_DONG = "content/records/lam-dong/khoi-cac-co-quan/2019.yaml"
 
@@ -44,20 +49,28 @@ def wait_for(predicate, timeout: float = 20.0) -> None:
     raise AssertionError("timed out")
 
 
-@pytest.fixture
-def server(site: Path) -> Iterator[tuple[int, Path]]:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    """One `serve` of a copy of the portal under /portal/ for this module's tests (a start builds the
+    whole portal). A test that edits the site puts it back, and waits for the rebuild, before it ends."""
+    site = copy_portal(tmp_path_factory.mktemp("served") / "site")
     config = site / "site.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("base_url: /", "base_url: https://example.org/portal/"),
                       encoding="utf-8")
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "PORTAL_LANG": "en"})  # started before `english_messages` sets it
     try:
         wait_for(lambda: _up(port))
         yield port, site
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def _shown(port: int, text: str) -> bool:
+    return text in get(port, "/portal/provinces/lam-dong/")[1]
 
 
 def _up(port: int) -> bool:
@@ -103,13 +116,18 @@ def test_edit_rebuilds_and_reloads(server: tuple[int, Path]) -> None:
     assert status == 200 and "145 đảng viên" in page
     assert '<script src="/livereload.js?port=' in page  # same-origin: allowed by the page's CSP
     record = site / LAM_DONG
+    good = record.read_text(encoding="utf-8")
 
     def change() -> None:
-        record.write_text(record.read_text(encoding="utf-8").replace("count: 145,", "count: 146,"), encoding="utf-8")
+        record.write_text(good.replace("count: 145,", "count: 146,"), encoding="utf-8")
 
-    message = run_in_own_loop(_reload_after(port, change))
-    assert message["command"] == "reload"
-    assert "146 đảng viên" in get(port, "/portal/provinces/lam-dong/")[1]
+    try:
+        message = run_in_own_loop(_reload_after(port, change))
+        assert message["command"] == "reload"
+        assert "146 đảng viên" in get(port, "/portal/provinces/lam-dong/")[1]
+    finally:  # the served site as the other tests expect it
+        record.write_text(good, encoding="utf-8")
+        wait_for(lambda: _shown(port, "145 đảng viên"))
 
 
 def test_broken_record_shows_errors_and_keeps_last_good_site(server: tuple[int, Path]) -> None:
@@ -117,12 +135,14 @@ def test_broken_record_shows_errors_and_keeps_last_good_site(server: tuple[int, 
     record = site / LAM_DONG
     good = record.read_text(encoding="utf-8")
     record.write_text(good.replace("count: 145,", "count: 1.450,"), encoding="utf-8")
-    wait_for(lambda: "build-errors" in get(port, "/portal/provinces/lam-dong/")[1])
-    page = get(port, "/portal/provinces/lam-dong/")[1]
-    assert "2019.yaml:33:21: error: &#x27;count: 1.450&#x27; is written with a thousands separator" in page
-    assert "145 đảng viên" in page  # the last good site is still served
-    record.write_text(good, encoding="utf-8")
-    wait_for(lambda: "build-errors" not in get(port, "/portal/provinces/lam-dong/")[1])
+    try:
+        wait_for(lambda: _shown(port, "build-errors"))
+        page = get(port, "/portal/provinces/lam-dong/")[1]
+        assert "2019.yaml:33:21: error: &#x27;count: 1.450&#x27; is written with a thousands separator" in page
+        assert "145 đảng viên" in page  # the last good site is still served
+    finally:
+        record.write_text(good, encoding="utf-8")
+    wait_for(lambda: not _shown(port, "build-errors"))
 
 
 @pytest.mark.parametrize("path", ["/../etc/passwd", "/portal/../../etc/passwd", "/portal/%2e%2e/%2e%2e/etc/passwd",
@@ -223,10 +243,10 @@ def test_all_ports_busy_exits_2(site: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the stand-in browser is a shell script")
-def test_busy_port_open_and_clean_exit(site: Path, tmp_path: Path) -> None:
+def test_busy_port_open_and_clean_exit(test_site_at_root: Path, tmp_path: Path) -> None:
     """A busy port moves to the next one and says so; --open opens the real address; Ctrl+C leaves
-    no temporary folder and no traceback."""
-    import os
+    no temporary folder and no traceback. (The small test site, served at / as the portal is.)"""
+    site = test_site_at_root
     import signal
 
     opened = tmp_path / "opened.txt"
@@ -249,8 +269,13 @@ def test_busy_port_open_and_clean_exit(site: Path, tmp_path: Path) -> None:
             assert list(temp.glob("portal-serve-*"))
         finally:
             proc.send_signal(signal.SIGINT)
-            code = proc.wait(timeout=20)
-            busy.close()
+            try:
+                code = proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # fail without leaving the server running
+                proc.kill()
+                raise
+            finally:
+                busy.close()
     text = log.read_text(encoding="utf-8")
     assert f"Port {port} is busy" in text and "Traceback" not in text
     served = int(text.split("serving on port ")[1].split(" ")[0])

@@ -24,6 +24,9 @@ from generator.pipeline import build
 BASE = "https://example.org/portal/"  # the test site's base_url
 SHARED = ("provinces", "indicators")  # the page types with a card of their own
 
+# Cards drawn afresh here: elsewhere the suite draws each card once per process (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("real_drawing")
+
 
 def _meta(html: str) -> dict[str, str]:
     found = re.findall(r'<meta (?:property|name)="((?:og|twitter):[^"]+)" content="([^"]*)">', html)

@@ -26,11 +26,9 @@ def copy_site(target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = copy_site(tmp_path_factory.mktemp("sources") / "site")
-    assert main(["build", "--site", str(site)]) == 0
-    return site / "output"
+@pytest.fixture
+def built(portal: Path) -> Path:
+    return portal / "output"
 
 
 def test_every_saved_article_is_listed_once() -> None:

@@ -31,6 +31,12 @@ from generator.render.renderer import Renderer, RenderSettings, render_pages
 TRA_VINH_NAME = "Trà Vinh"
 
 
+@pytest.fixture
+def site(test_site_at_root: Path) -> Path:
+    """The small test site at /: 126 pages are plenty for two workers, and a stage works alike on any size."""
+    return test_site_at_root
+
+
 def _renderer_and_pages(site: Path) -> tuple[Renderer, list[PlannedPage]]:
     loaded = load_site(site, Problems())
     assert loaded is not None

@@ -13,6 +13,9 @@ from generator.pipeline import build
 from generator.plan import planner
 from tests.conftest import ROOT
 
+# One worker runs this module: its module-scoped fixture is made once (see tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("test_weight")
+
 
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -267,9 +267,8 @@ def test_english_pages_leak_no_vietnamese(served: Site, browser: Browser) -> Non
         page.context.close()
 
 
-def test_hreflang_and_canonical_are_absolute_with_an_absolute_base(tmp_path: Path, browser: Browser) -> None:
-    out = tmp_path / "portal"
-    assert main(["build", "--site", str(SITE), "--output", str(out)]) == 0  # the test site's https:// base
+def test_hreflang_and_canonical_are_absolute_with_an_absolute_base(test_site_output: Path, browser: Browser) -> None:
+    out = test_site_output  # the test site's https:// base
     page = browser.new_page(java_script_enabled=False)
     for path in ("index.html", "en/provinces/tra-vinh/index.html", "years/2022/index.html"):
         page.goto((out / path).as_uri())

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,12 +24,13 @@ PAGE_TYPES = {**PAGES, "provinces": "provinces/", "years": "years/", "indicators
               "en-indicator": "en/indicators/organizations-good-or-above/"}
 
 
-def vnu_messages(site_root: Path) -> tuple[int, list[dict]]:
-    """Run the checker once over every HTML and CSS file (one JVM start), returning (files checked, errors)."""
+def vnu_messages(*roots: Path) -> tuple[int, list[dict]]:
+    """Run the checker once over every HTML and CSS file under `roots` (one JVM start), returning (files
+    checked, errors)."""
     java = shutil.which("java")
     if java is None or not vendor.vnu_path().is_file():
         pytest.fail("java or vnu.jar is missing: run `bash scripts/test.sh`, which installs them")
-    files = sorted(str(p) for p in site_root.rglob("*") if p.suffix in (".html", ".css"))
+    files = sorted(str(p) for root in roots for p in root.rglob("*") if p.suffix in (".html", ".css"))
     # -Xss: the checker's schema recursion needs a deeper thread stack than the default
     done = subprocess.run([java, "-Xss2m", "-jar", str(vendor.vnu_path()), "--errors-only", "--also-check-css",
                            "--format", "json", *files], capture_output=True, text=True, encoding="utf-8")
@@ -36,6 +38,33 @@ def vnu_messages(site_root: Path) -> tuple[int, list[dict]]:
         return len(files), json.loads(done.stderr)["messages"]
     except ValueError:
         pytest.fail(f"the Nu HTML Checker did not run: {done.stderr[:2000]}")
+
+
+@dataclass
+class Checked:
+    """One run of the checker over the whole built site and one deliberately broken page beside it."""
+
+    site: Path
+    broken: Path  # holds broken/index.html
+    files: int
+    messages: list[dict]
+
+    def under(self, root: Path) -> list[dict]:
+        """The messages about files under `root`."""
+        return [m for m in self.messages if Path(unquote(urlsplit(m.get("url", "")).path)).is_relative_to(root)]
+
+
+@pytest.fixture(scope="module")
+def checked(served: Site, tmp_path_factory: pytest.TempPathFactory) -> Checked:
+    """A page with a stray end tag and a bad role, checked in the same run as the site (a JVM start is
+    seconds): the run must find its errors and none in the site."""
+    broken = tmp_path_factory.mktemp("vnu")
+    page = broken / "broken" / "index.html"
+    page.parent.mkdir()
+    good = (served.root / "portal" / "methodology" / "index.html").read_text(encoding="utf-8")
+    page.write_text(good.replace("<main", '<div role="bogus"></span><main', 1), encoding="utf-8")
+    files, messages = vnu_messages(served.root, broken)
+    return Checked(served.root, broken, files, messages)
 
 
 def located(message: dict, site_root: Path) -> str:
@@ -47,23 +76,17 @@ def located(message: dict, site_root: Path) -> str:
            f"{message['type']}: {message['message']}"
 
 
-def test_nu_html_checker_reports_no_error_in_any_file(served: Site) -> None:
-    checked, messages = vnu_messages(served.root)
-    assert checked > 100  # the whole site: every page of both editions, not a sample
-    errors = [located(m, served.root) for m in messages if m["type"] in ("error", "non-document-error")]
+def test_nu_html_checker_reports_no_error_in_any_file(checked: Checked) -> None:
+    assert checked.files > 100  # the whole site: every page of both editions, not a sample
+    errors = [located(m, checked.site) for m in checked.under(checked.site)
+              if m["type"] in ("error", "non-document-error")]
     if errors:
         pytest.fail(f"the Nu HTML Checker reports {len(errors)} errors:\n" + "\n".join(errors[:40]), pytrace=False)
 
 
-def test_nu_html_checker_catches_a_broken_page(served: Site, tmp_path: Path) -> None:
+def test_nu_html_checker_catches_a_broken_page(checked: Checked) -> None:
     """The check above really reads the files: a page with a stray end tag and a bad role fails it."""
-    page = tmp_path / "broken" / "index.html"
-    page.parent.mkdir()
-    good = (served.root / "portal" / "methodology" / "index.html").read_text(encoding="utf-8")
-    page.write_text(good.replace("<main", '<div role="bogus"></span><main', 1), encoding="utf-8")
-    checked, messages = vnu_messages(tmp_path)
-    assert checked == 1
-    found = [located(m, tmp_path) for m in messages if m["type"] == "error"]
+    found = [located(m, checked.broken) for m in checked.under(checked.broken) if m["type"] == "error"]
     assert any(f.startswith("broken/index.html:") and "role" in f for f in found), found
     assert any("span" in f for f in found), found
 
