@@ -71,7 +71,10 @@ def _column(n: int) -> str:
 
 
 def _text(ref: str, text: str, style: str = "") -> str:
+    """A text cell; an empty string (no cell) when nothing a workbook can hold is left of the text."""
     text = escape(_ILLEGAL.sub("", text))
+    if not text:
+        return ""
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
