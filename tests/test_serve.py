@@ -263,7 +263,8 @@ def test_busy_port_open_and_clean_exit(test_site_at_root: Path, tmp_path: Path) 
     with open(log, "w") as err:
         proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", str(port),
                                  "--open"], stdout=subprocess.DEVNULL, stderr=err,
-                                env={**os.environ, "BROWSER": str(browser), "TMPDIR": str(temp)})
+                                env={**os.environ, "BROWSER": str(browser), "TMPDIR": str(temp),
+                                     "PYTHONFAULTHANDLER": "1"})  # SIGABRT prints where every thread is
         try:
             wait_for(lambda: opened.exists() and opened.read_text().strip() != "")
             assert list(temp.glob("portal-serve-*"))
@@ -271,9 +272,13 @@ def test_busy_port_open_and_clean_exit(test_site_at_root: Path, tmp_path: Path) 
             proc.send_signal(signal.SIGINT)
             try:
                 code = proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:  # fail without leaving the server running
-                proc.kill()
-                raise
+            except subprocess.TimeoutExpired:  # fail without leaving the server running, showing where it hung
+                proc.send_signal(signal.SIGABRT)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                pytest.fail("serve did not stop on Ctrl+C within 20 s:\n" + log.read_text(encoding="utf-8"))
             finally:
                 busy.close()
     text = log.read_text(encoding="utf-8")
