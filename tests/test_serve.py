@@ -264,7 +264,10 @@ def test_busy_port_open_and_clean_exit(test_site_at_root: Path, tmp_path: Path) 
         proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", str(port),
                                  "--open"], stdout=subprocess.DEVNULL, stderr=err,
                                 env={**os.environ, "BROWSER": str(browser), "TMPDIR": str(temp),
-                                     "PYTHONFAULTHANDLER": "1"})  # SIGABRT prints where every thread is
+                                     "PYTHONFAULTHANDLER": "1"},  # SIGABRT prints where every thread is
+                                # Ctrl+C as in a terminal, even when these tests run as a background job (which
+                                # starts with SIGINT ignored, and a child keeps an ignored signal ignored).
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         try:
             wait_for(lambda: opened.exists() and opened.read_text().strip() != "")
             assert list(temp.glob("portal-serve-*"))
