@@ -152,6 +152,8 @@ def test_ctrl_c_during_parallel_rendering(fresh: Path, tmp_path: Path) -> None:
     flag = tmp_path / "interrupted"
     script = (
         "import multiprocessing, os, signal, sys\n"
+        # Ctrl+C as in a terminal, even when the tests run as a background job (which starts with SIGINT ignored)
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "import generator.pipeline as pipeline, generator.render.renderer as renderer\n"
         "pipeline.default_workers = lambda records: 2\n"
         "real = renderer.Renderer.render_one\n"
