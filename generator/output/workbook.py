@@ -142,7 +142,6 @@ class _Packed:
 class _Sheet:
     """A sheet's XML, compressed as it comes into a temporary file."""
 
-    name: str
     file: IO[bytes] = field(default_factory=tempfile.TemporaryFile)
     rows: int = 0
     crc: int = 0
@@ -179,7 +178,7 @@ class Writer:
     def __init__(self, sheets: list[tuple[str, list[str]]]) -> None:
         self.sheets: dict[str, _Sheet] = {}
         for name, header in [*sheets, ("about", ["property", "value"])]:
-            sheet = _Sheet(name)
+            sheet = _Sheet()
             sheet.write(_SHEET_START)
             sheet.write(_header_xml(header))
             sheet.rows = 1
