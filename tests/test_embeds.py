@@ -73,7 +73,7 @@ def _figures(output: Path) -> list[tuple[str, str]]:
     found = []
     for page in sorted(output.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
-        found += [(page.relative_to(output).as_posix(), f) for f in re.findall(r'<figure class="chart".*?</figure>', html, re.S)]
+        found += [(page.relative_to(output).as_posix(), f) for f in re.findall(r'<figure class="chart[ "].*?</figure>', html, re.S)]
     return found
 
 

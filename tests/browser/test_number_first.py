@@ -58,6 +58,19 @@ def test_province_page_puts_the_number_first(served: Site, browser: Browser, edi
     page.context.close()
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_indicator_page_puts_a_number_and_its_source_on_the_first_phone_screen(
+        served: Site, browser: Browser, edition: str) -> None:
+    """The ranking's bars show no numbers: on a phone its table (figures and sources) comes first."""
+    v = visit(browser, served.base + edition + "indicators/organizations-good-or-above/", 375)
+    row = v.page.locator("figure.chart-hbar tbody tr").first
+    figure = row.locator("td").first.bounding_box()
+    source = row.locator("td.source a.source").first.bounding_box()
+    assert figure is not None and source is not None
+    assert figure["y"] + figure["height"] <= 812 and source["y"] + 10 <= 812  # the figure whole, its link in reach
+    v.page.context.close()
+
+
 def test_committee_page_puts_its_figures_before_its_history(served: Site, browser: Browser) -> None:
     page = visit(browser, served.base + "provinces/tuyen-quang/khoi-co-quan-va-doanh-nghiep/", 375).page
     table, lineage = _tops(page, ["table.data tbody tr", "section.lineage"])
