@@ -11,7 +11,7 @@ import importlib
 import io
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -136,14 +136,13 @@ def _sub(sub: argparse._SubParsersAction[Parser], name: str, say: Messages) -> P
     return sub.add_parser(name, help=line.rstrip("."), description=line, epilog=_epilog(name, say), say=say)
 
 
-def _check_and_build(sub: argparse._SubParsersAction[Parser], say: Messages) -> None:
-    c = _sub(sub, "check", say)
-    _common(c)
-    c.add_argument("--strict", action="store_true", help=say("treat warnings as errors"))
+def _check(c: Parser) -> None:
+    c.add_argument("--strict", action="store_true", help=c.say("treat warnings as errors"))
     c.set_defaults(func=check.cmd_check)
 
-    b = _sub(sub, "build", say)
-    _common(b)
+
+def _build(b: Parser) -> None:
+    say = b.say
     b.add_argument("--strict", action="store_true", help=say("treat warnings as errors"))
     b.add_argument("-o", "--output", help=say("output folder (default: output_dir from site.yaml)"))
     b.add_argument("-b", "--base-url", help=say("override base_url from site.yaml"))
@@ -152,17 +151,17 @@ def _check_and_build(sub: argparse._SubParsersAction[Parser], say: Messages) -> 
     b.set_defaults(func=build.cmd_build)
 
 
-def _serve_and_deploy(sub: argparse._SubParsersAction[Parser], say: Messages) -> None:
-    s = _sub(sub, "serve", say)
-    _common(s)
+def _serve(s: Parser) -> None:
+    say = s.say
     s.add_argument("-a", "--host", default="127.0.0.1", help=say("address to listen on (default 127.0.0.1)"))
     s.add_argument("-p", "--port", type=int, default=8000,
                    help=say("port (default 8000; the next free one if busy)"))
     s.add_argument("--open", action="store_true", help=say("open the site in a web browser"))
     s.set_defaults(func=serve.cmd_serve)
 
-    d = _sub(sub, "deploy", say)
-    _common(d)
+
+def _deploy(d: Parser) -> None:
+    say = d.say
     d.add_argument("-r", "--remote", default="origin", help=say("git remote to push to (default origin)"))
     d.add_argument("--branch", default="gh-pages", help=say("branch to publish (default gh-pages)"))
     d.add_argument("-m", "--message", default="Publish the portal", help=say("commit message"))
@@ -174,12 +173,8 @@ def _serve_and_deploy(sub: argparse._SubParsersAction[Parser], say: Messages) ->
     d.set_defaults(func=deploy.cmd_deploy)
 
 
-def _extract_and_init(sub: argparse._SubParsersAction[Parser], say: Messages) -> None:
-    x = _sub(sub, "extract", say)
-    x.add_argument("articles", nargs="+", metavar="ARTICLE", help=say(
-        "an article's text file (UTF-8; the first line may be 'SOURCE: url | publisher | date') or its web "
-        "address (https://…)"))
-    _common(x)
+def _extract_options(x: Parser) -> None:
+    say = x.say
     x.add_argument("--province", help=say("province slug, when the article does not name it"))
     x.add_argument("--committee", help=say("committee id, when the article is unclear"))
     x.add_argument("--year", type=int, help=say("the year the results describe"))
@@ -188,14 +183,38 @@ def _extract_and_init(sub: argparse._SubParsersAction[Parser], say: Messages) ->
     x.add_argument("--json", action="store_true", help=say("print the drafts as JSON (for tools) instead of YAML"))
     x.set_defaults(func=_extract)
 
-    i = _sub(sub, "init", say)
-    i.add_argument("dir", metavar="DIR", help=say("a new or empty folder"))
-    _common(i, site=False)
+
+def _articles(x: Parser) -> None:
+    x.add_argument("articles", nargs="+", metavar="ARTICLE", help=x.say(
+        "an article's text file (UTF-8; the first line may be 'SOURCE: url | publisher | date') or its web "
+        "address (https://…)"))
+
+
+def _folder(i: Parser) -> None:
+    i.add_argument("dir", metavar="DIR", help=i.say("a new or empty folder"))
+
+
+def _init(i: Parser) -> None:
     i.set_defaults(func=init.cmd_init, site=".")
 
 
-def parser(prog: str = MODULE_PROG, say: Messages | None = None) -> Parser:
-    """The command line, its help and its errors in the language of `say` (English by default)."""
+# Each command's own arguments, before and after the options every command has (`_common`).
+_ARGUMENTS: dict[str, tuple[Callable[[Parser], None] | None, Callable[[Parser], None]]] = {
+    "check": (None, _check),
+    "build": (None, _build),
+    "serve": (None, _serve),
+    "deploy": (None, _deploy),
+    "extract": (_articles, _extract_options),
+    "init": (_folder, _init),
+}
+
+
+def parser(prog: str = MODULE_PROG, say: Messages | None = None, command: str | None = None) -> Parser:
+    """The command line, its help and its errors in the language of `say` (English by default).
+
+    Given the `command` about to run, only its arguments are set up (the others are listed by name
+    and line, as in the main --help): a parser with every command's arguments takes longer to make
+    than most checks take to run."""
     say = say or messages("en")
     p = Parser(say, prog=prog, description=say("Build the portal of provincial party-committee bloc results from "
                                                "its YAML records."),
@@ -204,9 +223,13 @@ def parser(prog: str = MODULE_PROG, say: Messages | None = None) -> Parser:
                    help=say("show the program's version number and exit"))
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
                            title=say("commands (COMMAND --help for each one's options)"))
-    _check_and_build(sub, say)
-    _serve_and_deploy(sub, say)
-    _extract_and_init(sub, say)
+    for name, (before, after) in _ARGUMENTS.items():
+        sp = _sub(sub, name, say)
+        if command in (None, name):
+            if before:
+                before(sp)
+            _common(sp, site=name != "init")
+            after(sp)
     return p
 
 
@@ -244,7 +267,9 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     name = prog or prog_name(sys.argv[0])
     say = language(argv)
     try:
-        args = parser(name, say).parse_args(argv)
+        given = list(sys.argv[1:] if argv is None else argv)
+        chosen = given[0] if given and given[0] in COMMANDS else None
+        args = parser(name, say, chosen).parse_args(given)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     args.tr = say

@@ -36,6 +36,20 @@ def apt_install(packages: list[str]) -> None:
                    stdout=subprocess.DEVNULL)
 
 
+def test_environment() -> dict[str, str]:
+    """The environment pytest runs in: temporary folders in memory where the system offers it.
+
+    The tests copy, build and delete small sites thousands of times; on Linux's /dev/shm (memory) that
+    costs a fraction of what it costs on disk. A TMPDIR already set is kept."""
+    env = dict(os.environ)
+    shm = Path("/dev/shm")
+    if "TMPDIR" not in env and shm.is_dir() and os.access(shm, os.W_OK):
+        folder = shm / f"portal-tests-{os.getuid()}"
+        folder.mkdir(exist_ok=True)
+        env["TMPDIR"] = str(folder)
+    return env
+
+
 def main(args: list[str]) -> int:
     started = time.monotonic()
     py = sys.executable
@@ -45,11 +59,13 @@ def main(args: list[str]) -> int:
     run(py, "tests/browser/vendor.py")
     run(py, "-m", "ruff", "check", "generator", "tests", "scripts")
     run(py, "-m", "mypy")
+    env = test_environment()
     if args:  # a chosen selection of tests, as given
-        code = subprocess.run([py, "-m", "pytest", *args], cwd=ROOT).returncode
+        code = subprocess.run([py, "-m", "pytest", *args], cwd=ROOT, env=env).returncode
     else:  # the fast tests on every core, then the browser tests (one browser, one built site)
-        code = subprocess.run([py, "-m", "pytest", "-q", "-n", "auto", "--ignore=tests/browser"], cwd=ROOT).returncode
-        code = subprocess.run([py, "-m", "pytest", "-q", "tests/browser"], cwd=ROOT).returncode or code
+        fast = [py, "-m", "pytest", "-q", "-n", "auto", "--ignore=tests/browser"]
+        code = subprocess.run(fast, cwd=ROOT, env=env).returncode
+        code = subprocess.run([py, "-m", "pytest", "-q", "tests/browser"], cwd=ROOT, env=env).returncode or code
     print(f"Every test ran in {time.monotonic() - started:.0f} s (install included).")
     return code
 

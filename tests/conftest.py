@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 
-from generator import pipeline
 from generator.output import share_cards
 from generator.render.renderer import MemoryBytecodeCache
 from tests.goldens import SITE, build_site
@@ -60,11 +60,25 @@ def _draw_once(text: share_cards.CardText) -> bytes:
     return _DRAWN[text]
 
 
-# The templates compiled by every build in this test process. Jinja takes a compiled template from the
-# cache only when its source is the same text, and every build compiles in the same environment (the
-# generator shares one cache between the two editions, and `serve` between builds, on the same grounds):
-# compiling is two fifths of building the test site.
-_COMPILED = MemoryBytecodeCache()
+# The templates compiled by every build in this test process, by Jinja's key (template name and file).
+# Jinja takes a compiled template from a bytecode cache only when its source is the same text, so every
+# build may share them: the generator already shares one cache between the two editions, `serve` between
+# builds, and `build` keeps it in .portal-cache/. A test's site is a fresh copy with no cache yet, so
+# without this each build would compile the theme again: compiling is two fifths of building the test site.
+_COMPILED: dict[str, bytes] = {}
+_LOAD, _DUMP = MemoryBytecodeCache.load_bytecode, MemoryBytecodeCache.dump_bytecode
+
+
+def _load_shared(cache: MemoryBytecodeCache, bucket: jinja2.bccache.Bucket) -> None:
+    """A build's own compiled template, else one compiled by an earlier build in this process."""
+    _LOAD(cache, bucket)
+    if bucket.code is None and bucket.key in _COMPILED:
+        bucket.bytecode_from_string(_COMPILED[bucket.key])
+
+
+def _dump_shared(cache: MemoryBytecodeCache, bucket: jinja2.bccache.Bucket) -> None:
+    _DUMP(cache, bucket)
+    _COMPILED[bucket.key] = cache.store[bucket.key]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -73,7 +87,8 @@ def drawn_and_compiled_once() -> Iterator[None]:
     compiled (`_COMPILED`); tests of drawing itself ask for `real_drawing`."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(share_cards, "draw", _draw_once)
-        patch.setattr(pipeline, "MemoryBytecodeCache", lambda: _COMPILED)
+        patch.setattr(MemoryBytecodeCache, "load_bytecode", _load_shared)
+        patch.setattr(MemoryBytecodeCache, "dump_bytecode", _dump_shared)
         yield
 
 
