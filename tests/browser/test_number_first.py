@@ -71,6 +71,26 @@ def test_indicator_page_puts_a_number_and_its_source_on_the_first_phone_screen(
     v.page.context.close()
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_year_page_shows_each_rows_first_figure_beside_its_province_on_a_phone(
+        served: Site, browser: Browser, edition: str) -> None:
+    """A year's table is wider than a phone: its rows' first figures must still show without scrolling
+    sideways, beside the province and period they belong to, the first of them on the first screen."""
+    v = visit(browser, served.base + edition + "years/2019/", 320)
+    for width in (320, 375):
+        v.page.set_viewport_size({"width": width, "height": 812})
+        rows = v.page.locator("table.records tbody tr").all()
+        assert len(rows) >= 3
+        for row in rows:
+            name, figure = row.locator("th").bounding_box(), row.locator("td:not(.period)").first.bounding_box()
+            assert name is not None and figure is not None
+            assert figure["x"] + figure["width"] <= width, (width, row.inner_text())
+            assert abs(figure["y"] - name["y"]) < 2  # in the row of its name
+        first = rows[0].locator("td:not(.period)").first.bounding_box()
+        assert first is not None and first["y"] + first["height"] <= 812
+    v.page.context.close()
+
+
 def test_committee_page_puts_its_figures_before_its_history(served: Site, browser: Browser) -> None:
     page = visit(browser, served.base + "provinces/tuyen-quang/khoi-co-quan-va-doanh-nghiep/", 375).page
     table, lineage = _tops(page, ["table.data tbody tr", "section.lineage"])
