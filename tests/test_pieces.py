@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import functools
 import io
+import re
 import tempfile
 import zipfile
 import zlib
@@ -143,6 +144,18 @@ def test_downloads_from_kept_pieces_after_edits_are_what_a_build_without_a_cache
             _edited(records, removed, edit, n)
             kept = _downloads(records, Path(folder) / f"kept{n}", cache)
             assert kept == _downloads(records, Path(folder) / f"fresh{n}", None), edit
+            _assert_rows_numbered_in_order(kept["data/records.xlsx"])
+
+
+def _assert_rows_numbered_in_order(book: bytes) -> None:
+    """Each sheet's rows are numbered 1, 2, 3... across its pieces, and each cell names its own row."""
+    with zipfile.ZipFile(io.BytesIO(book)) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
+    for sheet in sheets:
+        rows = re.findall(r'<row r="(\d+)">(.*?)</row>', sheet)
+        assert [int(n) for n, _ in rows] == list(range(1, len(rows) + 1))
+        for n, cells in rows:
+            assert set(re.findall(r'<c r="[A-Z]+(\d+)"', cells)) <= {n}
 
 
 @contextlib.contextmanager

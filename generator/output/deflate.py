@@ -1,8 +1,9 @@
 """One deflate stream joined from pieces compressed separately, possibly by different builds.
 
-A piece is compressed by a fresh compressor and ended with a full flush: byte-aligned, and referring to
-nothing before it. So pieces placed one after the other are one valid raw deflate stream, whichever
-build made each, and a piece made from the same text is the same bytes on every build. A build after an
+A piece is compressed by a fresh compressor, so it refers to nothing before it, and ended with a full
+flush, so it ends on a byte boundary with no final block. So pieces placed one after the other are one
+valid raw deflate stream, whichever build made each, and a piece made from the same text is the same
+bytes on every build. A build after an
 edit then compresses only the pieces whose text changed and copies the others.
 
 A zip entry needs the CRC-32 of the whole uncompressed text. It is combined from the pieces' CRCs
