@@ -365,7 +365,10 @@ class Written:
 
 
 RowKey = tuple[str, str, str]  # the record's digest, its province's and committee's names
-PieceKey = tuple[str, str, int]  # what a piece of a sheet is made of (a digest), the sheet, its first row
+# What a piece of a sheet is made of (a digest), the sheet, its first row, and the zlib that compressed it:
+# Python uses the system's zlib, which an update can change under a cache, and another zlib may compress
+# the same text to other bytes (still valid, but not what a clean build writes).
+PieceKey = tuple[str, str, int, str]
 
 
 @dataclass
@@ -456,7 +459,7 @@ class _Pieces:
     def add(self, sheet: str, made_of: str | None, count: int, rows: Callable[[], Sequence[str]]) -> None:
         """`count` rows, made by `rows()` only when no kept piece has them at this place."""
         first = self.book.next_row(sheet)
-        key = None if made_of is None else (made_of, sheet, first)
+        key = None if made_of is None else (made_of, sheet, first, zlib.ZLIB_RUNTIME_VERSION)
         piece = None if key is None else self.kept.get(key)
         if piece is None:
             piece = workbook.rows_piece(rows(), first)
