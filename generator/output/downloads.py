@@ -572,9 +572,9 @@ def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None
 
     All records wide (CSV, JSON) and every figure tidy (CSV) with its articles in a table of their own
     (sources.csv, joined by source_id), the three in one workbook; the wide CSV once more per province;
-    the table schemas and the datapackage. No file is ever whole in memory: each row is written as it is
-    made, and the workbook's sheets are compressed in pieces as they come (taken from the cache when an
-    earlier build made the same piece).
+    the table schemas and the datapackage. No file's text is ever whole in memory: the rows are written
+    a block of records at a time, and the workbook is held only compressed, its sheets in pieces of a
+    block each (taken from the cache when an earlier build made the same piece at the same place).
     """
     updated = last_updated(index)
     data = folder / "data"

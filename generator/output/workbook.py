@@ -8,8 +8,8 @@ The workbook is plain rows of text, numbers, dates and booleans, so its sheet XM
 directly (a library makes an object per cell, which at national scale was most of a build). Each
 row's XML is made once per record and kept (`row_xml`). A sheet is compressed in pieces, each on its
 own (see `deflate`), which the caller may keep and give back to a later build: a build after one
-record's edit compresses again only the piece that holds it, instead of the ~90 MB of XML. Only the
-compressed sheets are held in memory, never their XML. Strings are inline (`t="inlineStr"`): text
+record's edit compresses again only the pieces that hold its rows, instead of the ~90 MB of XML.
+Only the compressed sheets are held in memory, never their XML. Strings are inline (`t="inlineStr"`): text
 stays text, never a formula or an error code, whatever it starts with.
 """
 from __future__ import annotations
