@@ -11,13 +11,15 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import functools
 import io
+import itertools
 import json
 import os
 import shutil
 import tempfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +29,7 @@ from generator.hashing import digest
 from generator.load.config import Config
 from generator.model.derive import ROWS, Derived, Value
 from generator.model.types import BLOCK_FIGURES, BLOCKS, Figure, PartialDate, Record, Source
-from generator.output import workbook
+from generator.output import deflate, workbook
 from generator.output.figures import FigureRow, figure_rows, period_dates
 from generator.plan.index import SiteIndex
 from generator.plan.page import DataSummary
@@ -261,26 +263,49 @@ def _cell(value: Any) -> str:
 class Row:
     """One record as CSV lines, workbook rows and a JSON object, made once (a cache keeps them between
     builds). The long texts are kept compressed: at national scale they would otherwise fill the memory
-    of `serve` and the cache on disk (the workbook's XML alone is four times the CSV)."""
+    of `serve` and the cache on disk (the workbook's XML alone is four times the CSV). The workbook's
+    rows are compressed apart from the rest: every build writes the CSV and JSON, but the workbook's
+    rows are read only when the piece of the sheet that holds them is made again."""
 
     province: str
-    csv_line: str
-    packed: bytes  # json_text, tidy_lines, sheet_row and the figures' sheet rows, one after the other
-    lengths: tuple[int, ...]  # of each text in `packed`
+    csv_line: bytes  # UTF-8
+    plain: bytes  # json_text and tidy_lines, UTF-8, one after the other, compressed
+    json_length: int  # bytes of json_text in `plain`
+    sheet: bytes  # sheet_row and the figures' sheet rows, one after the other, compressed
+    lengths: tuple[int, ...]  # of each text in `sheet`
     sources: tuple[tuple[Any, ...], ...]  # its articles, typed, in SOURCE_COLUMNS order
+    source_lines: tuple[bytes, ...]  # its articles as lines of sources.csv, UTF-8
 
     @classmethod
     def of(cls, province: str, csv_line: str, json_text: str, tidy_lines: str, sheet_row: str,
            tidy_sheet_rows: Sequence[str], sources: tuple[tuple[Any, ...], ...]) -> Row:
-        texts = (json_text, tidy_lines, sheet_row, *tidy_sheet_rows)
-        return cls(province, csv_line, zlib.compress("".join(texts).encode(), 1), tuple(map(len, texts)), sources)
+        json_bytes, rows = json_text.encode(), (sheet_row, *tidy_sheet_rows)
+        return cls(province, csv_line.encode(), zlib.compress(json_bytes + tidy_lines.encode(), 1), len(json_bytes),
+                   zlib.compress("".join(rows).encode(), 1), tuple(map(len, rows)), sources,
+                   tuple(_csv_line([_cell(v) for v in c]).encode() for c in sources))
 
-    def texts(self) -> RowTexts:
-        whole, start, found = zlib.decompress(self.packed).decode(), 0, []
+    @property
+    def figures(self) -> int:
+        """Its rows in the figures table."""
+        return len(self.lengths) - 1
+
+    def json_and_tidy(self) -> tuple[bytes, bytes]:
+        """json_text and tidy_lines, UTF-8."""
+        whole = zlib.decompress(self.plain)
+        return whole[:self.json_length], whole[self.json_length:]
+
+    def sheet_rows(self) -> tuple[str, ...]:
+        """sheet_row, then the figures' sheet rows."""
+        whole, start, found = zlib.decompress(self.sheet).decode(), 0, []
         for length in self.lengths:
             found.append(whole[start:start + length])
             start += length
-        return RowTexts(found[0], found[1], found[2], tuple(found[3:]))
+        return tuple(found)
+
+    def texts(self) -> RowTexts:
+        json_text, tidy_lines = self.json_and_tidy()
+        sheet = self.sheet_rows()
+        return RowTexts(json_text.decode(), tidy_lines.decode(), sheet[0], sheet[1:])
 
 
 class RowTexts(NamedTuple):
@@ -339,16 +364,21 @@ class Written:
     digests: dict[str, str]
 
 
+RowKey = tuple[str, str, str]  # the record's digest, its province's and committee's names
+# What a piece of a sheet is made of (a digest), the sheet, its first row, and the zlib that compressed it:
+# Python uses the system's zlib, which an update can change under a cache, and another zlib may compress
+# the same text to other bytes (still valid, but not what a clean build writes).
+PieceKey = tuple[str, str, int, str]
+
+
 @dataclass
 class RowCache:
-    """Rows kept between builds, by the record's content hash and the names shown, and what the last
-    build wrote from them."""
+    """Rows kept between builds, by the record's content hash and the names shown, the pieces of the
+    workbook's sheets made from them, and what the last build wrote from them."""
 
     rows: dict[RowKey, Row] = field(default_factory=dict)
     written: Written | None = None
-
-
-RowKey = tuple[str, str, str]  # the record's digest, its province's and committee's names
+    pieces: dict[PieceKey, deflate.Piece] = field(default_factory=dict)
 
 
 def _row_key(index: SiteIndex, d: Derived) -> RowKey:
@@ -363,9 +393,9 @@ def inputs_key(config: Config, index: SiteIndex) -> str | None:
     return None if any(not k[0] for k in keys) else digest(repr((config, keys)).encode("utf-8"))
 
 
-def rows(index: SiteIndex, cache: RowCache | None = None) -> Iterator[Row]:
-    """Each record's row in the site's order, made when it is needed (or found in the cache). Once all
-    were read, the cache keeps only these."""
+def rows(index: SiteIndex, cache: RowCache | None = None) -> Iterator[tuple[RowKey, Row]]:
+    """Each record's row in the site's order, with its key, made when it is needed (or found in the
+    cache). Once all were read, the cache keeps only these."""
     used: dict[RowKey, Row] = {}
     for d in index.records:
         key = _row_key(index, d)
@@ -374,9 +404,88 @@ def rows(index: SiteIndex, cache: RowCache | None = None) -> Iterator[Row]:
             found = make_row(d, *key[1:])
         if key[0]:
             used[key] = found
-        yield found
+        yield key, found
     if cache is not None:
         cache.rows = used
+
+
+BLOCK = 32  # records in one piece of the workbook's sheets
+
+
+@dataclass
+class _Block:
+    """BLOCK consecutive records (fewer in the last block): the sheets are compressed in pieces of one
+    block each, so an edited record costs one block's pieces. A record added or removed moves every
+    later row of a sheet, and so makes every later piece of it again, whatever the blocks: the row
+    numbers are in the pieces' bytes. Blocks are counted from the first record, not cut at provinces,
+    so that a small site is one piece (a piece compresses a little worse than a long stream: each
+    starts with nothing to refer back to)."""
+
+    keys: list[RowKey]
+    rows: list[Row]
+
+    @property
+    def made_of(self) -> str | None:
+        """A digest of what its rows are made from; None when a record has no content hash."""
+        return None if any(not k[0] for k in self.keys) else digest(repr(self.keys).encode("utf-8"))
+
+    @functools.cached_property
+    def sheet_rows(self) -> list[tuple[str, ...]]:
+        """Each row's workbook rows, read once, only when a piece of this block is made."""
+        return [r.sheet_rows() for r in self.rows]
+
+
+def _blocks(keyed: Iterable[tuple[RowKey, Row]]) -> Iterator[_Block]:
+    block = _Block([], [])
+    for key, r in keyed:
+        if len(block.rows) == BLOCK:
+            yield block
+            block = _Block([], [])
+        block.keys.append(key)
+        block.rows.append(r)
+    if block.rows:
+        yield block
+
+
+@dataclass
+class _Pieces:
+    """The workbook's sheets filled piece by piece: a piece an earlier build made from the same rows at
+    the same place is taken from `kept`, any other is compressed; `used` are this build's pieces."""
+
+    book: workbook.Writer
+    kept: dict[PieceKey, deflate.Piece]
+    used: dict[PieceKey, deflate.Piece] = field(default_factory=dict)
+
+    def add(self, sheet: str, made_of: str | None, count: int, rows: Callable[[], Sequence[str]]) -> None:
+        """`count` rows, made by `rows()` only when no kept piece has them at this place."""
+        first = self.book.next_row(sheet)
+        key = None if made_of is None else (made_of, sheet, first, zlib.ZLIB_RUNTIME_VERSION)
+        piece = None if key is None else self.kept.get(key)
+        if piece is None:
+            piece = workbook.rows_piece(rows(), first)
+        if key is not None:
+            self.used[key] = piece
+        self.book.append_piece(sheet, piece, count)
+
+    def add_block(self, block: _Block) -> None:
+        made_of = block.made_of
+        self.add("figures", made_of, sum(r.figures for r in block.rows),
+                 lambda: [x for rows in block.sheet_rows for x in rows[1:]])
+        self.add("records", made_of, len(block.rows), lambda: [rows[0] for rows in block.sheet_rows])
+
+    def add_sources(self, cells: list[tuple[Any, ...]]) -> None:
+        """The sources sheet, in pieces of SOURCES_PIECE articles: an edit that leaves the articles
+        as they were makes none of it again."""
+        for start in range(0, len(cells), SOURCES_PIECE):
+            run = cells[start:start + SOURCES_PIECE]
+            self.add("sources", digest(repr(run).encode("utf-8")), len(run), _sheet_rows(run))
+
+
+SOURCES_PIECE = 512  # articles in one piece of the sources sheet
+
+
+def _sheet_rows(cells: list[tuple[Any, ...]]) -> Callable[[], list[str]]:
+    return lambda: [workbook.row_xml(c) for c in cells]
 
 
 def last_updated(index: SiteIndex) -> dt.date | PartialDate | None:
@@ -402,17 +511,60 @@ class _Text:
         self.relative = relative
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.file = path.open("w", encoding="utf-8", newline="")
+        self.file = path.open("wb")
         self.size = 0
-        self.write(header)
+        self.write(header.encode("utf-8"))
 
-    def write(self, text: str) -> None:
-        self.file.write(text)
-        self.size += len(text.encode("utf-8"))
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+        self.size += len(data)
 
     def close(self) -> int:
         self.file.close()
         return self.size
+
+
+Article = tuple[tuple[Any, ...], bytes]  # an article's cells and its line of sources.csv
+
+
+@dataclass
+class _Tables:
+    """The CSV and JSON downloads being written, block by block, and the articles seen so far."""
+
+    data: Path
+    wide: _Text
+    tidy: _Text
+    json: _Text
+    per_province: dict[str, _Text] = field(default_factory=dict)
+    sources: dict[str, Article] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, data: Path) -> _Tables:
+        return cls(data, _Text(data, "records.csv", BOM + HEADER), _Text(data, "figures.csv", BOM + TIDY_HEADER),
+                   _Text(data, "records.json", "["))
+
+    def add(self, block: _Block) -> None:
+        """A block's records, written a block at a time: many small writes cost more."""
+        plain = [r.json_and_tidy() for r in block.rows]
+        self.wide.write(b"".join(r.csv_line for r in block.rows))
+        self.tidy.write(b"".join(tidy for _, tidy in plain))
+        self.json.write((b"\n" if self.json.size == 1 else b",\n") + b",\n".join(json for json, _ in plain))
+        for province, rows in itertools.groupby(block.rows, key=lambda r: r.province):
+            if province not in self.per_province:
+                self.per_province[province] = _Text(self.data, f"provinces/{province}.csv", BOM + HEADER)
+            self.per_province[province].write(b"".join(r.csv_line for r in rows))
+        for r in block.rows:
+            for cells, line in zip(r.sources, r.source_lines, strict=True):
+                _add_source(self.sources, cells, line)
+
+    def close(self) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
+        """{file: size}, with sources.csv written, and the articles in its order."""
+        self.json.write(b"\n]\n")
+        ordered = [self.sources[key] for key in sorted(self.sources)]
+        listed = _Text(self.data, "sources.csv", BOM + SOURCES_HEADER)
+        listed.write(b"".join(line for _, line in ordered))
+        files = (self.wide, self.tidy, self.json, listed, *self.per_province.values())
+        return {t.relative: t.close() for t in files}, [cells for cells, _ in ordered]
 
 
 def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None = None) -> dict[str, int]:
@@ -420,37 +572,25 @@ def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None
 
     All records wide (CSV, JSON) and every figure tidy (CSV) with its articles in a table of their own
     (sources.csv, joined by source_id), the three in one workbook; the wide CSV once more per province;
-    the table schemas and the datapackage. No file is ever whole in memory: each row is written as it is
-    made, and the workbook's sheets are compressed into temporary files as they come.
+    the table schemas and the datapackage. No file's text is ever whole in memory: the rows are written
+    a block of records at a time, and the workbook is held only compressed, its sheets in pieces of a
+    block each (taken from the cache when an earlier build made the same piece at the same place).
     """
     updated = last_updated(index)
     data = folder / "data"
-    wide, tidy = _Text(data, "records.csv", BOM + HEADER), _Text(data, "figures.csv", BOM + TIDY_HEADER)
-    records_json = _Text(data, "records.json", "[")
-    per_province: dict[str, _Text] = {}
-    sources: dict[str, tuple[Any, ...]] = {}
-    book = workbook.Writer([("figures", [c[0] for c in TIDY_COLUMNS]), ("records", [c[0] for c in COLUMNS]),
-                            ("sources", [c[0] for c in SOURCE_COLUMNS])])
-    for n, r in enumerate(rows(index, cache)):
-        texts = r.texts()
-        wide.write(r.csv_line)
-        tidy.write(texts.tidy_lines)
-        records_json.write(("\n" if n == 0 else ",\n") + texts.json_text)
-        if r.province not in per_province:
-            per_province[r.province] = _Text(data, f"provinces/{r.province}.csv", BOM + HEADER)
-        per_province[r.province].write(r.csv_line)
-        book.append_xml("figures", texts.tidy_sheet_rows)
-        book.append_xml("records", [texts.sheet_row])
-        for s in r.sources:
-            _add_source(sources, s)
-    records_json.write("\n]\n")
-    listed = _Text(data, "sources.csv", BOM + SOURCES_HEADER)
-    for key in sorted(sources):
-        listed.write(_csv_line([_cell(v) for v in sources[key]]))
-        book.append("sources", [sources[key]])
-    sizes = {t.relative: t.close() for t in (wide, tidy, records_json, listed, *per_province.values())}
-    sizes["records.xlsx"] = book.save(data / "records.xlsx", _about(config, updated), updated)
-    provinces = sorted(per_province)
+    tables = _Tables.open(data)
+    pieces = _Pieces(workbook.Writer([("figures", [c[0] for c in TIDY_COLUMNS]), ("records", [c[0] for c in COLUMNS]),
+                                      ("sources", [c[0] for c in SOURCE_COLUMNS])]),
+                     cache.pieces if cache is not None else {})
+    for block in _blocks(rows(index, cache)):
+        tables.add(block)
+        pieces.add_block(block)
+    sizes, cells = tables.close()
+    pieces.add_sources(cells)
+    if cache is not None:
+        cache.pieces = pieces.used
+    sizes["records.xlsx"] = pieces.book.save(data / "records.xlsx", _about(config, updated), updated)
+    provinces = sorted(tables.per_province)
     for relative, body in (("schema/records.json", _schema(COLUMNS)), ("schema/figures.json", _tidy_schema()),
                            ("schema/sources.json", _schema(SOURCE_COLUMNS, primary="source_id")),
                            ("datapackage.json", datapackage(config, provinces, updated))):
@@ -485,9 +625,9 @@ def read_back(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in listed(folder)}
 
 
-def _add_source(sources: dict[str, tuple[Any, ...]], cells: tuple[Any, ...]) -> None:
+def _add_source(sources: dict[str, Article], cells: tuple[Any, ...], line: bytes) -> None:
     """Keep an article once; two different articles with one id would make the join wrong, so refuse it."""
-    known = sources.setdefault(cells[0], cells)
+    known, _ = sources.setdefault(cells[0], (cells, line))
     if known != cells:
         raise ValueError(f"two source articles share the id {cells[0]}: {known[1]} and {cells[1]}")
 

@@ -6,20 +6,18 @@ format. The file is the same on every build: its dates are the data's last updat
 
 The workbook is plain rows of text, numbers, dates and booleans, so its sheet XML is written here
 directly (a library makes an object per cell, which at national scale was most of a build). Each
-row's XML is made once per record and kept (`row_xml`); each sheet is compressed as its rows come
-into a temporary file, and the zip is assembled from those at the end, so the workbook is never
-whole in memory. Strings are inline (`t="inlineStr"`): text stays text, never a formula or an error
-code, whatever it starts with.
+row's XML is made once per record and kept (`row_xml`). A sheet is compressed in pieces, each on its
+own (see `deflate`), which the caller may keep and give back to a later build: a build after one
+record's edit compresses again only the pieces that hold its rows, instead of the ~90 MB of XML.
+Only the compressed sheets are held in memory, never their XML. Strings are inline (`t="inlineStr"`): text
+stays text, never a formula or an error code, whatever it starts with.
 """
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import re
-import shutil
 import struct
-import tempfile
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +26,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from generator.model.types import PartialDate
+from generator.output import deflate
 
 EPOCH = dt.datetime(2000, 1, 1)  # when the data has no date at all
 DATE_FORMAT = "yyyy-mm-dd"
@@ -35,7 +34,6 @@ ROW = "\x00"  # stands for the row number in a row's XML until it is written (ne
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML 1.0 cannot hold
 _EXCEL_DAY0 = dt.date(1899, 12, 30)
 _LEVEL = 6  # zlib's default: the file is downloaded many more times than it is built
-_CHUNK = 1 << 20
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -116,88 +114,62 @@ def _header_xml(names: Sequence[str]) -> str:
     return '<row r="1">' + "".join(_text(f"{_column(i)}1", n, ' s="2"') for i, n in enumerate(names)) + "</row>"
 
 
-@dataclass(frozen=True)
-class _Packed:
-    """A zip entry's deflated body (bytes, or a file read from its start) with its CRC and sizes."""
+def rows_piece(rows: Iterable[str], first: int) -> deflate.Piece:
+    """Rows made by `row_xml`, numbered from `first`, compressed as one piece of a sheet. The numbers
+    are in the piece's bytes: the same rows at another place are another piece."""
+    numbered = [xml.replace(ROW, str(n)) for n, xml in enumerate(rows, first)]
+    return deflate.Piece.of("".join(numbered).encode("utf-8"), _LEVEL)
 
-    body: bytes | IO[bytes]
-    crc: int
-    size: int  # uncompressed
-    length: int  # compressed
 
-    @classmethod
-    def of(cls, data: bytes) -> _Packed:
-        packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
-        body = packer.compress(data) + packer.flush()
-        return cls(body, zlib.crc32(data), len(data), len(body))
-
-    def copy_to(self, out: IO[bytes]) -> None:
-        if isinstance(self.body, bytes):
-            out.write(self.body)
-        else:
-            shutil.copyfileobj(self.body, out, _CHUNK)
+def _piece(text: str) -> deflate.Piece:
+    return deflate.Piece.of(text.encode("utf-8"), _LEVEL)
 
 
 @dataclass
 class _Sheet:
-    """A sheet's XML, compressed as it comes into a temporary file."""
+    """A sheet's compressed pieces, in order, and the number of its last row so far."""
 
-    file: IO[bytes] = field(default_factory=tempfile.TemporaryFile)
+    stream: deflate.Stream = field(default_factory=lambda: deflate.Stream([]))
     rows: int = 0
-    crc: int = 0
-    size: int = 0
-    packer: Any = field(default_factory=lambda: zlib.compressobj(_LEVEL, zlib.DEFLATED, -15))
 
-    def write(self, text: str) -> None:
-        data = text.encode("utf-8")
-        self.crc = zlib.crc32(data, self.crc)
-        self.size += len(data)
-        self.file.write(self.packer.compress(data))
-
-    def add(self, rows: Iterable[str]) -> None:
-        """Rows made by `row_xml`, numbered here, written at once."""
-        numbered = []
-        for xml in rows:
-            self.rows += 1
-            numbered.append(xml.replace(ROW, str(self.rows)))
-        self.write("".join(numbered))
-
-    def packed(self) -> _Packed:
-        """The sheet ended and compressed, to be copied into the zip."""
-        self.write(_SHEET_END)
-        self.file.write(self.packer.flush())
-        length = self.file.tell()
-        self.file.seek(0)
-        return _Packed(self.file, self.crc, self.size, length)
+    def add(self, piece: deflate.Piece, rows: int) -> None:
+        self.stream.add(piece)
+        self.rows += rows
 
 
 class Writer:
-    """A workbook with one sheet per table, filled row by row, and an "about" sheet (licence, date, how
-    to cite) added when it is saved."""
+    """A workbook with one sheet per table, filled piece by piece, and an "about" sheet (licence, date,
+    how to cite) added when it is saved."""
 
     def __init__(self, sheets: list[tuple[str, list[str]]]) -> None:
         self.sheets: dict[str, _Sheet] = {}
         for name, header in [*sheets, ("about", ["property", "value"])]:
             sheet = _Sheet()
-            sheet.write(_SHEET_START)
-            sheet.write(_header_xml(header))
-            sheet.rows = 1
+            sheet.add(_piece(_SHEET_START + _header_xml(header)), 1)
             self.sheets[name] = sheet
 
     def append(self, sheet: str, rows: Iterable[Sequence[Any]]) -> None:
-        """Rows of values (text, numbers, dates, booleans, None for an empty cell)."""
-        self.append_xml(sheet, (row_xml(r) for r in rows))
+        """Rows of values (text, numbers, dates, booleans, None for an empty cell), as one piece."""
+        self.append_xml(sheet, [row_xml(r) for r in rows])
 
-    def append_xml(self, sheet: str, rows: Iterable[str]) -> None:
-        """Rows made by `row_xml`."""
-        self.sheets[sheet].add(rows)
+    def append_xml(self, sheet: str, rows: Sequence[str]) -> None:
+        """Rows made by `row_xml`, as one piece."""
+        self.append_piece(sheet, rows_piece(rows, self.next_row(sheet)), len(rows))
+
+    def next_row(self, sheet: str) -> int:
+        """The number the next row of `sheet` will have."""
+        return self.sheets[sheet].rows + 1
+
+    def append_piece(self, sheet: str, piece: deflate.Piece, rows: int) -> None:
+        """`rows` rows made by `rows_piece` from `next_row(sheet)` on (perhaps by an earlier build)."""
+        self.sheets[sheet].add(piece, rows)
 
     def save(self, path: Path, about: list[tuple[str, str]], updated: dt.date | PartialDate | None) -> int:
         """Write the workbook to `path` with its dates set to the data's last update; returns its size."""
         self.append("about", about)
         when = _when(updated)
         names = list(self.sheets)
-        parts: list[tuple[str, bytes | _Sheet]] = [
+        parts: list[tuple[str, bytes | deflate.Stream]] = [
             ("[Content_Types].xml", _content_types(len(names)).encode()),
             ("_rels/.rels", _root_rels().encode()),
             ("docProps/app.xml", _APP.encode()),
@@ -205,14 +177,13 @@ class Writer:
             ("xl/workbook.xml", _workbook(names).encode()),
             ("xl/_rels/workbook.xml.rels", _workbook_rels(len(names)).encode()),
             ("xl/styles.xml", _STYLES.encode()),
-            *((f"xl/worksheets/sheet{i}.xml", s) for i, s in enumerate(self.sheets.values(), 1)),
         ]
-        try:
-            with path.open("wb") as out:
-                _zip(out, parts, when)
-        finally:
-            for sheet in self.sheets.values():
-                sheet.file.close()
+        for i, sheet in enumerate(self.sheets.values(), 1):
+            sheet.add(_piece(_SHEET_END), 0)
+            sheet.stream.end()
+            parts.append((f"xl/worksheets/sheet{i}.xml", sheet.stream))
+        with path.open("wb") as out:
+            _zip(out, parts, when)
         return path.stat().st_size
 
 
@@ -276,8 +247,8 @@ def _workbook_rels(sheets: int) -> str:
             f'Type="{_RELS}/styles" Target="styles.xml"/></Relationships>')
 
 
-def _zip(out: IO[bytes], parts: list[tuple[str, bytes | _Sheet]], when: dt.datetime) -> None:
-    """A zip of `parts`, each deflated (sheets were deflated as they came), every entry dated `when`.
+def _zip(out: IO[bytes], parts: list[tuple[str, bytes | deflate.Stream]], when: dt.datetime) -> None:
+    """A zip of `parts`, each deflated (sheets were deflated in pieces), every entry dated `when`.
 
     Written here rather than with `zipfile`, which cannot take data already compressed.
     """
@@ -285,16 +256,24 @@ def _zip(out: IO[bytes], parts: list[tuple[str, bytes | _Sheet]], when: dt.datet
              ((when.year - 1980) << 9) | (when.month << 5) | when.day)
     directory = []
     for name, body in parts:
-        packed = body.packed() if isinstance(body, _Sheet) else _Packed.of(body)
-        if packed.size >= 1 << 32:
-            raise ValueError(f"{name} is too large for a workbook ({packed.size} bytes)")
+        stream = body if isinstance(body, deflate.Stream) else _whole(body)
+        if stream.size >= 1 << 32:
+            raise ValueError(f"{name} is too large for a workbook ({stream.size} bytes)")
         offset, encoded = out.tell(), name.encode("ascii")
-        fields = (8, *stamp, packed.crc, packed.length, packed.size, len(encoded), 0)
+        fields = (8, *stamp, stream.crc, stream.length, stream.size, len(encoded), 0)
         out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, *fields) + encoded)
-        packed.copy_to(out)
+        out.writelines(stream.bodies)
         directory.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, *fields, 0, 0, 0, 0, offset)
                          + encoded)
     at = out.tell()
     listing = b"".join(directory)
     out.write(listing)
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(listing), at, 0))
+
+
+def _whole(data: bytes) -> deflate.Stream:
+    """A small part of the workbook as a stream of one piece."""
+    stream = deflate.Stream([])
+    stream.add(deflate.Piece.of(data, _LEVEL))
+    stream.end()
+    return stream
