@@ -130,7 +130,9 @@ class _Pickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         kind = type(obj)
         if kind not in self.fields:
-            slotted = dataclasses.is_dataclass(kind) and "__slots__" in vars(kind)
+            # A class with a `__reduce__` of its own says how it is best pickled (a derived record: as
+            # its record); the others are written field by field.
+            slotted = dataclasses.is_dataclass(kind) and "__slots__" in vars(kind) and "__reduce__" not in vars(kind)
             self.fields[kind] = tuple(f.name for f in dataclasses.fields(kind)) if slotted else None
         names = self.fields[kind]
         if names is None:

@@ -1,0 +1,67 @@
+"""What the build cache on disk keeps, and what it leaves to be made again.
+
+`tests/test_incremental.py` checks that a cached rebuild writes what a fresh build writes; these check
+that each saving the cache makes is really made (each fails when the code that makes it is taken out).
+"""
+from __future__ import annotations
+
+import io
+import pickle
+from pathlib import Path
+
+from generator import cache, hashing
+from generator.cli import main
+from generator.load.site import load_site
+from generator.model.derive import DeriveCache, Derived, derive_all
+from generator.model.problems import Problems
+
+
+def _built(root: Path) -> cache.BuildCache:
+    """Build the site with its cache on disk, then read that cache back as the next build would."""
+    assert main(["build", "--site", str(root), "--output", str(root.parent / "out"), "-q"]) == 0
+    return cache.load(root)
+
+
+def test_a_derived_record_is_pickled_as_its_record_and_derived_again(test_site_at_root: Path) -> None:
+    """The cache on disk holds no derived values (deriving again is quicker than reading them back):
+    a derived record read back equals the one pickled."""
+    loaded = load_site(test_site_at_root, Problems())
+    assert loaded is not None
+    derived = derive_all(loaded.records)
+    written = io.BytesIO()
+    cache._Pickler(written).dump(derived)  # as the cache on disk is written
+    data = written.getvalue()
+    assert b"LevelValues" not in data and b"DerivedBlock" not in data
+    assert pickle.loads(data) == derived
+
+
+def test_derived_records_of_removed_or_edited_records_are_dropped(test_site_at_root: Path) -> None:
+    loaded = load_site(test_site_at_root, Problems())
+    assert loaded is not None
+    kept = DeriveCache()
+    derive_all(loaded.records, kept)
+    derive_all(loaded.records[1:], kept)
+    assert sorted(kept.derived) == sorted(r.digest for r in loaded.records[1:])
+
+
+def test_the_fingerprints_of_derived_records_are_read_back_not_walked_again(test_site_at_root: Path) -> None:
+    """The cache keeps each derived record's fingerprint (and no more: their parts are not pickled), so
+    the next build's page keys do not walk the records again; each kept fingerprint is the record's own."""
+    kept = _built(test_site_at_root)
+    pairs = kept.fingerprints.__getstate__()
+    assert pairs and all(isinstance(value, Derived) for value, _ in pairs)
+    assert {id(value) for value, _ in pairs} == {id(d) for d in kept.derived.derived.values()}
+    assert all(fp == hashing.fingerprint(value) for value, fp in pairs)
+    walked: list[object] = []
+    parts = hashing.Fingerprints._parts
+
+    def spy(self: hashing.Fingerprints, value: object) -> str:
+        walked.append(value)
+        return parts(self, value)
+    hashing.Fingerprints._parts = spy  # type: ignore[method-assign]
+    try:
+        assert main(["build", "--site", str(test_site_at_root), "--output", str(test_site_at_root.parent / "out"),
+                     "-q"]) == 0
+    finally:
+        hashing.Fingerprints._parts = parts  # type: ignore[method-assign]
+    assert walked and not [value for value in walked if isinstance(value, Derived)]
