@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import os
 import pickle
 import shutil
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -73,7 +75,7 @@ def load(root: Path) -> BuildCache:
     folder = cache_folder(root)
     for part, names in PARTS.items():
         try:
-            with open(folder / f"{part}.pickle", "rb") as fh:
+            with open(folder / f"{part}.pickle", "rb") as fh, collector_paused():
                 kept = pickle.load(fh)
         except Exception:  # missing, truncated, corrupt or from other code: build without it
             continue
@@ -83,6 +85,19 @@ def load(root: Path) -> BuildCache:
             for name, value in zip(names, kept, strict=True):
                 setattr(cache, name, value)
     return cache
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: reading a cache back makes a hundred thousand objects and no
+    garbage, and the collector would walk all of them again and again while they are being made."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def save(root: Path, cache: BuildCache) -> None:

@@ -5,11 +5,15 @@ that each saving the cache makes is really made (each fails when the code that m
 """
 from __future__ import annotations
 
+import gc
 import io
 import pickle
 from pathlib import Path
+from typing import Any
 
-from generator import cache, hashing
+import pytest
+
+from generator import cache, hashing, pipeline
 from generator.cli import main
 from generator.load.site import load_site
 from generator.model.derive import DeriveCache, Derived, derive_all
@@ -65,3 +69,24 @@ def test_the_fingerprints_of_derived_records_are_read_back_not_walked_again(test
     finally:
         hashing.Fingerprints._parts = parts  # type: ignore[method-assign]
     assert walked and not [value for value in walked if isinstance(value, Derived)]
+
+
+def test_the_cycle_collector_is_paused_while_the_cache_is_read_and_during_a_build(
+        test_site_at_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading the cache and building make hundreds of thousands of objects and little cyclic garbage:
+    the collector waits meanwhile (it was a fifth of a one-record build), and runs again afterwards."""
+    _built(test_site_at_root)
+    seen: list[bool] = []
+    real_load = pickle.load
+
+    def load(file: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real_load(file)
+    monkeypatch.setattr(cache.pickle, "load", load)
+    kept = cache.load(test_site_at_root)
+    assert seen == [False] * len(cache.PARTS) and gc.isenabled()
+    stages: list[tuple[bool, bool]] = []
+    result = pipeline.build(test_site_at_root, Problems(), output=test_site_at_root.parent / "out", cache=kept,
+                            on_stage=lambda stage: stages.append((gc.isenabled(), gc.get_freeze_count() > 0)))
+    assert result is not None and stages and set(stages) == {(False, True)}
+    assert gc.isenabled() and gc.get_freeze_count() == 0

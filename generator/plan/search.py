@@ -7,6 +7,7 @@ A query matches an entry when every word of it, folded (no case, no diacritics),
 the entry's folded text: `matches` here, and the same rule in site.js."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
@@ -23,6 +24,7 @@ from generator.render.labels import Labels
 EntryKind = Literal["province", "committee", "record", "indicator", "year", "page"]
 KIND_RANK: dict[EntryKind, int] = {"province": 5, "committee": 4, "indicator": 3, "record": 2, "year": 2, "page": 1}
 OTHER_GROUPS = ("years", "indicators", "pages")  # after the provinces, on the search page
+_COMBINING = re.compile("[\u0300-\u036f]")  # Unicode's combining diacritical marks: category Mn, all of them
 
 
 def search_fold(text: str) -> str:
@@ -30,8 +32,13 @@ def search_fold(text: str) -> str:
 
     (The extractor folds article text differently: one character for one, to keep positions.)
     """
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn").lower()
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    # Vietnamese marks are all in the block of combining diacritical marks, every one of them a
+    # non-spacing mark: removed at once, the text is then plain ASCII, without looking at each letter.
+    plain = _COMBINING.sub("", text)
+    if plain.isascii():
+        return plain.lower()
+    return "".join(c for c in plain if unicodedata.category(c) != "Mn").lower()
 
 
 def matches(folded: str, query: str) -> bool:
