@@ -114,12 +114,15 @@ class Fingerprints:
     def _parts(self, value: object) -> str:
         kind = type(value)
         names = self._names(kind)
+        plain, of = self._plain, self.of
         if names is not None:
-            of = self.of
-            return f"{kind.__module__}.{kind.__qualname__}(" + ",".join([of(getattr(value, n)) for n in names]) + ")"
+            fields = [getattr(value, n) for n in names]
+            return (f"{kind.__module__}.{kind.__qualname__}("
+                    + ",".join([f"{type(v).__name__}:{v!r}" if type(v) in plain else of(v) for v in fields]) + ")")
         name = kind.__qualname__
         if isinstance(value, (list, tuple)):
-            return f"{name}[" + ",".join([self.of(v) for v in value]) + "]"
+            return f"{name}[" + ",".join([f"{type(v).__name__}:{v!r}" if type(v) in plain else of(v)
+                                          for v in value]) + "]"
         if isinstance(value, (set, frozenset)):
             return f"{name}{{" + ",".join(sorted(self.of(v) for v in value)) + "}"
         if isinstance(value, dict):

@@ -15,9 +15,14 @@ import pytest
 
 from generator import cache, hashing, pipeline
 from generator.cli import main
+from generator.load.content_pages import for_language
 from generator.load.site import load_site
 from generator.model.derive import DeriveCache, Derived, derive_all
 from generator.model.problems import Problems
+from generator.plan.charts import Cited
+from generator.plan.index import build_index
+from generator.plan.planner import plan
+from generator.render.labels import LANGUAGES, load_labels
 
 
 def _built(root: Path) -> cache.BuildCache:
@@ -90,3 +95,22 @@ def test_the_cycle_collector_is_paused_while_the_cache_is_read_and_during_a_buil
                             on_stage=lambda stage: stages.append((gc.isenabled(), gc.get_freeze_count() > 0)))
     assert result is not None and stages and set(stages) == {(False, True)}
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_both_editions_charts_cite_each_record_with_the_same_tuple(test_site_at_root: Path) -> None:
+    """A record's articles are made once per build for every chart of both editions: the same tuple,
+    which the pages' keys then walk once."""
+    loaded = load_site(test_site_at_root, Problems())
+    assert loaded is not None
+    index = build_index(loaded.registry, derive_all(loaded.records), loaded.reviewed)
+    cited: dict[str, list[tuple[Cited, ...]]] = {}
+    for lang in LANGUAGES:
+        for page in plan(index, load_labels(lang), for_language(loaded.content_pages, lang)).pages:
+            for chart in getattr(page.context, "charts", []):
+                for label, found in zip(chart.labels, chart.row_sources, strict=False):
+                    cited.setdefault(f"{chart.id} {label}", []).append(found)
+    # A province's levels over the years: each bar is one record's (a chart's row of several records
+    # cites their articles together, made for that row).
+    shared = [found for name, found in cited.items() if name.split()[0].endswith(("-organizations", "-members"))]
+    assert all(len(found) == 2 for found in shared)
+    assert shared and all(a is b for a, b in shared)
