@@ -90,7 +90,8 @@ def load(root: Path) -> BuildCache:
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused: reading a cache back makes a hundred thousand objects and no
-    garbage, and the collector would walk all of them again and again while they are being made."""
+    garbage, and the collector would walk all of them again and again while they are being made (and,
+    while the cache is written, the objects the build left, which the build kept it from walking)."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -111,8 +112,9 @@ def save(root: Path, cache: BuildCache) -> None:
                 shutil.rmtree(old)
             elif old.is_file():  # a single-file cache of earlier versions
                 old.unlink(missing_ok=True)
-        for part, names in PARTS.items():
-            _write(folder / f"{part}.pickle", tuple(getattr(cache, name) for name in names))
+        with collector_paused():  # writing makes no garbage either
+            for part, names in PARTS.items():
+                _write(folder / f"{part}.pickle", tuple(getattr(cache, name) for name in names))
 
 
 def _write(target: Path, value: object) -> None:

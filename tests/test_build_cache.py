@@ -76,7 +76,7 @@ def test_the_fingerprints_of_derived_records_are_read_back_not_walked_again(test
     assert walked and not [value for value in walked if isinstance(value, Derived)]
 
 
-def test_the_cycle_collector_is_paused_while_the_cache_is_read_and_during_a_build(
+def test_the_cycle_collector_is_paused_while_the_cache_is_read_and_written_and_during_a_build(
         test_site_at_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Reading the cache and building make hundreds of thousands of objects and little cyclic garbage:
     the collector waits meanwhile (it was a fifth of a one-record build), and runs again afterwards."""
@@ -95,6 +95,15 @@ def test_the_cycle_collector_is_paused_while_the_cache_is_read_and_during_a_buil
                             on_stage=lambda stage: stages.append((gc.isenabled(), gc.get_freeze_count() > 0)))
     assert result is not None and stages and set(stages) == {(False, True)}
     assert gc.isenabled() and gc.get_freeze_count() == 0
+    written: list[bool] = []
+    real_write = cache._write
+
+    def write(target: Path, value: object) -> None:
+        written.append(gc.isenabled())
+        real_write(target, value)
+    monkeypatch.setattr(cache, "_write", write)
+    cache.save(test_site_at_root, kept)
+    assert written == [False] * len(cache.PARTS) and gc.isenabled()
 
 
 def test_both_editions_charts_cite_each_record_with_the_same_tuple(test_site_at_root: Path) -> None:
