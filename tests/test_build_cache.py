@@ -21,6 +21,7 @@ from generator.model.derive import DeriveCache, Derived, derive_all
 from generator.model.problems import Problems
 from generator.plan.charts import Cited
 from generator.plan.index import build_index
+from generator.plan.page import SourcesContext
 from generator.plan.planner import plan
 from generator.render.labels import LANGUAGES, load_labels
 
@@ -123,3 +124,14 @@ def test_both_editions_charts_cite_each_record_with_the_same_tuple(test_site_at_
     shared = [found for name, found in cited.items() if name.split()[0].endswith(("-organizations", "-members"))]
     assert all(len(found) == 2 for found in shared)
     assert shared and all(a is b for a, b in shared)
+
+
+def test_both_editions_sources_pages_list_the_same_rows(test_site_at_root: Path) -> None:
+    """The "sources reviewed" page's rows are made once per build: the same list in both editions."""
+    loaded = load_site(test_site_at_root, Problems())
+    assert loaded is not None
+    index = build_index(loaded.registry, derive_all(loaded.records), loaded.reviewed)
+    found = [page.context.articles for lang in LANGUAGES
+             for page in plan(index, load_labels(lang), for_language(loaded.content_pages, lang)).pages
+             if isinstance(page.context, SourcesContext)]
+    assert len(found) == 2 and found[0] and found[0] is found[1]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from generator.model.derive import Derived
 from generator.model.types import Committee, Province, Registry, ReviewedArticle
+from generator.plan import sources
 from generator.plan.charts import Citations
 
 
@@ -40,6 +42,12 @@ class SiteIndex:
     reviewed: tuple[ReviewedArticle, ...] = ()  # content/sources.yaml: every article read
     # Each record's articles as charts cite them, made when first asked for and shared by both editions.
     citations: Citations = field(default_factory=Citations, compare=False, repr=False)
+
+    @cached_property
+    def articles(self) -> list[sources.ArticleRow]:
+        """The rows of the "sources reviewed" page, the same in both editions: made once per build, and
+        walked once by the pages' keys."""
+        return sources.rows(self.reviewed, self.records)
 
     @property
     def years(self) -> list[int]:

@@ -228,7 +228,7 @@ def plan_data(index: SiteIndex, labels: Labels, summary: DataSummary | None = No
 
 def plan_sources(index: SiteIndex, labels: Labels) -> PlannedPage:
     """The "sources reviewed" page: every article read, its records, or why it gave none."""
-    found = sources.rows(index.reviewed, index.records)
+    found = index.articles
     return PlannedPage(sources.URL, "sources", labels["reviewed"]["heading"],
                        SourcesContext(found, sum(1 for r in found if r.records),
                                       sum(1 for r in found if not r.records)))
