@@ -5,10 +5,12 @@ neither read nor written by `build --clean`).
 
 On disk it is a folder named after the generator's version, its code and the Python version (so a
 cache made by other code is never read), holding three files read and written independently: the
-parsed and derived records with their fingerprints (one file, since the fingerprints refer to the
-derived records themselves), the download rows, and the pages' index (each page's key and the digest
-of its bytes, its links, and the files written where). Pages' HTML is not kept: the last output holds
-it, and an unchanged page is linked from there.
+parsed records, the derived records and the derived records' fingerprints (one file, since the
+fingerprints refer to the derived records, and those to the parsed records: each derived record is
+pickled as its record and derived again when read, which takes less time than reading its values
+back), the download rows, and the pages' index (each page's key and the digest of its bytes, its
+links, and the files written where). Pages' HTML is not kept: the last output holds it, and an
+unchanged page is linked from there.
 """
 from __future__ import annotations
 
