@@ -25,6 +25,7 @@ EntryKind = Literal["province", "committee", "record", "indicator", "year", "pag
 KIND_RANK: dict[EntryKind, int] = {"province": 5, "committee": 4, "indicator": 3, "record": 2, "year": 2, "page": 1}
 OTHER_GROUPS = ("years", "indicators", "pages")  # after the provinces, on the search page
 _COMBINING = re.compile("[\u0300-\u036f]")  # Unicode's combining diacritical marks: category Mn, all of them
+_NOT_ASCII = re.compile("[^\x00-\x7f]+")
 
 
 def search_fold(text: str) -> str:
@@ -34,11 +35,16 @@ def search_fold(text: str) -> str:
     """
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     # Vietnamese marks are all in the block of combining diacritical marks, every one of them a
-    # non-spacing mark: removed at once, the text is then plain ASCII, without looking at each letter.
+    # non-spacing mark: removed at once. What is left outside ASCII (a dash, a quotation mark, a mark
+    # from another block) is looked at letter by letter, not the whole text.
     plain = _COMBINING.sub("", text)
-    if plain.isascii():
-        return plain.lower()
-    return "".join(c for c in plain if unicodedata.category(c) != "Mn").lower()
+    if not plain.isascii():
+        plain = _NOT_ASCII.sub(_without_marks, plain)
+    return plain.lower()
+
+
+def _without_marks(found: re.Match[str]) -> str:
+    return "".join(c for c in found.group() if unicodedata.category(c) != "Mn")
 
 
 def matches(folded: str, query: str) -> bool:
