@@ -7,7 +7,6 @@ again) and each page's HTML with the inputs it was made from.
 """
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import re
@@ -203,7 +202,6 @@ def _render_part(renderer: Renderer, part: list[tuple[int, PlannedPage]], result
     few at a time, then None. Workers ignore Ctrl+C: the parent stops and reports once, without worker
     tracebacks."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.enable()  # paused by the parent for its build (see `pipeline`); rendering leaves cycles to collect
     for start in range(0, len(part), CHUNK):
         results.send([(i, renderer.render_one(page)) for i, page in part[start:start + CHUNK]])
     results.send(None)
