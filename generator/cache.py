@@ -5,19 +5,23 @@ neither read nor written by `build --clean`).
 
 On disk it is a folder named after the generator's version, its code and the Python version (so a
 cache made by other code is never read), holding three files read and written independently: the
-parsed and derived records with their fingerprints (one file, since the fingerprints refer to the
-derived records themselves), the download rows, and the pages' index (each page's key and the digest
-of its bytes, its links, and the files written where). Pages' HTML is not kept: the last output holds
-it, and an unchanged page is linked from there.
+parsed records, the derived records and the derived records' fingerprints (one file, since the
+fingerprints refer to the derived records, and those to the parsed records: each derived record is
+pickled as its record and derived again when read, which takes less time than reading its values
+back), the download rows, and the pages' index (each page's key and the digest of its bytes, its
+links, and the files written where). Pages' HTML is not kept: the last output holds it, and an
+unchanged page is linked from there.
 """
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import os
 import pickle
 import shutil
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -73,7 +77,7 @@ def load(root: Path) -> BuildCache:
     folder = cache_folder(root)
     for part, names in PARTS.items():
         try:
-            with open(folder / f"{part}.pickle", "rb") as fh:
+            with open(folder / f"{part}.pickle", "rb") as fh, collector_paused():
                 kept = pickle.load(fh)
         except Exception:  # missing, truncated, corrupt or from other code: build without it
             continue
@@ -83,6 +87,20 @@ def load(root: Path) -> BuildCache:
             for name, value in zip(names, kept, strict=True):
                 setattr(cache, name, value)
     return cache
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: reading a cache back makes a hundred thousand objects and no
+    garbage, and the collector would walk all of them again and again while they are being made (and,
+    while the cache is written, the objects the build left, which the build kept it from walking)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def save(root: Path, cache: BuildCache) -> None:
@@ -96,8 +114,9 @@ def save(root: Path, cache: BuildCache) -> None:
                 shutil.rmtree(old)
             elif old.is_file():  # a single-file cache of earlier versions
                 old.unlink(missing_ok=True)
-        for part, names in PARTS.items():
-            _write(folder / f"{part}.pickle", tuple(getattr(cache, name) for name in names))
+        with collector_paused():  # writing makes no garbage either
+            for part, names in PARTS.items():
+                _write(folder / f"{part}.pickle", tuple(getattr(cache, name) for name in names))
 
 
 def _write(target: Path, value: object) -> None:
@@ -130,7 +149,9 @@ class _Pickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         kind = type(obj)
         if kind not in self.fields:
-            slotted = dataclasses.is_dataclass(kind) and "__slots__" in vars(kind)
+            # A class with a `__reduce__` of its own says how it is best pickled (a derived record: as
+            # its record); the others are written field by field.
+            slotted = dataclasses.is_dataclass(kind) and "__slots__" in vars(kind) and "__reduce__" not in vars(kind)
             self.fields[kind] = tuple(f.name for f in dataclasses.fields(kind)) if slotted else None
         names = self.fields[kind]
         if names is None:

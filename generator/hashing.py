@@ -41,12 +41,14 @@ class Fingerprints:
     Kept between builds (`serve`, and pickled by `build`), it remembers the values that last from one
     build to the next (those under the roots given to `lasting`: derived records, kept by their own
     cache) and that the last build saw, so unchanged records are not walked again. Values made afresh
-    by each build (pages' contexts) are forgotten by `end_build`: keeping them would only cost memory."""
+    by each build (pages' contexts) are forgotten by `end_build`: keeping them would only cost memory.
+    Pickled, it keeps the roots alone (see `__getstate__`)."""
 
     def __init__(self) -> None:
         self._seen: dict[int, tuple[object, str]] = {}  # id -> (the value, kept alive; its fingerprint)
         self._used: set[int] = set()  # ids seen by the current build
         self._roots: set[int] = set()  # ids of the values that last between builds
+        self._kept_roots: set[int] = set()  # ids of the roots the last build saw
         self._lasting: set[int] = set()  # ids of values found under them
         self._depth = 0  # how many lasting values the walk is inside
         self._plain: set[type] = set()  # types found to be plain values
@@ -59,17 +61,23 @@ class Fingerprints:
     def end_build(self) -> None:
         """Forget the values the build that just ended did not see, and those it made afresh."""
         self._seen = {key: self._seen[key] for key in self._used & self._lasting if key in self._seen}
+        self._kept_roots = self._roots & set(self._seen)
         self._used, self._roots, self._lasting = set(), set(), set(self._seen)
 
     def __getstate__(self) -> list[tuple[object, str]]:
-        """Pickled as (value, fingerprint) pairs: ids mean nothing in another process, but pickle keeps
-        a value shared with the rest of the cache the same object when it is read back."""
-        return list(self._seen.values())
+        """Pickled as (value, fingerprint) pairs of the roots the last build saw: ids mean nothing in
+        another process, but pickle keeps a value shared with the rest of the cache (a derived record)
+        the same object when it is read back. What lies under the roots is left out: a derived record
+        is pickled as its record alone (and derived again when read), so its parts would be pickled on
+        their own, at a cost, and found under no root afterwards; a page that shows one on its own
+        walks it again."""
+        return [self._seen[key] for key in self._kept_roots if key in self._seen]
 
     def __setstate__(self, pairs: list[tuple[object, str]]) -> None:
         self.__init__()  # type: ignore[misc]
         self._seen = {id(value): (value, fp) for value, fp in pairs}
         self._lasting = set(self._seen)
+        self._kept_roots = set(self._seen)
 
     def of(self, value: object) -> str:
         """A plain value as its type and repr (unambiguous, and cheaper than hashing it); a container
@@ -106,12 +114,15 @@ class Fingerprints:
     def _parts(self, value: object) -> str:
         kind = type(value)
         names = self._names(kind)
+        plain, of = self._plain, self.of
         if names is not None:
-            of = self.of
-            return f"{kind.__module__}.{kind.__qualname__}(" + ",".join([of(getattr(value, n)) for n in names]) + ")"
+            fields = [getattr(value, n) for n in names]
+            return (f"{kind.__module__}.{kind.__qualname__}("
+                    + ",".join([f"{type(v).__name__}:{v!r}" if type(v) in plain else of(v) for v in fields]) + ")")
         name = kind.__qualname__
         if isinstance(value, (list, tuple)):
-            return f"{name}[" + ",".join([self.of(v) for v in value]) + "]"
+            return f"{name}[" + ",".join([f"{type(v).__name__}:{v!r}" if type(v) in plain else of(v)
+                                          for v in value]) + "]"
         if isinstance(value, (set, frozenset)):
             return f"{name}{{" + ",".join(sorted(self.of(v) for v in value)) + "}"
         if isinstance(value, dict):

@@ -13,9 +13,10 @@ A percent the article gives without saying what it is a share of keeps that mark
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal, get_args
+from typing import ClassVar, Literal, get_args
 
 from generator.model.types import BLOCKS, LEVELS, Admissions, Block, Figure, Level, Qualifier, RatingBlock, Record, Unit
 
@@ -38,6 +39,9 @@ class Value:
     how: str | None = None  # for derived values: the arithmetic, e.g. "79 − 16"
     of: int | None = None  # stated denominator, e.g. 79 in "16/79"
     base_unstated: bool = False  # a percent whose base the article does not state: never charted
+    # Its repr shows every field, each a plain value: a page's key takes it as it is, without walking it
+    # or remembering it (charts hold tens of thousands, many made afresh by each build).
+    fingerprint_by_repr: ClassVar[bool] = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,11 @@ class Derived:
 
     def block(self, name: Block) -> DerivedBlock | None:
         return self.blocks.get(name)
+
+    def __reduce__(self) -> tuple[Callable[[Record], Derived], tuple[Record]]:
+        """Pickled as its record, derived again when read back (the build cache on disk): deriving takes
+        less time than writing and reading the hundred-odd values of each derived record."""
+        return derive_record, (self.record,)
 
 
 def _stated_count(fig: Figure | None) -> Value | None:
@@ -200,20 +209,25 @@ def derive_record(record: Record) -> Derived:
 
 @dataclass
 class DeriveCache:
-    """Derived records kept by `serve` between rebuilds, by the record file's content hash."""
+    """Derived records kept between rebuilds, by the record file's content hash: the same objects from
+    build to build, so what was worked out about them (their fingerprints) is found again."""
 
     derived: dict[str, Derived] = field(default_factory=dict)
 
 
 def derive_all(records: list[Record], cache: DeriveCache | None = None) -> list[Derived]:
+    """Each record derived, or taken from the cache when derived from an equal record; the cache then
+    keeps only these records' (an edited or removed record's old values are dropped)."""
     if cache is None:
         return [derive_record(r) for r in records]
     out = []
+    kept: dict[str, Derived] = {}
     for r in records:
         d = cache.derived.get(r.digest) if r.digest else None
-        if d is None or d.record != r:
+        if d is None or (d.record is not r and d.record != r):
             d = derive_record(r)
-            if r.digest:
-                cache.derived[r.digest] = d
+        if r.digest:
+            kept[r.digest] = d
         out.append(d)
+    cache.derived = kept
     return out

@@ -7,6 +7,7 @@ A query matches an entry when every word of it, folded (no case, no diacritics),
 the entry's folded text: `matches` here, and the same rule in site.js."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
@@ -23,6 +24,8 @@ from generator.render.labels import Labels
 EntryKind = Literal["province", "committee", "record", "indicator", "year", "page"]
 KIND_RANK: dict[EntryKind, int] = {"province": 5, "committee": 4, "indicator": 3, "record": 2, "year": 2, "page": 1}
 OTHER_GROUPS = ("years", "indicators", "pages")  # after the provinces, on the search page
+_COMBINING = re.compile("[\u0300-\u036f]")  # Unicode's combining diacritical marks: category Mn, all of them
+_NOT_ASCII = re.compile("[^\x00-\x7f]+")
 
 
 def search_fold(text: str) -> str:
@@ -30,8 +33,18 @@ def search_fold(text: str) -> str:
 
     (The extractor folds article text differently: one character for one, to keep positions.)
     """
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn").lower()
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    # Vietnamese marks are all in the block of combining diacritical marks, every one of them a
+    # non-spacing mark: removed at once. What is left outside ASCII (a dash, a quotation mark, a mark
+    # from another block) is looked at letter by letter, not the whole text.
+    plain = _COMBINING.sub("", text)
+    if not plain.isascii():
+        plain = _NOT_ASCII.sub(_without_marks, plain)
+    return plain.lower()
+
+
+def _without_marks(found: re.Match[str]) -> str:
+    return "".join(c for c in found.group() if unicodedata.category(c) != "Mn")
 
 
 def matches(folded: str, query: str) -> bool:
