@@ -299,3 +299,26 @@ def test_a_title_edit_makes_again_only_the_pages_that_show_titles(compiled: Memo
             assert _build(site, "kept", kept) is not None
         assert "provinces/lam-dong/" in rendered and "en/provinces/lam-dong/" in rendered
         assert [url for url in rendered if "indicators/" in url] == []
+
+
+def test_a_figure_edit_makes_the_sources_page_again_only_if_it_shows_it(compiled: MemoryBytecodeCache) -> None:
+    """The sources page names each record by its place and period, never its figures: a figure edit
+    does not render it again (in either edition), while the pages that show the figure are."""
+    with _copy() as site:
+        kept = _cache(compiled)
+        first = _build(site, "kept", kept)
+        assert first is not None
+        before = {p: first[p] for p in ("sources/index.html", "en/sources/index.html")}
+        _number(site, 4)
+        rendered: list[str] = []
+        render_one = pipeline.Renderer.render_one
+
+        def spy(renderer: pipeline.Renderer, page: Any) -> Any:
+            rendered.append(renderer.prefix + page.url)
+            return render_one(renderer, page)
+        with mock.patch.object(pipeline.Renderer, "render_one", spy):
+            after = _build(site, "kept", kept)
+        assert after is not None and after != first
+        assert any("indicators/" in url for url in rendered), rendered
+        assert "sources/" not in rendered and "en/sources/" not in rendered, rendered
+        assert {p: after[p] for p in before} == before

@@ -4,11 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar
 
 from generator.model.derive import Derived
-from generator.model.types import PartialDate, ReviewedArticle
+from generator.model.types import PartialDate, Period, ReviewedArticle
 
 URL = "sources/"
+
+
+@dataclass(frozen=True)
+class Named:
+    """A record as the page names it and links to it: its place and period, not its figures, so that
+    editing a figure leaves the page (and its key) as it was."""
+
+    province: str
+    committee: str
+    stem: str
+    year: int
+    period: Period
+    fingerprint_by_repr: ClassVar[bool] = True  # its repr shows every field, each a plain value
+
+    @classmethod
+    def of(cls, d: Derived) -> Named:
+        r = d.record
+        return cls(r.province, r.committee, r.stem, r.year, r.period)
 
 
 @dataclass(frozen=True)
@@ -21,12 +40,13 @@ class ArticleRow:
     publisher: str | None
     published: dt.date | PartialDate | None
     title_reconstructed: bool
-    records: tuple[Derived, ...]
+    records: tuple[Named, ...]
 
 
 def _row(article: ReviewedArticle, by_ref: dict[str, Derived]) -> ArticleRow:
-    records = tuple(by_ref[ref] for ref in article.records if ref in by_ref)
-    source = records[0].record.sources[0] if records and records[0].record.sources else None
+    found = [by_ref[ref] for ref in article.records if ref in by_ref]
+    records = tuple(Named.of(d) for d in found)
+    source = found[0].record.sources[0] if found and found[0].record.sources else None
     if source is None:
         return ArticleRow(article, article.title or article.id, article.url, article.publisher,
                           article.published, article.title_reconstructed, records)
@@ -44,7 +64,8 @@ def _unnamed(derived: tuple[Derived, ...], named: set[str]) -> list[ArticleRow]:
     for url, items in by_url.items():
         s = items[0].record.sources[0]
         found.append(ArticleRow(ReviewedArticle(id=url, records=tuple(d.record.ref for d in items)), s.title,
-                                url, s.publisher, s.published, s.title_reconstructed, tuple(items)))
+                                url, s.publisher, s.published, s.title_reconstructed,
+                                tuple(Named.of(d) for d in items)))
     return found
 
 
