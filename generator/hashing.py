@@ -114,6 +114,8 @@ class Fingerprints:
     def _parts(self, value: object) -> str:
         kind = type(value)
         names = self._names(kind)
+        # A part of a type already found plain is written here as `of` would write it: most parts are, and
+        # a call per part was a good share of the pages' keys.
         plain, of = self._plain, self.of
         if names is not None:
             fields = [getattr(value, n) for n in names]

@@ -282,6 +282,18 @@ def test_downloads_are_made_again_only_when_their_records_or_settings_change(com
         assert site_records is not None and len(kept.rows.rows) == len(site_records.records)
 
 
+def _rendered_by_build(site: Edited, kept: BuildCache) -> tuple[list[str], dict[str, bytes] | None]:
+    """The pages a cached build rendered (not taken from the last output), by address, and what it wrote."""
+    rendered: list[str] = []
+    render_one = pipeline.Renderer.render_one
+
+    def spy(renderer: pipeline.Renderer, page: Any) -> Any:
+        rendered.append(renderer.prefix + page.url)
+        return render_one(renderer, page)
+    with mock.patch.object(pipeline.Renderer, "render_one", spy):
+        return rendered, _build(site, "kept", kept)
+
+
 def test_a_title_edit_makes_again_only_the_pages_that_show_titles(compiled: MemoryBytecodeCache) -> None:
     """Charts show an article's newspaper, date and address, not its title: the indicator pages (all
     charts) are not rendered again when only a title changes; the record's own pages are."""
@@ -289,14 +301,8 @@ def test_a_title_edit_makes_again_only_the_pages_that_show_titles(compiled: Memo
         kept = _cache(compiled)
         _build(site, "kept", kept)
         site.edit(LAM_DONG_2019, lambda text: re.sub(r"(\n    title: [^\n]*)", r"\1 (sửa)", text, count=1))
-        rendered: list[str] = []
-        render_one = pipeline.Renderer.render_one
-
-        def spy(renderer: pipeline.Renderer, page: Any) -> Any:
-            rendered.append(renderer.prefix + page.url)
-            return render_one(renderer, page)
-        with mock.patch.object(pipeline.Renderer, "render_one", spy):
-            assert _build(site, "kept", kept) is not None
+        rendered, built = _rendered_by_build(site, kept)
+        assert built is not None
         assert "provinces/lam-dong/" in rendered and "en/provinces/lam-dong/" in rendered
         assert [url for url in rendered if "indicators/" in url] == []
 
@@ -310,14 +316,7 @@ def test_a_figure_edit_makes_the_sources_page_again_only_if_it_shows_it(compiled
         assert first is not None
         before = {p: first[p] for p in ("sources/index.html", "en/sources/index.html")}
         _number(site, 4)
-        rendered: list[str] = []
-        render_one = pipeline.Renderer.render_one
-
-        def spy(renderer: pipeline.Renderer, page: Any) -> Any:
-            rendered.append(renderer.prefix + page.url)
-            return render_one(renderer, page)
-        with mock.patch.object(pipeline.Renderer, "render_one", spy):
-            after = _build(site, "kept", kept)
+        rendered, after = _rendered_by_build(site, kept)
         assert after is not None and after != first
         assert any("indicators/" in url for url in rendered), rendered
         assert "sources/" not in rendered and "en/sources/" not in rendered, rendered

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from generator.hashing import digest
 from generator.load.config import Config
@@ -302,17 +302,6 @@ class Row:
             start += length
         return tuple(found)
 
-    def texts(self) -> RowTexts:
-        json_text, tidy_lines = self.json_and_tidy()
-        sheet = self.sheet_rows()
-        return RowTexts(json_text.decode(), tidy_lines.decode(), sheet[0], sheet[1:])
-
-
-class RowTexts(NamedTuple):
-    json_text: str
-    tidy_lines: str
-    sheet_row: str  # the wide row in the workbook's XML (workbook.row_xml)
-    tidy_sheet_rows: tuple[str, ...]  # its figures in the workbook's XML
 
 
 def _csv_line(values: list[str]) -> str:
@@ -354,7 +343,6 @@ def make_row(d: Derived, province_name: str, committee_name: str) -> Row:
                   tuple(_source_cells(s) for s in d.record.sources))
 
 
-@dataclass
 @dataclass(frozen=True)
 class Written:
     """The downloads a build wrote: from which inputs (`inputs_key`), their sizes and digests."""
