@@ -17,9 +17,8 @@ from generator import cache, hashing, pipeline
 from generator.cli import main
 from generator.load.content_pages import for_language
 from generator.load.site import load_site
-from generator.model.derive import DeriveCache, Derived, derive_all
+from generator.model.derive import Cited, DeriveCache, Derived, derive_all
 from generator.model.problems import Problems
-from generator.plan.charts import Cited
 from generator.plan.index import build_index
 from generator.plan.page import SourcesContext
 from generator.plan.planner import plan
@@ -111,7 +110,7 @@ def test_the_cycle_collector_is_paused_while_the_cache_is_read_and_written_and_e
 
 
 def test_both_editions_charts_cite_each_record_with_the_same_tuple(test_site_at_root: Path) -> None:
-    """A record's articles are made once per build for every chart of both editions: the same tuple,
+    """A record's articles are made once, with the record, for every chart of both editions: the same tuple,
     which the pages' keys then walk once."""
     loaded = load_site(test_site_at_root, Problems())
     assert loaded is not None

@@ -13,12 +13,26 @@ A percent the article gives without saying what it is a share of keeps that mark
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar, Literal, get_args
 
-from generator.model.types import BLOCKS, LEVELS, Admissions, Block, Figure, Level, Qualifier, RatingBlock, Record, Unit
+from generator.model.types import (
+    BLOCKS,
+    LEVELS,
+    Admissions,
+    Block,
+    Figure,
+    Level,
+    PartialDate,
+    Qualifier,
+    RatingBlock,
+    Record,
+    Source,
+    Unit,
+)
 
 # Disjoint levels, best first, as stacked in charts; good_or_above is the headline sum.
 DisjointLevel = Literal["excellent", "good_only", "completed", "not_completed"]
@@ -64,6 +78,21 @@ class DerivedBlock:
         return row.share if row else None
 
 
+@dataclass(frozen=True)
+class Cited:
+    """What a chart's table shows of an article: its address, newspaper and date. Not its title, so the
+    pages of charts (whose keys are made from what they are handed) are not made again when a title changes."""
+
+    url: str
+    publisher: str
+    published: dt.date | PartialDate | None
+    fingerprint_by_repr: ClassVar[bool] = True  # its repr shows every field, each a plain value
+
+    @classmethod
+    def of(cls, source: Source) -> Cited:
+        return cls(source.url, source.publisher, source.published)
+
+
 @dataclass(frozen=True, slots=True)
 class Derived:
     """A record with its derived blocks; `record` keeps everything as stated."""
@@ -71,6 +100,9 @@ class Derived:
     record: Record
     blocks: dict[Block, DerivedBlock]
     admissions_percent_of_target: Value | None
+    # Its articles as charts cite them, each once: made with the record, so every chart of both
+    # editions (a record is in a dozen) hands the pages' keys the same tuple, walked once.
+    cited: tuple[Cited, ...]
 
     def block(self, name: Block) -> DerivedBlock | None:
         return self.blocks.get(name)
@@ -204,7 +236,8 @@ def derive_record(record: Record) -> Derived:
         block = record.block(name)
         if block is not None:
             blocks[name] = derive_block(block)
-    return Derived(record, blocks, _percent_of_target(record.admissions))
+    return Derived(record, blocks, _percent_of_target(record.admissions),
+                   tuple(dict.fromkeys(Cited.of(s) for s in record.sources)))
 
 
 @dataclass

@@ -6,11 +6,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
-from generator.model.derive import DISJOINT, Derived, DisjointLevel, Value
+from generator.model.derive import DISJOINT, Cited, Derived, DisjointLevel, Value
 from generator.model.indicators import Indicator
-from generator.model.types import Block, PartialDate, Source
+from generator.model.types import Block, PartialDate
 from generator.render.labels import Labels
 
 Day: TypeAlias = dt.date | PartialDate
@@ -64,21 +64,6 @@ def day_key(day: Day | None) -> str:
     if isinstance(day, PartialDate):
         return f"{day.year:04d}" + (f"-{day.month:02d}" if day.month else "")
     return day.isoformat()
-
-
-@dataclass(frozen=True)
-class Cited:
-    """What a chart's table shows of an article: its address, newspaper and date. Not its title, so the
-    pages of charts (whose keys are made from what they are handed) are not made again when a title changes."""
-
-    url: str
-    publisher: str
-    published: Day | None
-    fingerprint_by_repr: ClassVar[bool] = True  # its repr shows every field, each a plain value
-
-    @classmethod
-    def of(cls, source: Source) -> Cited:
-        return cls(source.url, source.publisher, source.published)
 
 
 def credits(sources: Iterable[Cited]) -> list[Credit]:
@@ -152,30 +137,10 @@ class Chart:
         }
 
 
-class Citations:
-    """Each record's articles as charts cite them, made once per build (the site index holds one) and
-    shared by every chart of both editions: a record is in a dozen charts, and the same tuple each time
-    is walked once by the pages' keys, where a new one was walked for each chart."""
-
-    def __init__(self) -> None:
-        # id -> (the record, kept alive so its id is not reused; its articles)
-        self._by_record: dict[int, tuple[Derived, tuple[Cited, ...]]] = {}
-
-    def __reduce__(self) -> tuple[type[Citations], tuple[()]]:
-        """Pickled empty (a worker started with `spawn`): ids mean nothing in another process."""
-        return Citations, ()
-
-    def of(self, d: Derived) -> tuple[Cited, ...]:
-        hit = self._by_record.get(id(d))
-        if hit is None or hit[0] is not d:
-            hit = self._by_record[id(d)] = (d, tuple(dict.fromkeys(Cited.of(s) for s in d.record.sources)))
-        return hit[1]
-
-
-def sources_of(items: Iterable[Derived], cited: Citations | None = None) -> tuple[Cited, ...]:
-    """The sources of the records behind one row of a chart's table, each once."""
-    cited = cited or Citations()
-    found = [cited.of(d) for d in items]
+def sources_of(items: Iterable[Derived]) -> tuple[Cited, ...]:
+    """The sources of the records behind one row of a chart's table, each once (a record's own tuple
+    when the row is one record's)."""
+    found = [d.cited for d in items]
     return found[0] if len(found) == 1 else tuple(dict.fromkeys(c for each in found for c in each))
 
 
@@ -187,7 +152,7 @@ def full_years(items: tuple[Derived, ...] | list[Derived]) -> list[Derived]:
 
 
 def level_chart(cid: str, title: str, unit: str, items: tuple[Derived, ...], block: Block,
-                labels: Labels, embed: EmbedRef | None = None, cited: Citations | None = None) -> Chart | None:
+                labels: Labels, embed: EmbedRef | None = None) -> Chart | None:
     """Stacked 100% bars of the disjoint levels, one bar per full year; None when nothing to show."""
     rows = [(d, b) for d in full_years(items) if (b := d.block(block)) is not None]
     if len({d.record.year for d, _ in rows}) < MIN_YEARS:
@@ -200,7 +165,7 @@ def level_chart(cid: str, title: str, unit: str, items: tuple[Derived, ...], blo
     if not series:
         return None
     return Chart(cid, title, unit, [str(d.record.year) for d, _ in rows], "bar", True, series, max=100, percent=True,
-                 embed=embed, years=span(d for d, _ in rows), row_sources=[sources_of([d], cited) for d, _ in rows])
+                 embed=embed, years=span(d for d, _ in rows), row_sources=[sources_of([d]) for d, _ in rows])
 
 
 def span(items: Iterable[Derived]) -> tuple[int, int] | None:
@@ -211,7 +176,7 @@ def span(items: Iterable[Derived]) -> tuple[int, int] | None:
 
 def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tuple[Derived, ...],
                     names: dict[str, str], committee_names: dict[str, str], by_series: bool = False,
-                    embed: EmbedRef | None = None, cited: Citations | None = None) -> Chart | None:
+                    embed: EmbedRef | None = None) -> Chart | None:
     """One series per committee (a province may have several), one bar per full year."""
     rows = [d for d in full_years(items) if chartable(ind.value(d)) is not None]
     if len({d.record.year for d in rows}) < MIN_YEARS:
@@ -236,7 +201,7 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
             return None
         years = sorted({y for k in keys for y in by_committee[k]})
     series = [Series(label(p, c), [by_committee[(p, c)].get(y) for y in years], PALETTE[i % len(PALETTE)],
-                     p if p not in several else f"{p}.{c}", sources_of(records[(p, c)].values(), cited))
+                     p if p not in several else f"{p}.{c}", sources_of(records[(p, c)].values()))
               for i, (p, c) in enumerate(keys)]
     shown = [d for k in keys for d in records[k].values()]
     return Chart(cid, title, unit, [str(y) for y in years], "line" if by_series else "bar", False, series,
@@ -244,12 +209,11 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
                  series_links=[f"provinces/{p}/" for p, _ in keys], percent=ind.unit != "members",
                  reference=100 if ind.unit == "percent_of_target" else None,
                  embed=embed, years=span(shown),
-                 row_sources=[sources_of([d for d in rows if d.record.year == y], cited) for y in years])
+                 row_sources=[sources_of([d for d in rows if d.record.year == y]) for y in years])
 
 
 def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived] | tuple[Derived, ...],
-                  names: dict[str, str], latest: bool = False, embed: EmbedRef | None = None,
-                  cited: Citations | None = None) -> Chart | None:
+                  names: dict[str, str], latest: bool = False, embed: EmbedRef | None = None) -> Chart | None:
     """Provinces side by side, best first; only when two or more have the figure. With `latest`, each
     province's newest full year (labelled "Province (year)"), else every full-year record given."""
     rows = sorted(((v, d) for d in full_years(items) if (v := chartable(ind.value(d))) is not None),
@@ -267,7 +231,7 @@ def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[D
               for _, d in rows]
     return Chart(cid, title, unit, labels, "hbar", False, [Series(title, [v for v, _ in rows], PALETTE[0])],
                  label_links=[f"provinces/{d.record.province}/" for _, d in rows],
-                 row_sources=[sources_of([d], cited) for _, d in rows],
+                 row_sources=[sources_of([d]) for _, d in rows],
                  max=100 if ind.unit == "percent" else None, percent=ind.unit != "members",
                  reference=100 if ind.unit == "percent_of_target" else None,
                  embed=embed, years=span(d for _, d in rows))

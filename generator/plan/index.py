@@ -4,13 +4,12 @@ groupings from here, so a name is looked up in one place and never taken from an
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from generator.model.derive import Derived
 from generator.model.types import Committee, Province, Registry, ReviewedArticle
 from generator.plan import sources
-from generator.plan.charts import Citations
 
 
 @dataclass(frozen=True)
@@ -40,8 +39,6 @@ class SiteIndex:
     by_year: dict[int, tuple[Derived, ...]]
     registry: Registry
     reviewed: tuple[ReviewedArticle, ...] = ()  # content/sources.yaml: every article read
-    # Each record's articles as charts cite them, made when first asked for and shared by both editions.
-    citations: Citations = field(default_factory=Citations, compare=False, repr=False)
 
     @cached_property
     def articles(self) -> list[sources.ArticleRow]:

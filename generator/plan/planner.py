@@ -76,8 +76,7 @@ def home_chart(index: SiteIndex, labels: Labels) -> Chart | None:
     found = [c for ind in INDICATORS
              if (c := ranking_chart("home-latest", f"{indicator_title(ind, labels)} — "
                                     f"{labels['indicators']['latest_ranking']}", labels["units"][ind.unit], ind,
-                                    index.records, index.names, latest=True, embed=EmbedRef("home"),
-                                    cited=index.citations)) is not None]
+                                    index.records, index.names, latest=True, embed=EmbedRef("home"))) is not None]
     return max(found, key=lambda c: len(c.labels)) if found else None  # max keeps the first of equals
 
 
@@ -113,16 +112,15 @@ def _province_charts(index: SiteIndex, view: ProvinceView, labels: Labels) -> li
     pct_unit = labels["units"]["percent"]
     charts = (
         level_chart(f"{view.slug}-organizations", labels["province"]["org_chart"], pct_unit, items,
-                    "organizations", labels, embed=province_embed("organizations", view), cited=index.citations),
+                    "organizations", labels, embed=province_embed("organizations", view)),
         level_chart(f"{view.slug}-members", labels["province"]["member_chart"], pct_unit, items, "members", labels,
-                    embed=province_embed("members", view), cited=index.citations),
+                    embed=province_embed("members", view)),
         indicator_chart(f"{view.slug}-admissions", labels["province"]["admissions_chart"], labels["units"]["members"],
                         indicator("admissions"), items, index.names, index.committee_names,
-                        embed=province_embed("admissions", view), cited=index.citations),
+                        embed=province_embed("admissions", view)),
         indicator_chart(f"{view.slug}-admissions-target", labels["province"]["admissions_target_chart"],
                         labels["units"]["percent_of_target"], indicator("admissions-percent-of-target"), items,
-                        index.names, index.committee_names, embed=province_embed("admissions-target", view),
-                        cited=index.citations),
+                        index.names, index.committee_names, embed=province_embed("admissions-target", view)),
     )
     return [c for c in charts if c is not None]
 
@@ -188,7 +186,7 @@ def plan_year(index: SiteIndex, year: int, labels: Labels) -> PlannedPage:
     items = sorted(index.by_year[year], key=lambda d: (index.names[d.record.province], d.record.key))
     chart = ranking_chart(f"year-{year}", f"{labels['years']['ranking']} {year}", labels["units"]["percent"],
                           indicator("organizations-good-or-above"), items, index.names,
-                          embed=EmbedRef("year", "year", str(year)), cited=index.citations)
+                          embed=EmbedRef("year", "year", str(year)))
     return PlannedPage(f"years/{year}/", "year", year_title(year, labels),
                        YearContext(year, items, [chart] if chart else []))
 
@@ -204,11 +202,9 @@ def plan_indicator(index: SiteIndex, ind_id: str, labels: Labels) -> PlannedPage
     unit = labels["units"][ind.unit]
     words = labels["indicators"]
     charts = (ranking_chart(f"indicator-{ind.id}-latest", f"{title} — {words['latest_ranking']}", unit, ind,
-                            index.records, index.names, latest=True, embed=EmbedRef(f"{ind.id}/latest"),
-                            cited=index.citations),
+                            index.records, index.names, latest=True, embed=EmbedRef(f"{ind.id}/latest")),
               indicator_chart(f"indicator-{ind.id}", f"{title} — {words['over_years']}", unit, ind, index.records,
-                              index.names, index.committee_names, by_series=True, embed=EmbedRef(ind.id),
-                              cited=index.citations))
+                              index.names, index.committee_names, by_series=True, embed=EmbedRef(ind.id)))
     return PlannedPage(f"indicators/{ind.id}/", "indicator", title,
                        IndicatorContext(ind, unit, [c for c in charts if c is not None]))
 
