@@ -33,6 +33,7 @@ from generator.model.derive import DeriveCache
 from generator.output.downloads import RowCache
 from generator.output.linkcheck import LinkCache
 from generator.output.writer import WrittenFiles
+from generator.plan.memo import PlanMemo
 from generator.render.renderer import RenderCache
 
 FOLDER = ".portal-cache"  # beside site.yaml; listed in .gitignore
@@ -47,6 +48,8 @@ class BuildCache:
     links: LinkCache = field(default_factory=dict)  # each page's parsed links
     written: WrittenFiles = field(default_factory=WrittenFiles)  # the files written last time, and where
     fingerprints: Fingerprints = field(default_factory=Fingerprints)  # of the derived records
+    # `serve` only: each edition's pages as last planned (in memory, never on disk: see `plan.memo`)
+    plans: dict[str, PlanMemo] | None = None
 
 
 # Each file on disk -> the fields of `BuildCache` it holds.

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path, PurePath
 
@@ -54,7 +55,7 @@ class Fingerprints:
         self._plain: set[type] = set()  # types found to be plain values
         self._fields: dict[type, tuple[str, ...] | None] = {}  # dataclass -> its fields' names; else None
 
-    def lasting(self, roots: list[object]) -> None:
+    def lasting(self, roots: Iterable[object]) -> None:
         """Values this build shares with the next (and what they hold): worth remembering."""
         self._roots.update(id(root) for root in roots)
 

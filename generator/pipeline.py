@@ -19,6 +19,7 @@ from generator.model.problems import ERROR, WARNING, Problems
 from generator.output import atomic, downloads, feeds, linkcheck, share_cards, writer
 from generator.output.search_index import search_index
 from generator.plan.index import SiteIndex, build_index
+from generator.plan.memo import PlanMemo
 from generator.plan.page import DataSummary
 from generator.plan.planner import plan
 from generator.render.labels import LANGUAGES, THEME, Language, load_labels
@@ -163,7 +164,10 @@ def _edition(site: Site, lang: Language, index: SiteIndex, data_summary: DataSum
     config, out, cache = site.config, shared.out, shared.cache
     labels = load_labels(lang)
     content_pages = for_language(site.content_pages, lang)
-    site_plan = plan(index, labels, content_pages, data_summary)
+    memo = cache.plans.setdefault(lang, PlanMemo()) if cache and cache.plans is not None else None
+    site_plan = plan(index, labels, content_pages, data_summary, memo=memo)
+    if memo is not None:
+        shared.fingerprints.lasting(memo.contexts())  # kept for the next build: their keys' walks too
     settings = RenderSettings(config, labels, lang, index, content_pages, shared.has_feed)
     renderer = Renderer(settings, shared.bytecode)
     template_errors = renderer.check_templates()

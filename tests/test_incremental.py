@@ -127,7 +127,7 @@ def compiled() -> MemoryBytecodeCache:
 
 
 def _cache(compiled: MemoryBytecodeCache) -> BuildCache:
-    return BuildCache(render=RenderCache(bytecode=compiled))
+    return BuildCache(render=RenderCache(bytecode=compiled), plans={})  # as `serve` keeps it
 
 
 def _build(site: Edited, output: str, cache: BuildCache, workers: int = 1) -> dict[str, bytes] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeAlias
 
 from generator.model.derive import DISJOINT, Cited, Derived, DisjointLevel, Value
@@ -137,6 +137,17 @@ class Chart:
         }
 
 
+def worded(chart: Chart | None, cid: str, title: str, unit: str, embed: EmbedRef | None,
+           ranking: bool = False) -> Chart | None:
+    """A chart made for one edition, in another's words (or its own): its rows, numbers and sources are
+    the same objects, so they are neither made again nor walked again by the pages' keys. A ranking's
+    one series is named after the chart: it takes the new title too."""
+    if chart is None:
+        return None
+    series = [replace(s, label=title) for s in chart.series] if ranking else chart.series
+    return replace(chart, id=cid, title=title, unit=unit, embed=embed, series=series)
+
+
 def sources_of(items: Iterable[Derived]) -> tuple[Cited, ...]:
     """The sources of the records behind one row of a chart's table, each once (a record's own tuple
     when the row is one record's)."""
@@ -204,12 +215,14 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
                      p if p not in several else f"{p}.{c}", sources_of(records[(p, c)].values()))
               for i, (p, c) in enumerate(keys)]
     shown = [d for k in keys for d in records[k].values()]
+    table_by_series = by_series or len(series) > len(years)
+    # A table by series credits each series' own sources (`table_sources`): rows by year are not made.
+    row_sources = [] if table_by_series else [sources_of([d for d in rows if d.record.year == y]) for y in years]
     return Chart(cid, title, unit, [str(y) for y in years], "line" if by_series else "bar", False, series,
-                 max=100 if ind.unit == "percent" else None, by_series=by_series or len(series) > len(years),
+                 max=100 if ind.unit == "percent" else None, by_series=table_by_series,
                  series_links=[f"provinces/{p}/" for p, _ in keys], percent=ind.unit != "members",
                  reference=100 if ind.unit == "percent_of_target" else None,
-                 embed=embed, years=span(shown),
-                 row_sources=[sources_of([d for d in rows if d.record.year == y]) for y in years])
+                 embed=embed, years=span(shown), row_sources=row_sources)
 
 
 def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived] | tuple[Derived, ...],

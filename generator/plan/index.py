@@ -4,12 +4,16 @@ groupings from here, so a name is looked up in one place and never taken from an
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar, cast
 
 from generator.model.derive import Derived
 from generator.model.types import Committee, Province, Registry, ReviewedArticle
 from generator.plan import sources
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,14 @@ class SiteIndex:
     by_year: dict[int, tuple[Derived, ...]]
     registry: Registry
     reviewed: tuple[ReviewedArticle, ...] = ()  # content/sources.yaml: every article read
+    # What the planners of both editions make alike from the records (a national chart's rows), by key.
+    made: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
+        """`make()` the first time this build asks for `key`; the same object afterwards."""
+        if key not in self.made:
+            self.made[key] = make()
+        return cast(T, self.made[key])
 
     @cached_property
     def articles(self) -> list[sources.ArticleRow]:

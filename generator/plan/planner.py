@@ -6,15 +6,19 @@ year) and returns its pages with a typed context.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
+from generator.hashing import fingerprint
 from generator.load.content_pages import ContentPage
 from generator.model.derive import Derived
-from generator.model.indicators import INDICATORS, indicator
+from generator.model.indicators import INDICATORS, Indicator, indicator
 from generator.model.types import PartialDate
 from generator.plan import share, sources
-from generator.plan.charts import Chart, EmbedRef, full_years, indicator_chart, level_chart, ranking_chart
+from generator.plan.charts import Chart, EmbedRef, full_years, indicator_chart, level_chart, ranking_chart, worded
 from generator.plan.index import ProvinceView, SiteIndex
+from generator.plan.memo import PlanMemo
 from generator.plan.page import (
     CommitteeContext,
     ContentContext,
@@ -74,10 +78,18 @@ def home_chart(index: SiteIndex, labels: Labels) -> Chart | None:
     """What the data shows, in one chart: the indicator most provinces have a full year of, each
     province's latest value ranked."""
     found = [c for ind in INDICATORS
-             if (c := ranking_chart("home-latest", f"{indicator_title(ind, labels)} — "
-                                    f"{labels['indicators']['latest_ranking']}", labels["units"][ind.unit], ind,
-                                    index.records, index.names, latest=True, embed=EmbedRef("home"))) is not None]
+             if (c := latest_ranking(index, ind, "home-latest", f"{indicator_title(ind, labels)} — "
+                                     f"{labels['indicators']['latest_ranking']}", labels["units"][ind.unit],
+                                     EmbedRef("home"))) is not None]
     return max(found, key=lambda c: len(c.labels)) if found else None  # max keeps the first of equals
+
+
+def latest_ranking(index: SiteIndex, ind: Indicator, cid: str, title: str, unit: str, embed: EmbedRef) -> Chart | None:
+    """Each province's newest full year of the indicator, ranked: the home page and the indicator's page
+    show it in both editions, made once per build."""
+    made = index.once(("latest-ranking", ind.id), lambda: ranking_chart(
+        cid, title, unit, ind, index.records, index.names, latest=True, embed=embed))
+    return worded(made, cid, title, unit, embed, ranking=True)
 
 
 def newest_source_date(items: tuple[Derived, ...]) -> dt.date | PartialDate | None:
@@ -184,9 +196,11 @@ def plan_years(index: SiteIndex, labels: Labels) -> PlannedPage:
 
 def plan_year(index: SiteIndex, year: int, labels: Labels) -> PlannedPage:
     items = sorted(index.by_year[year], key=lambda d: (index.names[d.record.province], d.record.key))
-    chart = ranking_chart(f"year-{year}", f"{labels['years']['ranking']} {year}", labels["units"]["percent"],
-                          indicator("organizations-good-or-above"), items, index.names,
-                          embed=EmbedRef("year", "year", str(year)))
+    cid, title, unit = f"year-{year}", f"{labels['years']['ranking']} {year}", labels["units"]["percent"]
+    embed = EmbedRef("year", "year", str(year))
+    made = index.once(("year-ranking", year), lambda: ranking_chart(
+        cid, title, unit, indicator("organizations-good-or-above"), items, index.names, embed=embed))
+    chart = worded(made, cid, title, unit, embed, ranking=True)  # made once for both editions
     return PlannedPage(f"years/{year}/", "year", year_title(year, labels),
                        YearContext(year, items, [chart] if chart else []))
 
@@ -201,10 +215,12 @@ def plan_indicator(index: SiteIndex, ind_id: str, labels: Labels) -> PlannedPage
     title = indicator_title(ind, labels)
     unit = labels["units"][ind.unit]
     words = labels["indicators"]
-    charts = (ranking_chart(f"indicator-{ind.id}-latest", f"{title} — {words['latest_ranking']}", unit, ind,
-                            index.records, index.names, latest=True, embed=EmbedRef(f"{ind.id}/latest")),
-              indicator_chart(f"indicator-{ind.id}", f"{title} — {words['over_years']}", unit, ind, index.records,
-                              index.names, index.committee_names, by_series=True, embed=EmbedRef(ind.id)))
+    cid, over, embed = f"indicator-{ind.id}", f"{title} — {words['over_years']}", EmbedRef(ind.id)
+    trend = index.once(("indicator-trend", ind.id), lambda: indicator_chart(
+        cid, over, unit, ind, index.records, index.names, index.committee_names, by_series=True, embed=embed))
+    charts = (latest_ranking(index, ind, f"indicator-{ind.id}-latest", f"{title} — {words['latest_ranking']}",
+                             unit, EmbedRef(f"{ind.id}/latest")),
+              worded(trend, cid, over, unit, embed))  # made once for both editions
     return PlannedPage(f"indicators/{ind.id}/", "indicator", title,
                        IndicatorContext(ind, unit, [c for c in charts if c is not None]))
 
@@ -270,23 +286,59 @@ def plan_search(found: list[Entry], labels: Labels) -> PlannedPage:
 
 
 def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
-         data: DataSummary | None = None, page_size: int | None = None) -> SitePlan:
-    """Every page of one edition, in the order the sitemap lists them."""
-    pages = [plan_home(index, labels), plan_provinces(index, labels)]
+         data: DataSummary | None = None, page_size: int | None = None, memo: PlanMemo | None = None) -> SitePlan:
+    """Every page of one edition, in the order the sitemap lists them. With a `memo` (`serve`), the
+    pages of a province, a year, an indicator and the home page are taken from the last build when
+    made from the same records."""
+    if memo is not None:
+        memo.begin(fingerprint((labels, index.names, index.committee_names, index.registry, index.reviewed,
+                                page_size)))
+    planned = _memoised(memo)
+    pages = planned("home", index.records, _listed(plan_home, index, labels))
+    pages.append(plan_provinces(index, labels))
     for view in index.provinces:
-        pages += plan_province(index, view, labels, page_size)
-        pages += plan_committees(index, view)
+        pages += planned(f"province:{view.slug}", _province_records(index, view),
+                         partial(_province_pages, index, view, labels, page_size))
     pages.append(plan_years(index, labels))
-    pages += [plan_year(index, year, labels) for year in index.years]
+    for year in index.years:
+        pages += planned(f"year:{year}", index.by_year[year], _listed(plan_year, index, year, labels))
     pages.append(plan_indicators(labels))
-    pages += [plan_indicator(index, ind.id, labels) for ind in INDICATORS]
+    for ind in INDICATORS:
+        pages += planned(f"indicator:{ind.id}", index.records, _listed(plan_indicator, index, ind.id, labels))
     pages = _span_cards([share.attach(p, index, labels) for p in pages])  # province and indicator pages' cards
     pages += [plan_content_page(cp) for cp in content_pages]
     pages += [plan_not_found(labels), plan_sources(index, labels), plan_data(index, labels, data)]
     pages += plan_embeds(pages)
     found = entries(index, labels, content_pages)
     pages.append(plan_search(found, labels))
+    if memo is not None:
+        memo.end()
     return SitePlan(pages, found)
+
+
+Planned = Callable[[str, tuple[Derived, ...], Callable[[], list[PlannedPage]]], list[PlannedPage]]
+
+
+def _memoised(memo: PlanMemo | None) -> Planned:
+    """`memo.planned`, or, without a memo, each page planned afresh (a new list, which `plan` extends)."""
+    if memo is None:
+        return lambda key, records, make: make()
+    return lambda key, records, make: list(memo.planned(key, records, make))
+
+
+def _listed(make: Callable[..., PlannedPage], *args: object) -> Callable[[], list[PlannedPage]]:
+    return lambda: [make(*args)]
+
+
+def _province_pages(index: SiteIndex, view: ProvinceView, labels: Labels, page_size: int | None) -> list[PlannedPage]:
+    return plan_province(index, view, labels, page_size) + plan_committees(index, view)
+
+
+def _province_records(index: SiteIndex, view: ProvinceView) -> tuple[Derived, ...]:
+    """Every record a province's pages show: its own, and those of the units merged into it."""
+    merged = tuple(d for c in index.children(view) if c is not None and c.slug != view.slug
+                   for d in index.records_of(c.slug))
+    return index.records_of(view.slug) + merged
 
 
 def committee_url(province: str, link: str) -> str:
