@@ -167,7 +167,7 @@ def _edition(site: Site, lang: Language, index: SiteIndex, data_summary: DataSum
     memo = cache.plans.setdefault(lang, PlanMemo()) if cache and cache.plans is not None else None
     site_plan = plan(index, labels, content_pages, data_summary, memo=memo)
     if memo is not None:
-        shared.fingerprints.lasting(memo.contexts())  # kept for the next build: their keys' walks too
+        shared.fingerprints.lasting(memo.kept())  # kept for the next build: their keys' walks too
     settings = RenderSettings(config, labels, lang, index, content_pages, shared.has_feed)
     renderer = Renderer(settings, shared.bytecode)
     template_errors = renderer.check_templates()

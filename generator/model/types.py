@@ -42,14 +42,14 @@ class PartialDate:
 
 
 def period_suffix(kind: PeriodKind, number: int | None) -> str:
-    """A period's part of a record's file name: 2022.yaml for a full year, 2022-q1.yaml, 2022-h1.yaml, ..."""
-    return {
-        "full_year": "",
-        "quarter": f"q{number}",
-        "half_year": f"h{number}",
-        "nine_months": "9m",
-        "to_date": "to-date",
-    }[kind]
+    """A period's part of a record's file name: 2022.yaml for a full year, 2022-q1.yaml, 2022-h1.yaml, ...
+    (A record's key, which sorts and groups records everywhere, asks for it: kept to a lookup.)"""
+    fixed = _SUFFIXES.get(kind)
+    return fixed if fixed is not None else f"{_NUMBERED[kind]}{number}"
+
+
+_SUFFIXES: dict[str, str] = {"full_year": "", "nine_months": "9m", "to_date": "to-date"}
+_NUMBERED: dict[str, str] = {"quarter": "q", "half_year": "h"}
 
 
 # -- registries -------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ so the two can never disagree. Only full years enter a chart: partial periods ne
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeAlias
@@ -189,16 +189,17 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
                     names: dict[str, str], committee_names: dict[str, str], by_series: bool = False,
                     embed: EmbedRef | None = None) -> Chart | None:
     """One series per committee (a province may have several), one bar per full year."""
-    rows = [d for d in full_years(items) if chartable(ind.value(d)) is not None]
+    valued = [(d, v) for d in full_years(items) if (v := chartable(ind.value(d))) is not None]
+    rows = [d for d, _ in valued]
     if len({d.record.year for d in rows}) < MIN_YEARS:
         return None
     years = sorted({d.record.year for d in rows})
     by_committee: dict[tuple[str, str], dict[int, Value | None]] = defaultdict(dict)
     records: dict[tuple[str, str], dict[int, Derived]] = defaultdict(dict)
-    for d in rows:
-        by_committee[(d.record.province, d.record.committee)][d.record.year] = chartable(ind.value(d))
+    for d, v in valued:
+        by_committee[(d.record.province, d.record.committee)][d.record.year] = v
         records[(d.record.province, d.record.committee)][d.record.year] = d
-    several = {p for p, _ in by_committee if sum(1 for q, _ in by_committee if q == p) > 1}
+    several = {p for p, n in Counter(p for p, _ in by_committee).items() if n > 1}
 
     def label(province: str, committee: str) -> str:
         if province in several and committee_names:
@@ -229,15 +230,15 @@ def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[D
                   names: dict[str, str], latest: bool = False, embed: EmbedRef | None = None) -> Chart | None:
     """Provinces side by side, best first; only when two or more have the figure. With `latest`, each
     province's newest full year (labelled "Province (year)"), else every full-year record given."""
-    rows = sorted(((v, d) for d in full_years(items) if (v := chartable(ind.value(d))) is not None),
-                  key=lambda pair: (-pair[0].number, pair[1].record.province))
-    if latest:
+    rows = [(v, d) for d in full_years(items) if (v := chartable(ind.value(d))) is not None]
+    if latest:  # each province's newest, chosen before sorting: a national ranking sorts 63 rows, not 3,000
         newest: dict[str, tuple[Value, Derived]] = {}
         for pair in rows:
             held, d = newest.get(pair[1].record.province), pair[1]
             if held is None or (d.record.year, d.record.key) > (held[1].record.year, held[1].record.key):
                 newest[d.record.province] = pair
-        rows = [pair for pair in rows if newest[pair[1].record.province] is pair]
+        rows = list(newest.values())
+    rows.sort(key=lambda pair: (-pair[0].number, pair[1].record.province))
     if len({d.record.province for _, d in rows}) < (1 if latest else 2):
         return None
     labels = [f"{names[d.record.province]} ({d.record.year})" if latest else names[d.record.province]

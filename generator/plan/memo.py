@@ -1,4 +1,5 @@
-"""Pages planned by the last build in this process (`serve`), taken again when made from the same records.
+"""Pages planned by the last build in this process (`serve`), taken again when made from the same records
+(and likewise each province's search entries).
 
 A province's pages are made from its records (and its merged units'), a year's page from that year's,
 an indicator's page and the home page from every record; besides those, each planner reads only what
@@ -10,16 +11,19 @@ per build: when it changed, nothing is taken. A test plans every page with and w
 random edits and finds them equal.
 
 Pages taken again are the same objects as last time, so the pages' keys find their fingerprints
-remembered instead of walking them again (`Fingerprints.lasting`).
+remembered instead of walking them again (`Fingerprints.lasting`), and the search index finds each
+entry's folded text made.
 """
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from generator.model.derive import Derived
-from generator.plan.page import PageContext, PlannedPage
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -28,33 +32,44 @@ class PlanMemo:
     cheaper than reading planned pages back)."""
 
     edition: str = ""  # fingerprint of what every planner reads, as the memoised pages were planned with
-    pages: dict[str, tuple[tuple[Derived, ...], list[PlannedPage]]] = field(default_factory=dict)
+    values: dict[str, tuple[tuple[Derived, ...], object]] = field(default_factory=dict)  # key -> (records, made)
     used: set[str] = field(default_factory=set)  # the keys the current build asked for
 
     def begin(self, edition: str) -> None:
         """A build starts: with other labels, names, registry or page size, nothing is taken again."""
         if edition != self.edition:
-            self.pages.clear()
+            self.values.clear()
             self.edition = edition
         self.used = set()
 
-    def planned(self, key: str, records: tuple[Derived, ...], make: Callable[[], list[PlannedPage]]
-                ) -> list[PlannedPage]:
-        """The pages under `key` as last planned when made from these very records, else `make()`.
-        The records are held with the pages, so no object's identity is taken by another meanwhile."""
+    def made(self, key: str, records: tuple[Derived, ...], make: Callable[[], T]) -> T:
+        """What `make()` made under `key` last time when made from these very records, else `make()`.
+        The records are held with it, so no object's identity is taken by another meanwhile."""
         self.used.add(key)
-        held = self.pages.get(key)
+        held = self.values.get(key)
         if held is not None and len(held[0]) == len(records) and all(map(operator.is_, held[0], records)):
-            return held[1]
-        made = make()
-        self.pages[key] = (records, made)
-        return made
+            return cast(T, held[1])
+        value = make()
+        self.values[key] = (records, value)
+        return value
 
     def end(self) -> None:
-        """The edition is planned: forget the pages it did not ask for (a removed province's)."""
-        for gone in self.pages.keys() - self.used:
-            del self.pages[gone]
+        """The edition is planned: forget what it did not ask for (a removed province's pages)."""
+        for gone in self.values.keys() - self.used:
+            del self.values[gone]
 
-    def contexts(self) -> list[PageContext]:
-        """The contexts of the pages kept for the next build."""
-        return [page.context for _, pages in self.pages.values() for page in pages]
+    def kept(self) -> list[object]:
+        """Each page (and its context: a province's page is handed on with its share card) and each
+        search entry kept for the next build."""
+        from generator.plan.page import PlannedPage  # here: plan.page imports plan.search, which imports this
+
+        found: list[object] = []
+        for _, value in self.values.values():
+            for item in value if isinstance(value, list) else [value]:
+                found += [item, item.context] if isinstance(item, PlannedPage) else [item]
+        return found
+
+
+def made(memo: PlanMemo | None, key: str, records: tuple[Derived, ...], make: Callable[[], T]) -> T:
+    """`memo.made`, or without a memo (a one-off build), `make()`."""
+    return make() if memo is None else memo.made(key, records, make)

@@ -18,7 +18,7 @@ from generator.model.types import PartialDate
 from generator.plan import share, sources
 from generator.plan.charts import Chart, EmbedRef, full_years, indicator_chart, level_chart, ranking_chart, worded
 from generator.plan.index import ProvinceView, SiteIndex
-from generator.plan.memo import PlanMemo
+from generator.plan.memo import PlanMemo, made
 from generator.plan.page import (
     CommitteeContext,
     ContentContext,
@@ -293,37 +293,27 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
     if memo is not None:
         memo.begin(fingerprint((labels, index.names, index.committee_names, index.registry, index.reviewed,
                                 page_size)))
-    planned = _memoised(memo)
-    pages = planned("home", index.records, _listed(plan_home, index, labels))
+    pages: list[PlannedPage] = []
+    pages += made(memo, "home", index.records, _listed(plan_home, index, labels))
     pages.append(plan_provinces(index, labels))
     for view in index.provinces:
-        pages += planned(f"province:{view.slug}", _province_records(index, view),
-                         partial(_province_pages, index, view, labels, page_size))
+        pages += made(memo, f"province:{view.slug}", _province_records(index, view),
+                      partial(_province_pages, index, view, labels, page_size))
     pages.append(plan_years(index, labels))
     for year in index.years:
-        pages += planned(f"year:{year}", index.by_year[year], _listed(plan_year, index, year, labels))
+        pages += made(memo, f"year:{year}", index.by_year[year], _listed(plan_year, index, year, labels))
     pages.append(plan_indicators(labels))
     for ind in INDICATORS:
-        pages += planned(f"indicator:{ind.id}", index.records, _listed(plan_indicator, index, ind.id, labels))
+        pages += made(memo, f"indicator:{ind.id}", index.records, _listed(plan_indicator, index, ind.id, labels))
     pages = _span_cards([share.attach(p, index, labels) for p in pages])  # province and indicator pages' cards
     pages += [plan_content_page(cp) for cp in content_pages]
     pages += [plan_not_found(labels), plan_sources(index, labels), plan_data(index, labels, data)]
     pages += plan_embeds(pages)
-    found = entries(index, labels, content_pages)
+    found = entries(index, labels, content_pages, memo)
     pages.append(plan_search(found, labels))
     if memo is not None:
         memo.end()
     return SitePlan(pages, found)
-
-
-Planned = Callable[[str, tuple[Derived, ...], Callable[[], list[PlannedPage]]], list[PlannedPage]]
-
-
-def _memoised(memo: PlanMemo | None) -> Planned:
-    """`memo.planned`, or, without a memo, each page planned afresh (a new list, which `plan` extends)."""
-    if memo is None:
-        return lambda key, records, make: make()
-    return lambda key, records, make: list(memo.planned(key, records, make))
 
 
 def _listed(make: Callable[..., PlannedPage], *args: object) -> Callable[[], list[PlannedPage]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property, partial
 from typing import Literal
 
 from generator.load.content_pages import ContentPage
@@ -17,6 +18,7 @@ from generator.model.derive import Derived
 from generator.model.indicators import INDICATORS, Indicator
 from generator.model.types import BLOCKS
 from generator.plan.index import ProvinceView, SiteIndex
+from generator.plan.memo import PlanMemo, made
 from generator.plan.titles import indicator_title, year_title
 from generator.plan.wording import edition_locale, period_text
 from generator.render.labels import Labels
@@ -62,7 +64,7 @@ class Entry:
     group: str = ""  # the search page's group: a province slug, or one of OTHER_GROUPS
     terms: str = ""  # searched but not shown: other names, publishers, words for what a record counts
 
-    @property
+    @cached_property  # made once per entry: `serve` keeps a province's entries from build to build
     def folded(self) -> str:
         return search_fold(" ".join(t for t in (self.title, self.detail, self.terms) if t))
 
@@ -132,11 +134,15 @@ def _province_entries(index: SiteIndex, view: ProvinceView, labels: Labels) -> l
     return found
 
 
-def entries(index: SiteIndex, labels: Labels, content_pages: list[ContentPage]) -> list[Entry]:
+def entries(index: SiteIndex, labels: Labels, content_pages: list[ContentPage], memo: PlanMemo | None = None
+            ) -> list[Entry]:
     """Every entry of one edition, in the search page's order: each province with its committees and
-    its records (newest first), then years, indicators and content pages."""
+    its records (newest first), then years, indicators and content pages. With a `memo` (`serve`), a
+    province's entries are taken from the last build when made from the same records."""
     words = labels["search_more"]
-    found = [e for view in index.provinces for e in _province_entries(index, view, labels)]
+    found = [e for view in index.provinces
+             for e in made(memo, f"search:{view.slug}", index.records_of(view.slug),
+                           partial(_province_entries, index, view, labels))]
     found += [Entry(year_title(y, labels), f"years/{y}/", "year", "", KIND_RANK["year"], "years")
               for y in index.years]
     found += [Entry(indicator_title(ind, labels), f"indicators/{ind.id}/", "indicator", "", KIND_RANK["indicator"],
