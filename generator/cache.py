@@ -5,11 +5,12 @@ neither read nor written by `build --clean`).
 
 On disk it is a folder named after the generator's version, its code and the Python version (so a
 cache made by other code is never read), holding three files read and written independently: the
-parsed records, the derived records and the derived records' fingerprints (one file, since the
-fingerprints refer to the derived records, and those to the parsed records: each derived record is
-pickled as its record and derived again when read, which takes less time than reading its values
-back), the download rows, and the pages' index (each page's key and the digest of its bytes, its
-links, and the files written where). Pages' HTML is not kept: the last output holds it, and an
+parsed records with each one's own problems, the derived records and the derived records'
+fingerprints (one file, since the fingerprints refer to the derived records, and those to the parsed
+records: each derived record is pickled as its record and derived again when read, which takes less
+time than reading its values back), the download rows, and the pages' index (each page's key and the
+digest of its bytes, its links, and the files written where). Pages' HTML is not kept: the last
+output holds it, and an
 unchanged page is linked from there.
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any, BinaryIO
 from generator import __version__
 from generator.hashing import Fingerprints, digest
 from generator.load.records import RecordCache
+from generator.load.validate import Checked
 from generator.model.derive import DeriveCache
 from generator.output.downloads import RowCache
 from generator.output.linkcheck import LinkCache
@@ -42,6 +44,7 @@ FOLDER = ".portal-cache"  # beside site.yaml; listed in .gitignore
 @dataclass
 class BuildCache:
     records: RecordCache = field(default_factory=RecordCache)  # parsed record files
+    checked: Checked = field(default_factory=Checked)  # each record's own problems
     derived: DeriveCache = field(default_factory=DeriveCache)  # derived records
     rows: RowCache = field(default_factory=RowCache)  # download rows
     render: RenderCache = field(default_factory=RenderCache)  # compiled templates, pages' keys and digests
@@ -54,7 +57,7 @@ class BuildCache:
 
 # Each file on disk -> the fields of `BuildCache` it holds.
 PARTS: dict[str, tuple[str, ...]] = {
-    "records": ("records", "derived", "fingerprints"),
+    "records": ("records", "checked", "derived", "fingerprints"),
     "rows": ("rows",),
     "pages": ("render", "links", "written"),
 }

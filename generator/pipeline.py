@@ -252,7 +252,8 @@ def _build(root: Path, problems: Problems, output: Path | None, base_url: str | 
            in_place: bool | None) -> BuildResult | None:
     notify = on_stage or atomic.no_stage
     started = time.perf_counter()
-    site = load_site(root, problems, cache=cache.records if cache else None)
+    site = load_site(root, problems, cache=cache.records if cache else None,
+                     checked=cache.checked if cache else None)
     if site is None or problems.errors or (strict and problems.warnings):
         return None
     notify("loaded")

@@ -1,6 +1,7 @@
 """Checks that need the registry or several records: identity, paths, duplicates, arithmetic."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from babel.dates import format_date
@@ -8,7 +9,7 @@ from babel.dates import format_date
 from generator.i18n import Text, later
 from generator.load.reader import suggest
 from generator.load.records import RECORDS_DIR
-from generator.model.problems import Problems
+from generator.model.problems import Problem, Problems
 from generator.model.types import (
     BLOCK_FIGURES,
     BLOCKS,
@@ -216,16 +217,33 @@ def _check_admissions(rec: Record, problems: Problems) -> None:
              later("check the figures against the article"))
 
 
-def check(records: list[Record], registry: Registry, problems: Problems, this_year: int) -> None:
+@dataclass
+class Checked:
+    """Each record's own problems as last found (`serve` keeps them, and `build` on disk): a record
+    that is the same object (its file unchanged), checked against an equal registry in the same year
+    and language, has the same problems. Duplicates are found across records at every build."""
+
+    against: tuple[object, ...] = ()  # (registry, year, language) the problems were found with
+    found: dict[str, tuple[Record, list[Problem]]] = field(default_factory=dict)  # by the record's path
+
+
+def check(records: list[Record], registry: Registry, problems: Problems, this_year: int,
+          kept: Checked | None = None) -> None:
+    kept = kept if kept is not None else Checked()
+    against = (registry, this_year, problems.say.lang)
+    held = kept.found if kept.against == against else {}
+    kept.against, kept.found = against, {}
     seen: dict[tuple[str, str, int, str], Record] = {}
     for rec in records:
-        _identity(rec, registry, problems, this_year)
-        _path(rec, problems)
-        for name in BLOCKS:
-            block = rec.block(name)
-            if block is not None:
-                _check_block(rec, name, block, problems)
-        _check_admissions(rec, problems)
+        before = held.get(rec.path)
+        if before is not None and before[0] is rec:
+            own = before[1]
+        else:
+            found = Problems(say=problems.say)
+            _check_record(rec, registry, found, this_year)
+            own = found.items
+        kept.found[rec.path] = (rec, own)
+        problems.items.extend(own)
         first = seen.setdefault(rec.key, rec)
         if first is not rec:
             period = rec.period.slug or later("full year")
@@ -233,3 +251,14 @@ def check(records: list[Record], registry: Registry, problems: Problems, this_ye
                  later("a second record for {ref} {year} ({period}); the first is {first}",
                        ref=f"{rec.province}/{rec.committee}", year=rec.year, period=period, first=first.path),
                  later("merge the two files into one"))
+
+
+def _check_record(rec: Record, registry: Registry, problems: Problems, this_year: int) -> None:
+    """The checks of one record on its own."""
+    _identity(rec, registry, problems, this_year)
+    _path(rec, problems)
+    for name in BLOCKS:
+        block = rec.block(name)
+        if block is not None:
+            _check_block(rec, name, block, problems)
+    _check_admissions(rec, problems)
