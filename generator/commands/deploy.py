@@ -37,6 +37,41 @@ def _base_url_refusal(site: Path, base_url: str | None, remote_url: str, say: Me
                base_url=config.base_url, wanted=wanted)
 
 
+def _size(size: int, unit: int, decimals: int, say: Messages) -> str:
+    """`size` bytes in `unit`s as the reader writes numbers (180,5 in Vietnamese, 180.5 in English), rounded
+    up, so that a file over a limit never reads as exactly at it."""
+    from decimal import ROUND_CEILING, Decimal
+
+    from generator.render.formats import number
+    from generator.render.labels import LANGUAGES
+
+    shown = (Decimal(size) / unit).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_CEILING)
+    return number(shown if size % unit else Decimal(size // unit), LANGUAGES[say.lang][1])
+
+
+def _too_large(output: Path, say: Messages) -> bool:
+    """Print what GitHub would refuse or warn about in the built site; True when it must not be published."""
+    from generator.publish.sizes import GB, MB, Finding, check_sizes
+
+    findings = check_sizes(output)
+    for f in findings:
+        if f.kind is Finding.SITE_TOO_LARGE:
+            line = say("error: the site is {size} GB in all; GitHub Pages serves sites of at most {limit} GB",
+                       size=_size(f.size, GB, 2, say), limit=_size(f.limit, GB, 2, say))
+        elif f.kind is Finding.FILE_TOO_LARGE:
+            line = say("{file}: error: {size} MB; GitHub refuses files larger than {limit} MB", file=f.path,
+                       size=_size(f.size, MB, 1, say), limit=_size(f.limit, MB, 1, say))
+        else:
+            line = say("{file}: warning: {size} MB; GitHub warns about files larger than {limit} MB, but accepts "
+                       "them", file=f.path, size=_size(f.size, MB, 1, say), limit=_size(f.limit, MB, 1, say))
+        print(line, file=sys.stderr)
+    if not any(f.refuses for f in findings):
+        return False
+    print(say("Not published: the site is too large for GitHub Pages. {output} is a plain folder of files: "
+              "publish it on another web host instead.", output=output), file=sys.stderr)
+    return True
+
+
 def cmd_deploy(args: argparse.Namespace) -> int:
     from generator.commands.build import option_problems
     from generator.pipeline import build
@@ -62,6 +97,8 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         print(say("Not published: the build failed."), file=sys.stderr)
         return 1
     try:
+        if _too_large(result.output, say):
+            return 1
         if args.force:
             print(say(describe_drop(where)), file=sys.stderr)
         done = publish(where, result.output, result.config, args.message, args.force)
