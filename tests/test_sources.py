@@ -57,6 +57,10 @@ def test_the_page_lists_every_article_with_its_records_or_reason(built: Path, pr
     for province_page, anchor in links:  # each link lands on the record
         assert f'id="{anchor}"' in (built / prefix / province_page / "index.html").read_text(encoding="utf-8")
     assert _text(page).count(reason) == 2
+    # Each row's id is its article's id in content/sources.yaml: a link to it survives articles added before it.
+    ids = re.findall(r'<tr id="article-([^"]+)">', page)
+    assert ids[:3] == ["seed_phu-tho_2020", "seed_tra-vinh_2022", "seed_lam-dong_2019"]
+    assert "17_hai-duong_2019" in ids and len(set(ids)) == 25
     unknown = "không rõ ngày đăng" if not prefix else "publication date unknown"
     assert _text(page).count(unknown) == 2  # Nam Định's "published: unknown" and the unnamed seed
     home = (built / prefix / "index.html").read_text(encoding="utf-8")
@@ -72,6 +76,9 @@ def test_a_record_no_article_names_is_still_listed(tmp_path: Path) -> None:
     assert main(["build", "--site", str(site)]) == 0
     page = (site / "output/sources/index.html").read_text(encoding="utf-8")
     assert page.count('<tr id="article-') == 26 and "#r-khoi-cac-co-quan-2023" in page
+    # The record's row, named by no article, takes its id from the article's address (a digest of it).
+    row = page.split("#r-khoi-cac-co-quan-2023")[0].rsplit("<tr ", 1)[1]
+    assert re.match(r'id="article-[0-9a-f]{12}"', row), row[:40]
 
 
 CASES = [

@@ -14,7 +14,7 @@ from generator.model.types import Committee, PartialDate, Province
 from generator.plan.charts import Chart
 from generator.plan.index import ProvinceView
 from generator.plan.search import SearchGroup
-from generator.plan.sources import ArticleRow
+from generator.plan.sources import ArticleRow, Place
 
 if TYPE_CHECKING:  # plan.share reads the page contexts below
     from generator.plan.share import ShareCard
@@ -154,9 +154,14 @@ class EmbedContext(PageContext):
 
 @dataclass(frozen=True)
 class SourcesContext(PageContext):
-    articles: list[ArticleRow]  # every article read, in the order content/sources.yaml lists them
-    used: int
+    """The "sources reviewed" page: every article, in one table; or, for a long list, its index (`places`,
+    no rows) and one page per province (`place`, the province's rows)."""
+
+    articles: list[ArticleRow]  # the rows shown, in the order content/sources.yaml lists them
+    used: int  # of the articles counted (all, or the province's), those that gave records
     not_used: int
+    places: tuple[Place, ...] = ()  # the index of a paged list: each province's page, in the registry's order
+    place: Place | None = None  # the page of one province (or of the articles naming none) of a paged list
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,10 @@ from generator.render.labels import Labels
 # record a province ever published runs to hundreds of kilobytes.
 PROVINCE_PAGE_SIZE = 24
 YEARS_PER_PAGE = 5  # a paged province has one page per five years (2015-2019), so few pages carry the chrome
+# A "sources reviewed" list of more articles than this is paged by province: a row is about 570 bytes,
+# so 150 rows make a page of about 90 kB, as heavy as a province page, where the national list (3,000
+# articles) made one page of 1.7 MB. A small site's list stays one page.
+SOURCES_PAGE_SIZE = 150
 
 __all__ = ["SitePlan", "committee_url", "indicator_title", "plan"]
 
@@ -238,12 +242,26 @@ def plan_data(index: SiteIndex, labels: Labels, summary: DataSummary | None = No
     return PlannedPage("data/", "data", labels["data"]["heading"], DataContext(provinces, summary))
 
 
-def plan_sources(index: SiteIndex, labels: Labels) -> PlannedPage:
-    """The "sources reviewed" page: every article read, its records, or why it gave none."""
+def plan_sources(index: SiteIndex, labels: Labels, page_size: int | None = None) -> list[PlannedPage]:
+    """The "sources reviewed" page: every article read, its records, or why it gave none. With more than
+    `page_size` (SOURCES_PAGE_SIZE) articles, an index of provinces at the same address, and a page per
+    province (sources/<slug>/) and for the articles naming none (sources/_other/)."""
+    page_size = SOURCES_PAGE_SIZE if page_size is None else page_size
     found = index.articles
-    return PlannedPage(sources.URL, "sources", labels["reviewed"]["heading"],
-                       SourcesContext(found, sum(1 for r in found if r.records),
-                                      sum(1 for r in found if not r.records)))
+    words = labels["reviewed"]
+    used = sum(1 for r in found if r.records)
+    whole = SourcesContext(found, used, len(found) - used)
+    if len(found) <= page_size:
+        return [PlannedPage(sources.URL, "sources", words["heading"], whole)]
+    groups = sources.by_place(found, [v.slug for v in index.provinces])
+    places = tuple(sources.Place(slug, len(rows), sum(1 for r in rows if r.records)) for slug, rows in groups)
+    pages = [PlannedPage(sources.URL, "sources", words["heading"], replace(whole, articles=[], places=places))]
+    for place, (slug, rows) in zip(places, groups, strict=True):
+        title = words["province_title"].replace("{province}", index.names.get(slug, slug)) if slug \
+            else words["no_province_title"]
+        pages.append(PlannedPage(place.url, "sources", title,
+                                 SourcesContext(rows, place.used, place.not_used, place=place)))
+    return pages
 
 
 def province_embed(slot: str, view: ProvinceView) -> EmbedRef:
@@ -286,10 +304,12 @@ def plan_search(found: list[Entry], labels: Labels) -> PlannedPage:
 
 
 def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
-         data: DataSummary | None = None, page_size: int | None = None, memo: PlanMemo | None = None) -> SitePlan:
-    """Every page of one edition, in the order the sitemap lists them. With a `memo` (`serve`), the
-    pages of a province, a year, an indicator and the home page are taken from the last build when
-    made from the same records."""
+         data: DataSummary | None = None, page_size: int | None = None,
+         sources_page_size: int | None = None, memo: PlanMemo | None = None) -> SitePlan:
+    """Every page of one edition, in the order the sitemap lists them. `page_size` and `sources_page_size`:
+    how long a province page and the sources list may be before they are paged (tests make them small).
+    With a `memo` (`serve`), the pages of a province, a year, an indicator and the home page are taken
+    from the last build when made from the same records."""
     if memo is not None:
         memo.begin(fingerprint((labels, index.names, index.committee_names, index.registry, index.reviewed,
                                 page_size)))
@@ -307,7 +327,7 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
         pages += made(memo, f"indicator:{ind.id}", index.records, _listed(plan_indicator, index, ind.id, labels))
     pages = _span_cards([share.attach(p, index, labels) for p in pages])  # province and indicator pages' cards
     pages += [plan_content_page(cp) for cp in content_pages]
-    pages += [plan_not_found(labels), plan_sources(index, labels), plan_data(index, labels, data)]
+    pages += [plan_not_found(labels), *plan_sources(index, labels, sources_page_size), plan_data(index, labels, data)]
     pages += plan_embeds(pages)
     found = entries(index, labels, content_pages, memo)
     pages.append(plan_search(found, labels))

@@ -1,15 +1,25 @@
 """The "sources reviewed" page: every article the portal has read, the records it gave (linked), and
-for an article that gave none, why. Both editions share the list; only the labels differ."""
+for an article that gave none, why. Both editions share the list; only the labels differ.
+
+A long list is paged by province (see `Place`): sources/ lists the provinces, sources/<slug>/ each
+province's articles, and sources/_other/ the articles that name none."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
+from generator.hashing import digest
 from generator.model.derive import Derived
 from generator.model.types import PartialDate, Period, ReviewedArticle
 
 URL = "sources/"
+# The page of the articles that name no province. A province's slug is lowercase letters, digits and
+# single hyphens (load.reader's `slug`), never an underscore, so no province's page can take this address.
+OTHER = "_other"
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,39 @@ class ArticleRow:
     published: dt.date | PartialDate | None
     title_reconstructed: bool
     records: tuple[Named, ...]
+    anchor: str  # the row's id on its page, from the article's id or address: it never moves
+
+    @property
+    def provinces(self) -> tuple[str | None, ...]:
+        """The provinces whose pages list the row when the list is paged: its records', else the one
+        the article names; (None,) when it names none."""
+        return tuple(dict.fromkeys(r.province for r in self.records)) or (self.article.province,)
+
+
+@dataclass(frozen=True)
+class Place:
+    """One line of a paged list's index: a province's articles (slug None: the articles naming none),
+    how many there are and how many gave records, on the page at `url`."""
+
+    slug: str | None
+    articles: int
+    used: int
+
+    @property
+    def url(self) -> str:
+        return f"{URL}{self.slug or OTHER}/"
+
+    @property
+    def not_used(self) -> int:
+        return self.articles - self.used
+
+
+def anchor(article: ReviewedArticle, named: bool) -> str:
+    """A row's id: `article-` and the article's id in content/sources.yaml when it is plain letters,
+    digits, hyphens and underscores, else a digest of it (of the address, for an article no entry
+    names). Adding an article elsewhere in the list never changes another row's id."""
+    key = article.id if named and _PLAIN_ID.fullmatch(article.id) else digest(article.id.encode())[:12]
+    return f"article-{key}"
 
 
 def _row(article: ReviewedArticle, by_ref: dict[str, Derived]) -> ArticleRow:
@@ -49,9 +92,9 @@ def _row(article: ReviewedArticle, by_ref: dict[str, Derived]) -> ArticleRow:
     source = found[0].record.sources[0] if found and found[0].record.sources else None
     if source is None:
         return ArticleRow(article, article.title or article.id, article.url, article.publisher,
-                          article.published, article.title_reconstructed, records)
+                          article.published, article.title_reconstructed, records, anchor(article, True))
     return ArticleRow(article, source.title, source.url, source.publisher, source.published,
-                      source.title_reconstructed, records)
+                      source.title_reconstructed, records, anchor(article, True))
 
 
 def _unnamed(derived: tuple[Derived, ...], named: set[str]) -> list[ArticleRow]:
@@ -63,9 +106,9 @@ def _unnamed(derived: tuple[Derived, ...], named: set[str]) -> list[ArticleRow]:
     found = []
     for url, items in by_url.items():
         s = items[0].record.sources[0]
-        found.append(ArticleRow(ReviewedArticle(id=url, records=tuple(d.record.ref for d in items)), s.title,
-                                url, s.publisher, s.published, s.title_reconstructed,
-                                tuple(Named.of(d) for d in items)))
+        article = ReviewedArticle(id=url, records=tuple(d.record.ref for d in items))
+        found.append(ArticleRow(article, s.title, url, s.publisher, s.published, s.title_reconstructed,
+                                tuple(Named.of(d) for d in items), anchor(article, False)))
     return found
 
 
@@ -73,5 +116,32 @@ def rows(reviewed: tuple[ReviewedArticle, ...], derived: tuple[Derived, ...]) ->
     """The articles in the order content/sources.yaml lists them, then any record's article it misses."""
     by_ref = {d.record.ref: d for d in derived}
     listed = [_row(a, by_ref) for a in reviewed]
-    return listed + _unnamed(derived, {ref for a in reviewed for ref in a.records})
+    return _unique(listed + _unnamed(derived, {ref for a in reviewed for ref in a.records}))
+
+
+def _unique(found: list[ArticleRow]) -> list[ArticleRow]:
+    """Each row's id once on a page: an id taken already (a digest equal to another article's id) gets a
+    number after it."""
+    seen: set[str] = set()
+    out = []
+    for row in found:
+        mine, n = row.anchor, 2
+        while mine in seen:
+            mine, n = f"{row.anchor}-{n}", n + 1
+        seen.add(mine)
+        out.append(row if mine == row.anchor else replace(row, anchor=mine))
+    return out
+
+
+def by_place(found: Sequence[ArticleRow], order: Sequence[str]) -> list[tuple[str | None, list[ArticleRow]]]:
+    """The rows of each province's page, provinces in `order` (then any other, as found), and last the
+    rows that name no province; each page keeps the list's order, and a row of several provinces is on
+    each of their pages."""
+    groups: dict[str | None, list[ArticleRow]] = {}
+    for row in found:
+        for slug in row.provinces:
+            groups.setdefault(slug, []).append(row)
+    rank = {slug: i for i, slug in enumerate(order)}
+    keys = sorted(groups, key=lambda s: (s is None, rank.get(s, len(rank)) if s is not None else 0))
+    return [(slug, groups[slug]) for slug in keys]
 

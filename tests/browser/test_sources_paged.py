@@ -1,0 +1,72 @@
+"""The pages of a paged "sources reviewed" list in a real browser, on a phone and a desktop: no page
+scrolls sideways, every table has its caption, axe finds no violation, and the index's links open."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import ThreadingHTTPServer
+
+import pytest
+from playwright.sync_api import Browser
+
+from generator.model.problems import Problems
+from generator.pipeline import build
+from generator.plan import planner
+from tests.browser import vendor
+from tests.browser.conftest import Site, visit
+from tests.conftest import copy_portal
+from tests.helpers import QuietHandler
+
+PAGES = ["sources/", "sources/hai-duong/", "sources/_other/", "en/sources/", "en/sources/son-la/"]
+WIDTHS = (375, 1366)
+
+
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The portal, its 25 articles paged five at a time, served under /portal/."""
+    root = tmp_path_factory.mktemp("www")
+    site = copy_portal(root / "site")
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("base_url: /\n", "base_url: /portal/\n"),
+                      encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(planner, "SOURCES_PAGE_SIZE", 5)
+        problems = Problems()
+        assert build(site, problems, output=root / "portal") is not None and not problems.errors
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/portal/")
+    server.shutdown()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_paged_sources_page_reads_on_a_phone_and_a_desktop(paged: Site, browser: Browser, path: str) -> None:
+    v = visit(browser, paged.base + path, WIDTHS[0], bypass_csp=True)
+    page = v.page
+    assert v.console_errors == [] and v.failed == []
+    page.add_script_tag(path=str(vendor.axe_path()))
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
+        tables = page.evaluate("""() => [...document.querySelectorAll('table')].map(t =>
+            !!t.caption && t.caption.textContent.trim().length > 0)""")
+        assert tables and all(tables)
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        assert [(x["id"], x["impact"]) for x in result["violations"]] == [], width
+    page.context.close()
+
+
+def test_the_index_leads_to_each_province_page(paged: Site, browser: Browser) -> None:
+    v = visit(browser, paged.base + "sources/", WIDTHS[0])
+    page = v.page
+    links = page.locator("table.sources-places tbody th a")
+    assert links.count() == 18  # 17 provinces, then the articles naming no province
+    links.last.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/portal/sources/_other/")
+    assert page.locator("table.sources-reviewed tbody tr").count() == 1
+    page.get_by_role("link", name="Danh sách theo tỉnh, thành phố").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/portal/sources/") and v.failed == []
+    page.context.close()
