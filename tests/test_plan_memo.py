@@ -109,7 +109,7 @@ def _planned(site: Site, edited: Edited, memos: dict[str, PlanMemo] | None) -> I
         yield plan(index, edited.labels(lang), for_language(site.content_pages, lang), memo=memo).pages
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(steps, min_size=1, max_size=4))
 def test_pages_taken_from_the_memo_equal_pages_planned_afresh(loaded: Site, builds: list[list[Step]]) -> None:
     edited = Edited([derive_record(r) for r in loaded.records])
