@@ -90,7 +90,7 @@ class CommitteeContext(PageContext):
 @dataclass(frozen=True)
 class YearsContext(PageContext):
     years: list[int]
-    by_year: dict[int, tuple[Derived, ...]]
+    records: dict[int, int]  # year -> how many records: all the page shows of them
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,8 @@ def plan_committees(index: SiteIndex, view: ProvinceView) -> list[PlannedPage]:
 
 def plan_years(index: SiteIndex, labels: Labels) -> PlannedPage:
     years = index.years
-    return PlannedPage("years/", "years", labels["years"]["index_heading"], YearsContext(years, index.by_year))
+    return PlannedPage("years/", "years", labels["years"]["index_heading"],
+                       YearsContext(years, {y: len(index.by_year[y]) for y in years}))
 
 
 def plan_year(index: SiteIndex, year: int, labels: Labels) -> PlannedPage:
