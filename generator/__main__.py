@@ -1,3 +1,3 @@
-from generator.cli import MODULE_PROG, main
+from generator.cli import MODULE_PROG, run
 
-raise SystemExit(main(prog=MODULE_PROG))
+run(prog=MODULE_PROG)

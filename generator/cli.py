@@ -6,9 +6,11 @@ Hugo: `--version`, `-q`/`-v`, short forms for the common options, and documented
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import importlib
 import io
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -260,6 +262,18 @@ def safe_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper) and not _can_write(stream, "Đảng bộ Khối – “đạt”"):
             stream.reconfigure(errors="replace")
+
+
+def run(prog: str | None = None) -> NoReturn:
+    """The command line as a process (`python -m generator`, `portal`): `main`, then the process ends at
+    once. When `main` returns, everything is written and closed (output, cache, temporary folders, render
+    workers); a normal exit would then free the build's millions of objects one by one, after a last
+    pass of the cycle collector over them: most of a second of a one-record build at national scale."""
+    code = main(prog=prog)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream: nothing left to tell
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:

@@ -40,6 +40,21 @@ def test_python_dash_m_says_so_in_its_help() -> None:
     assert result.returncode == 0 and result.stdout.startswith(f"usage: {MODULE_PROG} ")
 
 
+def test_the_process_ends_with_everything_said_and_the_commands_exit_code(test_site: Path, tmp_path: Path) -> None:
+    """`python -m generator` ends its process at once when the command is done: what it printed to a
+    pipe (block-buffered without PYTHONUNBUFFERED) still arrives, and its exit code is the command's."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"} | {"PYTHONPATH": str(ROOT)}
+    built = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(test_site), "--output",
+                            str(tmp_path / "out")], capture_output=True, text=True, env=env)
+    assert built.returncode == 0 and (tmp_path / "out" / "index.html").is_file()
+    assert re.search(r"\b11 (bản ghi|records)\b", built.stdout + built.stderr)
+    missing = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(tmp_path / "none")],
+                             capture_output=True, text=True, env=env)
+    assert missing.returncode == 2 and "no such site folder" in missing.stderr
+    version = subprocess.run([sys.executable, "-m", "generator", "--version"], capture_output=True, text=True, env=env)
+    assert version.returncode == 0 and version.stdout == f"{MODULE_PROG} {__version__}\n"
+
+
 def test_every_command_is_listed_described_and_documents_its_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     subparsers = _subparsers()
     assert sorted(subparsers) == sorted(COMMANDS)
