@@ -194,7 +194,7 @@ def _edit(record: Path) -> str:
 
 def serve_rebuild(site_dir: Path, out: Path) -> float:
     """A one-record-change rebuild on the path `serve` uses (its cache in memory, in process)."""
-    cache = BuildCache()
+    cache = BuildCache.in_memory()
     build(site_dir, Problems(), output=out, cache=cache)
     record = sorted((site_dir / "content/records").rglob("*.yaml"))[0]
     text = _edit(record)

@@ -4,8 +4,8 @@
 
 Writes a synthetic site (benchmarks/dataset.py) to a temporary folder, starts `python -m generator
 serve` on it, connects as a browser does (the livereload protocol: hello, then info), then saves one
-record file at a time with one figure changed and times until the `reload` message arrives. Prints
-each time and the median. A benchmark, not a test: the time depends on the machine.
+record file at a time with its first source's title changed and times until the `reload` message
+arrives. Prints each time and the median. A benchmark, not a test: the time depends on the machine.
 """
 from __future__ import annotations
 

@@ -54,6 +54,12 @@ class BuildCache:
     # `serve` only: each edition's pages as last planned (in memory, never on disk: see `plan.memo`)
     plans: dict[str, PlanMemo] | None = None
 
+    @classmethod
+    def in_memory(cls) -> BuildCache:
+        """The cache `serve` keeps between rebuilds: all of the above, and each edition's pages as last
+        planned (`plan.memo`), which a one-off build, planning once, has no use for."""
+        return cls(plans={})
+
 
 # Each file on disk -> the fields of `BuildCache` it holds.
 PARTS: dict[str, tuple[str, ...]] = {

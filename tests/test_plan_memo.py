@@ -169,7 +169,7 @@ def test_the_keys_of_pages_taken_again_are_not_walked_again(test_site: Path, mon
         walked.append(type(value))
         return real(self, value)
     monkeypatch.setattr(hashing.Fingerprints, "_parts", parts)
-    kept = BuildCache(plans={})
+    kept = BuildCache.in_memory()
     assert pipeline.build(test_site, Problems(), output=test_site / "out", cache=kept)
     assert ProvinceContext in walked
     walked.clear()

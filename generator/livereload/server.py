@@ -55,7 +55,7 @@ class DevSite:
     base_path: str
     errors: list[Problem] = field(default_factory=list)
     builds: int = 0
-    cache: BuildCache = field(default_factory=lambda: BuildCache(plans={}))  # pages kept planned, too
+    cache: BuildCache = field(default_factory=BuildCache.in_memory)
     lock: threading.Lock = field(default_factory=threading.Lock)
     say: Messages = field(default_factory=lambda: messages("en"))  # console lines and the error banner
 
