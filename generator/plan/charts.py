@@ -226,18 +226,33 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
                  embed=embed, years=span(shown), row_sources=row_sources)
 
 
+def newest_value(ind: Indicator, items: Iterable[Derived]) -> tuple[Value, Derived] | None:
+    """The newest full year of these records (one province's) with the indicator's figure: its row in a
+    latest ranking."""
+    best: tuple[Value, Derived] | None = None
+    for d in full_years(list(items)):
+        v = chartable(ind.value(d))
+        if v is not None and (best is None or (d.record.year, d.record.key) > (best[1].record.year,
+                                                                               best[1].record.key)):
+            best = (v, d)
+    return best
+
+
 def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived] | tuple[Derived, ...],
-                  names: dict[str, str], latest: bool = False, embed: EmbedRef | None = None) -> Chart | None:
+                  names: dict[str, str], latest: bool = False, embed: EmbedRef | None = None,
+                  newest: list[tuple[Value, Derived]] | None = None) -> Chart | None:
     """Provinces side by side, best first; only when two or more have the figure. With `latest`, each
-    province's newest full year (labelled "Province (year)"), else every full-year record given."""
-    rows = [(v, d) for d in full_years(items) if (v := chartable(ind.value(d))) is not None]
-    if latest:  # each province's newest, chosen before sorting: a national ranking sorts 63 rows, not 3,000
-        newest: dict[str, tuple[Value, Derived]] = {}
-        for pair in rows:
-            held, d = newest.get(pair[1].record.province), pair[1]
-            if held is None or (d.record.year, d.record.key) > (held[1].record.year, held[1].record.key):
-                newest[d.record.province] = pair
-        rows = list(newest.values())
+    province's newest full year (labelled "Province (year)"; `newest`: those rows when made already, one
+    `newest_value` per province), else every full-year record given."""
+    if not latest:
+        rows = [(v, d) for d in full_years(items) if (v := chartable(ind.value(d))) is not None]
+    elif newest is not None:
+        rows = list(newest)
+    else:  # each province's newest, chosen before sorting: a national ranking sorts 63 rows, not 3,000
+        by_province: dict[str, list[Derived]] = defaultdict(list)
+        for d in items:
+            by_province[d.record.province].append(d)
+        rows = [pair for found in by_province.values() if (pair := newest_value(ind, found)) is not None]
     rows.sort(key=lambda pair: (-pair[0].number, pair[1].record.province))
     if len({d.record.province for _, d in rows}) < (1 if latest else 2):
         return None

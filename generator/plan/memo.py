@@ -33,19 +33,16 @@ class PlanMemo:
 
     edition: str = ""  # fingerprint of what every planner reads, as the memoised pages were planned with
     values: dict[str, tuple[tuple[Derived, ...], object]] = field(default_factory=dict)  # key -> (records, made)
-    used: set[str] = field(default_factory=set)  # the keys the current build asked for
 
     def begin(self, edition: str) -> None:
         """A build starts: with other labels, names, registry or page size, nothing is taken again."""
         if edition != self.edition:
             self.values.clear()
             self.edition = edition
-        self.used = set()
 
     def made(self, key: str, records: tuple[Derived, ...], make: Callable[[], T]) -> T:
         """What `make()` made under `key` last time when made from these very records, else `make()`.
         The records are held with it, so no object's identity is taken by another meanwhile."""
-        self.used.add(key)
         held = self.values.get(key)
         if held is not None and len(held[0]) == len(records) and all(map(operator.is_, held[0], records)):
             return cast(T, held[1])
@@ -53,10 +50,15 @@ class PlanMemo:
         self.values[key] = (records, value)
         return value
 
-    def end(self) -> None:
-        """The edition is planned: forget what it did not ask for (a removed province's pages)."""
-        for gone in self.values.keys() - self.used:
-            del self.values[gone]
+    def end(self, records: tuple[Derived, ...]) -> None:
+        """The edition is planned from `records`: forget what was made from any other record, which can
+        never be taken again (a derived record gone from the build does not come back). What this build
+        did not ask for is kept while its records are current: a province's pieces of a national chart
+        wait under a home page taken whole."""
+        current = set(map(id, records))
+        for key in [key for key, (made_from, _) in self.values.items()
+                    if not all(id(d) in current for d in made_from)]:
+            del self.values[key]
 
     def kept(self) -> list[object]:
         """Each page (and its context: a province's page is handed on with its share card) and each
@@ -65,7 +67,7 @@ class PlanMemo:
 
         found: list[object] = []
         for _, value in self.values.values():
-            for item in value if isinstance(value, list) else [value]:
+            for item in value if isinstance(value, list) else [value] if value is not None else []:
                 found += [item, item.context] if isinstance(item, PlannedPage) else [item]
         return found
 

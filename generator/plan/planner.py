@@ -16,7 +16,16 @@ from generator.model.derive import Derived
 from generator.model.indicators import INDICATORS, Indicator, indicator
 from generator.model.types import PartialDate
 from generator.plan import share, sources
-from generator.plan.charts import Chart, EmbedRef, full_years, indicator_chart, level_chart, ranking_chart, worded
+from generator.plan.charts import (
+    Chart,
+    EmbedRef,
+    full_years,
+    indicator_chart,
+    level_chart,
+    newest_value,
+    ranking_chart,
+    worded,
+)
 from generator.plan.index import ProvinceView, SiteIndex
 from generator.plan.memo import PlanMemo, made
 from generator.plan.page import (
@@ -63,14 +72,14 @@ class SitePlan:
     search: list[Entry]
 
 
-def plan_home(index: SiteIndex, labels: Labels) -> PlannedPage:
+def plan_home(index: SiteIndex, labels: Labels, memo: PlanMemo | None = None) -> PlannedPage:
     coverage: dict[str, dict[int, Coverage]] = {
         slug: {y: ("full" if any(d.record.period.is_full_year for d in items if d.record.year == y) else "partial")
                for y in {d.record.year for d in items}}
         for slug, items in index.by_province.items()}
     latest = {slug: found for slug, items in index.by_province.items()
               if (found := latest_with_results(items)) is not None}
-    chart = home_chart(index, labels)
+    chart = home_chart(index, labels, memo)
     articles = len(index.reviewed) or len({s.url for d in index.records for s in d.record.sources})
     updated = newest_source_date(index.records)
     return PlannedPage("", "home", labels["home"]["heading"],
@@ -78,22 +87,27 @@ def plan_home(index: SiteIndex, labels: Labels) -> PlannedPage:
                                    len(index.records), articles, updated))
 
 
-def home_chart(index: SiteIndex, labels: Labels) -> Chart | None:
+def home_chart(index: SiteIndex, labels: Labels, memo: PlanMemo | None = None) -> Chart | None:
     """What the data shows, in one chart: the indicator most provinces have a full year of, each
     province's latest value ranked."""
     found = [c for ind in INDICATORS
              if (c := latest_ranking(index, ind, "home-latest", f"{indicator_title(ind, labels)} — "
                                      f"{labels['indicators']['latest_ranking']}", labels["units"][ind.unit],
-                                     EmbedRef("home"))) is not None]
+                                     EmbedRef("home"), memo)) is not None]
     return max(found, key=lambda c: len(c.labels)) if found else None  # max keeps the first of equals
 
 
-def latest_ranking(index: SiteIndex, ind: Indicator, cid: str, title: str, unit: str, embed: EmbedRef) -> Chart | None:
+def latest_ranking(index: SiteIndex, ind: Indicator, cid: str, title: str, unit: str, embed: EmbedRef,
+                   memo: PlanMemo | None) -> Chart | None:
     """Each province's newest full year of the indicator, ranked: the home page and the indicator's page
-    show it in both editions, made once per build."""
-    made = index.once(("latest-ranking", ind.id), lambda: ranking_chart(
-        cid, title, unit, ind, index.records, index.names, latest=True, embed=embed))
-    return worded(made, cid, title, unit, embed, ranking=True)
+    show it in both editions, made once per build; with a `memo`, each province's row is kept from the
+    last build while its records are the same."""
+    def make() -> Chart | None:
+        newest = [pair for slug, items in index.by_province.items()
+                  if (pair := made(memo, f"newest:{ind.id}:{slug}", items, partial(newest_value, ind, items)))]
+        return ranking_chart(cid, title, unit, ind, index.records, index.names, latest=True, embed=embed,
+                             newest=newest)
+    return worded(index.once(("latest-ranking", ind.id), make), cid, title, unit, embed, ranking=True)
 
 
 def newest_source_date(items: tuple[Derived, ...]) -> dt.date | PartialDate | None:
@@ -215,7 +229,7 @@ def plan_indicators(labels: Labels) -> PlannedPage:
                        IndicatorsContext(INDICATORS))
 
 
-def plan_indicator(index: SiteIndex, ind_id: str, labels: Labels) -> PlannedPage:
+def plan_indicator(index: SiteIndex, ind_id: str, labels: Labels, memo: PlanMemo | None = None) -> PlannedPage:
     ind = indicator(ind_id)
     title = indicator_title(ind, labels)
     unit = labels["units"][ind.unit]
@@ -224,7 +238,7 @@ def plan_indicator(index: SiteIndex, ind_id: str, labels: Labels) -> PlannedPage
     trend = index.once(("indicator-trend", ind.id), lambda: indicator_chart(
         cid, over, unit, ind, index.records, index.names, index.committee_names, by_series=True, embed=embed))
     charts = (latest_ranking(index, ind, f"indicator-{ind.id}-latest", f"{title} — {words['latest_ranking']}",
-                             unit, EmbedRef(f"{ind.id}/latest")),
+                             unit, EmbedRef(f"{ind.id}/latest"), memo),
               worded(trend, cid, over, unit, embed))  # made once for both editions
     return PlannedPage(f"indicators/{ind.id}/", "indicator", title,
                        IndicatorContext(ind, unit, [c for c in charts if c is not None]))
@@ -315,7 +329,7 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
         memo.begin(fingerprint((labels, index.names, index.committee_names, index.registry, index.reviewed,
                                 page_size)))
     pages: list[PlannedPage] = []
-    pages += made(memo, "home", index.records, _listed(plan_home, index, labels))
+    pages += made(memo, "home", index.records, _listed(plan_home, index, labels, memo))
     pages.append(plan_provinces(index, labels))
     for view in index.provinces:
         pages += made(memo, f"province:{view.slug}", _province_records(index, view),
@@ -325,7 +339,7 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
         pages += made(memo, f"year:{year}", index.by_year[year], _listed(plan_year, index, year, labels))
     pages.append(plan_indicators(labels))
     for ind in INDICATORS:
-        pages += made(memo, f"indicator:{ind.id}", index.records, _listed(plan_indicator, index, ind.id, labels))
+        pages += made(memo, f"indicator:{ind.id}", index.records, _listed(plan_indicator, index, ind.id, labels, memo))
     pages = _span_cards([share.attach(p, index, labels) for p in pages])  # province and indicator pages' cards
     pages += [plan_content_page(cp) for cp in content_pages]
     pages += [plan_not_found(labels), *plan_sources(index, labels, sources_page_size), plan_data(index, labels, data)]
@@ -333,7 +347,7 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
     found = entries(index, labels, content_pages, memo)
     pages.append(plan_search(found, labels))
     if memo is not None:
-        memo.end()
+        memo.end(index.records)
     return SitePlan(pages, found)
 
 

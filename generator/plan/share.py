@@ -80,16 +80,23 @@ def _headline(d: Derived, place: str, what: str, v: Value, labels: Labels, local
 def indicator_headline(ind: Indicator, index: SiteIndex, labels: Labels, locale: str) -> Headline | None:
     """An indicator's headline: its newest figure (a full year when there is one; among a year's
     figures, the first province in key order, so the choice never depends on the values)."""
-    found = [d for d in index.records if (v := ind.value(d)) is not None and not v.base_unstated]
-    pool = full_years(found) or found
-    if not pool:
+    d = index.once(("headline", ind.id), lambda: newest_figure(ind, index.records))  # alike in both editions
+    if d is None:
         return None
-    newest = max(pool, key=lambda d: d.record.year)
-    d = min((d for d in pool if d.record.year == newest.record.year), key=lambda d: d.record.key)
     v = ind.value(d)
     assert v is not None, "chosen among the records with a value"
     what = what_text(ind.block, ind.measure, labels)
     return replace(_headline(d, index.names[d.record.province], what, v, labels, locale), newest=True)
+
+
+def newest_figure(ind: Indicator, items: tuple[Derived, ...]) -> Derived | None:
+    """The record of an indicator's newest figure (see `indicator_headline`)."""
+    found = [d for d in items if (v := ind.value(d)) is not None and not v.base_unstated]
+    pool = full_years(found) or found
+    if not pool:
+        return None
+    newest = max(d.record.year for d in pool)
+    return min((d for d in pool if d.record.year == newest), key=lambda d: d.record.key)
 
 
 def describe(title: str, headline: Headline | None, labels: Labels) -> str:
