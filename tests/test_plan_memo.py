@@ -191,3 +191,19 @@ def test_both_editions_national_charts_share_their_rows(loaded: Site) -> None:
         assert chart.title != other.title
         assert chart.labels is other.labels and chart.row_sources is other.row_sources
         assert all(a.values is b.values for a, b in zip(chart.series, other.series, strict=True))
+
+
+def test_what_was_made_from_records_gone_is_forgotten(loaded: Site) -> None:
+    """The memo holds nothing made from a record no longer in the build (it could never be taken again,
+    and would keep the old record alive), and keeps what was made from current records."""
+    edited = Edited([derive_record(r) for r in loaded.records])
+    memos: dict[str, PlanMemo] = {}
+    list(_planned(loaded, edited, memos))
+    province = edited.original[0].record.province
+    gone = [i for i, d in enumerate(edited.original) if d.record.province == province]
+    for i in gone:  # the province's every record: what only its records made is asked for no more
+        edited.apply(("out", i, 0))
+    list(_planned(loaded, edited, memos))
+    removed = {id(edited.original[i]) for i in gone}
+    for memo in memos.values():
+        assert memo.values and all(id(d) not in removed for made_from, _ in memo.values.values() for d in made_from)
