@@ -260,6 +260,15 @@ def test_link_check_follows_anchors(link: str, ids: str, expected: str | None) -
         assert len(messages) == 1 and expected in messages[0], messages
 
 
+def test_a_link_shared_by_pages_is_checked_on_each_where_it_depends_on_the_page() -> None:
+    """The check looks up a target once for all pages that link to it, but an anchor of the page itself
+    is looked for on each page: "#here" resolves on the page that has the id, not on the other."""
+    files = {"a.html": b'<p id="here">x</p><a href="#here">y</a><a href="/b.html">b</a>',
+             "b.html": b'<a href="#here">y</a><a href="/b.html">b</a>'}
+    problems = linkcheck.check(files, "/")
+    assert [(p.path, p.message) for p in problems] == [("output/b.html", "link to '#here' has no target on the page")]
+
+
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

@@ -120,11 +120,16 @@ class Links:
     def problems(self, level: Severity = ERROR) -> list[Problem]:
         """Problems for links that do not resolve, in page order."""
         found = []
+        whole: set[tuple[str, str, str]] = set()  # targets found to resolve: most pages share most links
         for name, (resolved, ids) in sorted(self.pages.items()):
             for link in resolved:
+                if link[2] in whole:
+                    continue
                 broken = self._broken(link, ids)
                 if broken is not None:
                     found.append(Problem.deferred(f"output/{name}", link[0], 1, level, *broken))
+                elif link[2][0] != "anchor":  # an anchor resolves on its own page only
+                    whole.add(link[2])
         return found
 
     def _broken(self, link: Link, ids: frozenset[str]) -> tuple[Text, Text] | None:
