@@ -21,13 +21,21 @@ from pathlib import Path, PurePath
 _SCALARS = (str, int, float, bool, bytes, Decimal, dt.date, dt.time, PurePath, enum.Enum, type(None))
 
 
+DIGEST_SIZE = 16  # bytes of every digest the caches key on
+
+
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
+
+
+def hasher() -> hashlib.blake2b:
+    """`digest` for bytes that come in pieces: feed them with `update`; its `hexdigest()` is theirs."""
+    return hashlib.blake2b(digest_size=DIGEST_SIZE)
 
 
 def file_digest(path: Path) -> str:
     """`digest` of a file's bytes, read in pieces (a download can be larger than is worth holding)."""
-    h = hashlib.blake2b(digest_size=16)
+    h = hasher()
     with open(path, "rb") as fh:
         for piece in iter(lambda: fh.read(1 << 20), b""):
             h.update(piece)

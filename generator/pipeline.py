@@ -74,9 +74,9 @@ class _Checked:
         if self.links is not None:
             self.links.add(relative, data, made)
 
-    def put_file(self, relative: str, path: Path) -> str:
-        """Move the file at `path` in; returns its digest."""
-        made = file_digest(path)
+    def put_file(self, relative: str, path: Path, made: str | None = None) -> str:
+        """Move the file at `path` in (`made`: its digest, when known); returns its digest."""
+        made = made or file_digest(path)
         self.out.put_file(relative, path, made)
         if self.links is not None:
             self.links.add(relative, b"", made)  # not a page: the link check needs only its name
@@ -197,8 +197,9 @@ def _downloads(out: _Checked, config: Config, index: SiteIndex, rows: downloads.
             and all(out.reuse_file(f"data/{name}", made) for name, made in kept.digests.items())):
         return kept.sizes
     with downloads.scratch(out.near) as scratch:
-        sizes = downloads.write(scratch, config, index, rows)
-        made = {name: out.put_file(f"data/{name}", scratch / "data" / name) for name in sizes}
+        digests: dict[str, str] = {}  # taken as each file was written: not read back
+        sizes = downloads.write(scratch, config, index, rows, digests)
+        made = {name: out.put_file(f"data/{name}", scratch / "data" / name, digests[name]) for name in sizes}
     if rows is not None:
         rows.written = downloads.Written(key, sizes, made) if key else None
     return sizes

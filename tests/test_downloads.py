@@ -27,6 +27,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.hashing import digest
 from generator.load.site import load_site
 from generator.model.derive import Derived, Value, derive_all, derive_record
 from generator.model.problems import Problems
@@ -125,10 +126,13 @@ def read(output: Path, path: str) -> str:
 
 
 def written(config: Any, index: Any, folder: Path, cache: downloads.RowCache | None = None) -> dict[str, bytes]:
-    """Every download `write` streams into `folder`, read back."""
-    sizes = downloads.write(folder, config, index, cache)
+    """Every download `write` streams into `folder`, read back; the sizes and digests it reports are
+    the files' own (the digests, taken as the files were written, key the output's cache)."""
+    made: dict[str, str] = {}
+    sizes = downloads.write(folder, config, index, cache, made)
     files = downloads.read_back(folder)
     assert {name: len(body) for name, body in files.items()} == {"data/" + k: v for k, v in sizes.items()}
+    assert {name: digest(body) for name, body in files.items()} == {"data/" + k: v for k, v in made.items()}
     return files
 
 

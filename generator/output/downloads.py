@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator.hashing import digest
+from generator.hashing import digest, file_digest, hasher
 from generator.load.config import Config
 from generator.model.derive import ROWS, Derived, Value
 from generator.model.types import BLOCK_FIGURES, BLOCKS, Figure, PartialDate, Record, Source
@@ -493,7 +493,8 @@ def articles(index: SiteIndex) -> int:
 
 
 class _Text:
-    """A UTF-8 text file under the downloads folder, written line by line, its size counted."""
+    """A UTF-8 text file under the downloads folder, written line by line, its size counted and its
+    digest taken as it is written (tens of megabytes at national scale: not read back to be digested)."""
 
     def __init__(self, folder: Path, relative: str, header: str) -> None:
         self.relative = relative
@@ -501,10 +502,12 @@ class _Text:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.file = path.open("wb")
         self.size = 0
+        self.hash = hasher()
         self.write(header.encode("utf-8"))
 
     def write(self, data: bytes) -> None:
         self.file.write(data)
+        self.hash.update(data)
         self.size += len(data)
 
     def close(self) -> int:
@@ -525,6 +528,7 @@ class _Tables:
     json: _Text
     per_province: dict[str, _Text] = field(default_factory=dict)
     sources: dict[str, Article] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)  # each file's, once closed
 
     @classmethod
     def open(cls, data: Path) -> _Tables:
@@ -552,11 +556,14 @@ class _Tables:
         listed = _Text(self.data, "sources.csv", BOM + SOURCES_HEADER)
         listed.write(b"".join(line for _, line in ordered))
         files = (self.wide, self.tidy, self.json, listed, *self.per_province.values())
+        self.digests = {t.relative: t.hash.hexdigest() for t in files}
         return {t.relative: t.close() for t in files}, [cells for cells, _ in ordered]
 
 
-def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None = None) -> dict[str, int]:
-    """Write every file under data/ into `folder`, record by record, and return {path under data/: bytes}.
+def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None = None,
+          digests: dict[str, str] | None = None) -> dict[str, int]:
+    """Write every file under data/ into `folder`, record by record, and return {path under data/: bytes};
+    `digests`, when given, gets each file's digest (`hashing.file_digest`'s), taken as it was written.
 
     All records wide (CSV, JSON) and every figure tidy (CSV) with its articles in a table of their own
     (sources.csv, joined by source_id), the three in one workbook; the wide CSV once more per province;
@@ -578,6 +585,7 @@ def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None
     if cache is not None:
         cache.pieces = pieces.used
     sizes["records.xlsx"] = pieces.book.save(data / "records.xlsx", _about(config, updated), updated)
+    made = dict(tables.digests, **{"records.xlsx": file_digest(data / "records.xlsx")})
     provinces = sorted(tables.per_province)
     for relative, body in (("schema/records.json", _schema(COLUMNS)), ("schema/figures.json", _tidy_schema()),
                            ("schema/sources.json", _schema(SOURCE_COLUMNS, primary="source_id")),
@@ -585,6 +593,9 @@ def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None
         (data / relative).parent.mkdir(parents=True, exist_ok=True)
         (data / relative).write_bytes(body)
         sizes[relative] = len(body)
+        made[relative] = digest(body)
+    if digests is not None:
+        digests.update(made)
     return dict(sorted(sizes.items()))
 
 
