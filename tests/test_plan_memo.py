@@ -1,7 +1,8 @@
 """Pages taken from the last build's plan (`serve`) are the pages planning afresh makes.
 
 Random sequences of edits to the derived records (a figure changed, a title changed, a record taken out
-or put back, a record derived again unchanged) and to the labels are applied; after each, both editions
+or put back, a record derived again unchanged) and to the labels are applied to the test site and to the
+portal (whose content/sources.yaml names the articles read); after each, both editions
 planned with the memo kept from the steps before must equal both planned without one. The steps work on
 derived records in memory, as `serve` hands them to the planner, so hundreds of them take seconds.
 """
@@ -27,6 +28,16 @@ from generator.plan.page import PlannedPage
 from generator.plan.planner import plan
 from generator.render.labels import LANGUAGES, Labels, load_labels
 from tests.goldens import SITE
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module", params=[SITE, ROOT], ids=["test-site", "portal"])
+def sites(request: pytest.FixtureRequest) -> Site:
+    """The test site, and the portal itself, whose content/sources.yaml names the articles read."""
+    site = load_site(request.param, Problems())
+    assert site is not None
+    return site
 
 
 @pytest.fixture(scope="module")
@@ -109,16 +120,16 @@ def _planned(site: Site, edited: Edited, memos: dict[str, PlanMemo] | None) -> I
         yield plan(index, edited.labels(lang), for_language(site.content_pages, lang), memo=memo).pages
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(steps, min_size=1, max_size=4))
-def test_pages_taken_from_the_memo_equal_pages_planned_afresh(loaded: Site, builds: list[list[Step]]) -> None:
-    edited = Edited([derive_record(r) for r in loaded.records])
+def test_pages_taken_from_the_memo_equal_pages_planned_afresh(sites: Site, builds: list[list[Step]]) -> None:
+    edited = Edited([derive_record(r) for r in sites.records])
     memos: dict[str, PlanMemo] = {}
     for build in [[], *builds]:  # the first build fills the memo
         for step in build:
             edited.apply(step)
-        kept = list(_planned(loaded, edited, memos))
-        assert kept == list(_planned(loaded, edited, None))
+        kept = list(_planned(sites, edited, memos))
+        assert kept == list(_planned(sites, edited, None))
 
 
 def test_a_page_is_taken_only_when_made_from_the_same_records(loaded: Site) -> None:

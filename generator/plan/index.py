@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TypeVar, cast
 
 from generator.model.derive import Derived
 from generator.model.types import Committee, Province, Registry, ReviewedArticle
 from generator.plan import sources
+from generator.plan.memo import PlanMemo
 
 T = TypeVar("T")
 
@@ -52,11 +52,11 @@ class SiteIndex:
             self.made[key] = make()
         return cast(T, self.made[key])
 
-    @cached_property
-    def articles(self) -> list[sources.ArticleRow]:
-        """The rows of the "sources reviewed" page, the same in both editions: made once per build, and
-        walked once by the pages' keys."""
-        return sources.rows(self.reviewed, self.records)
+    def articles(self, memo: PlanMemo | None = None) -> list[sources.ArticleRow]:
+        """The rows of the "sources reviewed" pages, the same in both editions: made once per build (with
+        a `memo`, each row taken from the last build when made from the same records), and walked once
+        by the pages' keys."""
+        return self.once(("articles",), lambda: sources.rows(self.reviewed, self.records, memo))
 
     @property
     def years(self) -> list[int]:

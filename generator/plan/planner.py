@@ -257,12 +257,13 @@ def plan_data(index: SiteIndex, labels: Labels, summary: DataSummary | None = No
     return PlannedPage("data/", "data", labels["data"]["heading"], DataContext(provinces, summary))
 
 
-def plan_sources(index: SiteIndex, labels: Labels, page_size: int | None = None) -> list[PlannedPage]:
+def plan_sources(index: SiteIndex, labels: Labels, page_size: int | None = None,
+                 memo: PlanMemo | None = None) -> list[PlannedPage]:
     """The "sources reviewed" page: every article read, its records, or why it gave none. With more than
     `page_size` (SOURCES_PAGE_SIZE) articles, an index of provinces at the same address, and a page per
     province (sources/<slug>/) and for the articles naming none (sources/_other/)."""
     page_size = SOURCES_PAGE_SIZE if page_size is None else page_size
-    found = index.articles
+    found = index.articles(memo)
     words = labels["reviewed"]
     used = sum(1 for r in found if r.records)
     whole = SourcesContext(found, used, len(found) - used)
@@ -342,7 +343,8 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
         pages += made(memo, f"indicator:{ind.id}", index.records, _listed(plan_indicator, index, ind.id, labels, memo))
     pages = _span_cards([share.attach(p, index, labels) for p in pages])  # province and indicator pages' cards
     pages += [plan_content_page(cp) for cp in content_pages]
-    pages += [plan_not_found(labels), *plan_sources(index, labels, sources_page_size), plan_data(index, labels, data)]
+    pages += [plan_not_found(labels), *plan_sources(index, labels, sources_page_size, memo),
+              plan_data(index, labels, data)]
     pages += plan_embeds(pages)
     found = entries(index, labels, content_pages, memo)
     pages.append(plan_search(found, labels))

@@ -9,11 +9,13 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import ClassVar
 
 from generator.hashing import digest
 from generator.model.derive import Derived
 from generator.model.types import PartialDate, Period, ReviewedArticle
+from generator.plan.memo import PlanMemo, made
 
 URL = "sources/"
 # The page of the articles that name no province. A province's slug is lowercase letters, digits and
@@ -86,8 +88,7 @@ def anchor(article: ReviewedArticle, named: bool) -> str:
     return f"article-{key}"
 
 
-def _row(article: ReviewedArticle, by_ref: dict[str, Derived]) -> ArticleRow:
-    found = [by_ref[ref] for ref in article.records if ref in by_ref]
+def _row(article: ReviewedArticle, found: tuple[Derived, ...]) -> ArticleRow:
     records = tuple(Named.of(d) for d in found)
     source = found[0].record.sources[0] if found and found[0].record.sources else None
     if source is None:
@@ -97,26 +98,34 @@ def _row(article: ReviewedArticle, by_ref: dict[str, Derived]) -> ArticleRow:
                       source.title_reconstructed, records, anchor(article, True))
 
 
-def _unnamed(derived: tuple[Derived, ...], named: set[str]) -> list[ArticleRow]:
+def _unnamed(derived: tuple[Derived, ...], named: set[str], memo: PlanMemo | None) -> list[ArticleRow]:
     """Records no article in content/sources.yaml names, one row per source address."""
     by_url: dict[str, list[Derived]] = {}
     for d in derived:
         if d.record.ref not in named and d.record.sources:
             by_url.setdefault(d.record.sources[0].url, []).append(d)
-    found = []
-    for url, items in by_url.items():
-        s = items[0].record.sources[0]
-        article = ReviewedArticle(id=url, records=tuple(d.record.ref for d in items))
-        found.append(ArticleRow(article, s.title, url, s.publisher, s.published, s.title_reconstructed,
-                                tuple(Named.of(d) for d in items), anchor(article, False)))
-    return found
+    return [made(memo, f"unnamed:{url}", tuple(items), partial(_unnamed_row, url, tuple(items)))
+            for url, items in by_url.items()]
 
 
-def rows(reviewed: tuple[ReviewedArticle, ...], derived: tuple[Derived, ...]) -> list[ArticleRow]:
-    """The articles in the order content/sources.yaml lists them, then any record's article it misses."""
+def _unnamed_row(url: str, items: tuple[Derived, ...]) -> ArticleRow:
+    s = items[0].record.sources[0]
+    article = ReviewedArticle(id=url, records=tuple(d.record.ref for d in items))
+    return ArticleRow(article, s.title, url, s.publisher, s.published, s.title_reconstructed,
+                      tuple(Named.of(d) for d in items), anchor(article, False))
+
+
+def rows(reviewed: tuple[ReviewedArticle, ...], derived: tuple[Derived, ...], memo: PlanMemo | None = None
+         ) -> list[ArticleRow]:
+    """The articles in the order content/sources.yaml lists them, then any record's article it misses.
+    With a `memo` (`serve`), a row is taken from the last build when made from the same records (the
+    memo is emptied when content/sources.yaml changes)."""
     by_ref = {d.record.ref: d for d in derived}
-    listed = [_row(a, by_ref) for a in reviewed]
-    return _unique(listed + _unnamed(derived, {ref for a in reviewed for ref in a.records}))
+    listed = []
+    for a in reviewed:
+        found = tuple(by_ref[ref] for ref in a.records if ref in by_ref)
+        listed.append(made(memo, f"article:{a.id}", found, partial(_row, a, found)))
+    return _unique(listed + _unnamed(derived, {ref for a in reviewed for ref in a.records}, memo))
 
 
 def _unique(found: list[ArticleRow]) -> list[ArticleRow]:
