@@ -1,5 +1,6 @@
-"""Pages planned by the last build in this process (`serve`), taken again when made from the same records
-(and likewise each province's search entries).
+"""Pages planned by the last build in this process (`serve`), taken again when made from the same records;
+and likewise the pieces of pages made from every record: each province's search entries, its row of
+each latest ranking, and each row of the articles read.
 
 A province's pages are made from its records (and its merged units'), a year's page from that year's,
 an indicator's page and the home page from every record; besides those, each planner reads only what
@@ -61,8 +62,8 @@ class PlanMemo:
             del self.values[key]
 
     def kept(self) -> list[object]:
-        """Each page (and its context: a province's page is handed on with its share card) and each
-        search entry kept for the next build."""
+        """Each page (and its context: a province's page is handed on with its share card) and each piece
+        (a search entry, a ranking's row, a row of the articles read) kept for the next build."""
         from generator.plan.page import PlannedPage  # here: plan.page imports plan.search, which imports this
 
         found: list[object] = []

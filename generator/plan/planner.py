@@ -217,9 +217,9 @@ def plan_year(index: SiteIndex, year: int, labels: Labels) -> PlannedPage:
     items = sorted(index.by_year[year], key=lambda d: (index.names[d.record.province], d.record.key))
     cid, title, unit = f"year-{year}", f"{labels['years']['ranking']} {year}", labels["units"]["percent"]
     embed = EmbedRef("year", "year", str(year))
-    made = index.once(("year-ranking", year), lambda: ranking_chart(
+    ranking = index.once(("year-ranking", year), lambda: ranking_chart(
         cid, title, unit, indicator("organizations-good-or-above"), items, index.names, embed=embed))
-    chart = worded(made, cid, title, unit, embed, ranking=True)  # made once for both editions
+    chart = worded(ranking, cid, title, unit, embed, ranking=True)  # made once for both editions
     return PlannedPage(f"years/{year}/", "year", year_title(year, labels),
                        YearContext(year, items, [chart] if chart else []))
 
