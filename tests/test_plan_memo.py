@@ -217,4 +217,4 @@ def test_what_was_made_from_records_gone_is_forgotten(loaded: Site) -> None:
     list(_planned(loaded, edited, memos))
     removed = {id(edited.original[i]) for i in gone}
     for memo in memos.values():
-        assert memo.values and all(id(d) not in removed for made_from, _ in memo.values.values() for d in made_from)
+        assert memo.values and all(id(d) not in removed for made_from, _, _ in memo.values.values() for d in made_from)

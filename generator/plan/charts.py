@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeAlias
 
@@ -185,40 +185,67 @@ def span(items: Iterable[Derived]) -> tuple[int, int] | None:
     return (min(years), max(years)) if years else None
 
 
+Figures: TypeAlias = dict[int, tuple[Value, Derived]]  # one committee's full years with the figure, and their records
+Committee: TypeAlias = tuple[str, str]  # (province, committee id)
+
+
+def committee_figures(ind: Indicator, items: Iterable[Derived]) -> Figures:
+    """One committee's full years with the indicator's figure (a chart may show it), in the records' order."""
+    return {d.record.year: (v, d) for d in full_years(list(items)) if (v := chartable(ind.value(d))) is not None}
+
+
+FiguresOf = Callable[[Committee, tuple[Derived, ...]], Figures]
+SeriesOf = Callable[[Committee, tuple[Derived, ...], tuple[object, ...], Callable[[], "Series"]], "Series"]
+
+
 def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tuple[Derived, ...],
                     names: dict[str, str], committee_names: dict[str, str], by_series: bool = False,
-                    embed: EmbedRef | None = None) -> Chart | None:
-    """One series per committee (a province may have several), one bar per full year."""
-    valued = [(d, v) for d in full_years(items) if (v := chartable(ind.value(d))) is not None]
-    rows = [d for d, _ in valued]
-    if len({d.record.year for d in rows}) < MIN_YEARS:
+                    embed: EmbedRef | None = None, figures_of: FiguresOf | None = None,
+                    series_of: SeriesOf | None = None) -> Chart | None:
+    """One series per committee (a province may have several), one bar per full year.
+
+    `figures_of(committee, its records)` and `series_of(committee, its records, what else the series
+    shows, make)` may hand back a committee's figures and its series as made before from the same
+    records (`serve` keeps them: an indicator's trend is made from every record); by default they are
+    made here."""
+    groups: dict[Committee, list[Derived]] = defaultdict(list)
+    for d in items:
+        groups[(d.record.province, d.record.committee)].append(d)
+    figures = {k: found for k, found in ((k, figures_of(k, tuple(g)) if figures_of else committee_figures(ind, g))
+                                         for k, g in groups.items()) if found}
+    years = sorted({y for found in figures.values() for y in found})
+    if len(years) < MIN_YEARS:
         return None
-    years = sorted({d.record.year for d in rows})
-    by_committee: dict[tuple[str, str], dict[int, Value | None]] = defaultdict(dict)
-    records: dict[tuple[str, str], dict[int, Derived]] = defaultdict(dict)
-    for d, v in valued:
-        by_committee[(d.record.province, d.record.committee)][d.record.year] = v
-        records[(d.record.province, d.record.committee)][d.record.year] = d
-    several = {p for p, n in Counter(p for p, _ in by_committee).items() if n > 1}
+    several = {p for p, n in Counter(p for p, _ in figures).items() if n > 1}
 
     def label(province: str, committee: str) -> str:
         if province in several and committee_names:
             return f"{names[province]} — {committee_names.get(f'{province}/{committee}', committee)}"
         return names[province]
 
-    keys = sorted(by_committee)
+    keys = sorted(figures)
     if by_series:  # lines over the years: only the committees with two or more full years
-        keys = [k for k in keys if len(by_committee[k]) >= MIN_YEARS]
+        keys = [k for k in keys if len(figures[k]) >= MIN_YEARS]
         if not keys:
             return None
-        years = sorted({y for k in keys for y in by_committee[k]})
-    series = [Series(label(p, c), [by_committee[(p, c)].get(y) for y in years], PALETTE[i % len(PALETTE)],
-                     p if p not in several else f"{p}.{c}", sources_of(records[(p, c)].values()))
-              for i, (p, c) in enumerate(keys)]
-    shown = [d for k in keys for d in records[k].values()]
+        years = sorted({y for k in keys for y in figures[k]})
+
+    def one(i: int, k: Committee) -> Series:
+        found, key = figures[k], k[0] if k[0] not in several else f"{k[0]}.{k[1]}"
+        shape = (label(*k), tuple(years), PALETTE[i % len(PALETTE)], key)
+
+        def make() -> Series:
+            return Series(shape[0], [found[y][0] if y in found else None for y in years], shape[2], key,
+                          sources_of(d for _, d in found.values()))
+        return series_of(k, tuple(groups[k]), shape, make) if series_of else make()
+
+    series = [one(i, k) for i, k in enumerate(keys)]
+    shown = [d for k in keys for _, d in figures[k].values()]
     table_by_series = by_series or len(series) > len(years)
     # A table by series credits each series' own sources (`table_sources`): rows by year are not made.
-    row_sources = [] if table_by_series else [sources_of([d for d in rows if d.record.year == y]) for y in years]
+    charted = {id(d) for found in figures.values() for _, d in found.values()}
+    rows = [] if table_by_series else [d for d in items if id(d) in charted]
+    row_sources = [sources_of([d for d in rows if d.record.year == y]) for y in years] if rows else []
     return Chart(cid, title, unit, [str(y) for y in years], "line" if by_series else "bar", False, series,
                  max=100 if ind.unit == "percent" else None, by_series=table_by_series,
                  series_links=[f"provinces/{p}/" for p, _ in keys], percent=ind.unit != "members",

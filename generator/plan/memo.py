@@ -1,6 +1,7 @@
 """Pages planned by the last build in this process (`serve`), taken again when made from the same records;
 and likewise the pieces of pages made from every record: each province's search entries, its row of
-each latest ranking, and each row of the articles read.
+each latest ranking, each committee's figures and series of each indicator's trend, and each row of the
+articles read.
 
 A province's pages are made from its records (and its merged units'), a year's page from that year's,
 an indicator's page and the home page from every record; besides those, each planner reads only what
@@ -33,7 +34,8 @@ class PlanMemo:
     cheaper than reading planned pages back)."""
 
     edition: str = ""  # fingerprint of what every planner reads, as the memoised pages were planned with
-    values: dict[str, tuple[tuple[Derived, ...], object]] = field(default_factory=dict)  # key -> (records, made)
+    # key -> (the records it was made from, what else it was made from, what was made)
+    values: dict[str, tuple[tuple[Derived, ...], object, object]] = field(default_factory=dict)
 
     def begin(self, edition: str) -> None:
         """A build starts: with other labels, names, registry or page size, nothing is taken again."""
@@ -41,14 +43,16 @@ class PlanMemo:
             self.values.clear()
             self.edition = edition
 
-    def made(self, key: str, records: tuple[Derived, ...], make: Callable[[], T]) -> T:
-        """What `make()` made under `key` last time when made from these very records, else `make()`.
-        The records are held with it, so no object's identity is taken by another meanwhile."""
+    def made(self, key: str, records: tuple[Derived, ...], make: Callable[[], T], also: object = None) -> T:
+        """What `make()` made under `key` last time when made from these very records (and from what
+        else it is made from, `also`, compared by equality), else `make()`. The records are held with it,
+        so no object's identity is taken by another meanwhile."""
         held = self.values.get(key)
-        if held is not None and len(held[0]) == len(records) and all(map(operator.is_, held[0], records)):
-            return cast(T, held[1])
+        if (held is not None and held[1] == also and len(held[0]) == len(records)
+                and all(map(operator.is_, held[0], records))):
+            return cast(T, held[2])
         value = make()
-        self.values[key] = (records, value)
+        self.values[key] = (records, also, value)
         return value
 
     def end(self, records: tuple[Derived, ...]) -> None:
@@ -57,22 +61,24 @@ class PlanMemo:
         did not ask for is kept while its records are current: a province's pieces of a national chart
         wait under a home page taken whole."""
         current = set(map(id, records))
-        for key in [key for key, (made_from, _) in self.values.items()
+        for key in [key for key, (made_from, _, _) in self.values.items()
                     if not all(id(d) in current for d in made_from)]:
             del self.values[key]
 
     def kept(self) -> list[object]:
         """Each page (and its context: a province's page is handed on with its share card) and each piece
-        (a search entry, a ranking's row, a row of the articles read) kept for the next build."""
+        (a search entry, a ranking's row, a trend's series, a row of the articles read) kept for the next
+        build."""
         from generator.plan.page import PlannedPage  # here: plan.page imports plan.search, which imports this
 
         found: list[object] = []
-        for _, value in self.values.values():
+        for _, _, value in self.values.values():
             for item in value if isinstance(value, list) else [value] if value is not None else []:
                 found += [item, item.context] if isinstance(item, PlannedPage) else [item]
         return found
 
 
-def made(memo: PlanMemo | None, key: str, records: tuple[Derived, ...], make: Callable[[], T]) -> T:
+def made(memo: PlanMemo | None, key: str, records: tuple[Derived, ...], make: Callable[[], T],
+         also: object = None) -> T:
     """`memo.made`, or without a memo (a one-off build), `make()`."""
-    return make() if memo is None else memo.made(key, records, make)
+    return make() if memo is None else memo.made(key, records, make, also)

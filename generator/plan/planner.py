@@ -19,6 +19,7 @@ from generator.plan import share, sources
 from generator.plan.charts import (
     Chart,
     EmbedRef,
+    committee_figures,
     full_years,
     indicator_chart,
     level_chart,
@@ -236,7 +237,11 @@ def plan_indicator(index: SiteIndex, ind_id: str, labels: Labels, memo: PlanMemo
     words = labels["indicators"]
     cid, over, embed = f"indicator-{ind.id}", f"{title} — {words['over_years']}", EmbedRef(ind.id)
     trend = index.once(("indicator-trend", ind.id), lambda: indicator_chart(
-        cid, over, unit, ind, index.records, index.names, index.committee_names, by_series=True, embed=embed))
+        cid, over, unit, ind, index.records, index.names, index.committee_names, by_series=True, embed=embed,
+        figures_of=lambda k, records: made(memo, f"figures:{ind.id}:{k[0]}:{k[1]}", records,
+                                           partial(committee_figures, ind, records)),
+        series_of=lambda k, records, shape, make: made(memo, f"series:{ind.id}:{k[0]}:{k[1]}", records, make,
+                                                       also=shape)))
     charts = (latest_ranking(index, ind, f"indicator-{ind.id}-latest", f"{title} — {words['latest_ranking']}",
                              unit, EmbedRef(f"{ind.id}/latest"), memo),
               worded(trend, cid, over, unit, embed))  # made once for both editions
