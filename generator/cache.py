@@ -10,8 +10,7 @@ fingerprints (one file, since the fingerprints refer to the derived records, and
 records: each derived record is pickled as its record and derived again when read, which takes less
 time than reading its values back), the download rows, and the pages' index (each page's key and the
 digest of its bytes, its links, and the files written where). Pages' HTML is not kept: the last
-output holds it, and an
-unchanged page is linked from there.
+output holds it, and an unchanged page is linked from there.
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.cache import BuildCache
-from generator.hashing import Fingerprints, digest, file_digest
+from generator.hashing import Fingerprints, digest
 from generator.load.config import Config
 from generator.load.content_pages import for_language
 from generator.load.site import Site, load_site
@@ -74,9 +74,8 @@ class _Checked:
         if self.links is not None:
             self.links.add(relative, data, made)
 
-    def put_file(self, relative: str, path: Path, made: str | None = None) -> str:
-        """Move the file at `path` in (`made`: its digest, when known); returns its digest."""
-        made = made or file_digest(path)
+    def put_file(self, relative: str, path: Path, made: str) -> str:
+        """Move the file at `path`, whose digest is `made`, in; returns its digest."""
         self.out.put_file(relative, path, made)
         if self.links is not None:
             self.links.add(relative, b"", made)  # not a page: the link check needs only its name

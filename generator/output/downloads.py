@@ -510,9 +510,10 @@ class _Text:
         self.hash.update(data)
         self.size += len(data)
 
-    def close(self) -> int:
+    def close(self) -> tuple[int, str]:
+        """Its size and digest."""
         self.file.close()
-        return self.size
+        return self.size, self.hash.hexdigest()
 
 
 Article = tuple[tuple[Any, ...], bytes]  # an article's cells and its line of sources.csv
@@ -528,7 +529,6 @@ class _Tables:
     json: _Text
     per_province: dict[str, _Text] = field(default_factory=dict)
     sources: dict[str, Article] = field(default_factory=dict)
-    digests: dict[str, str] = field(default_factory=dict)  # each file's, once closed
 
     @classmethod
     def open(cls, data: Path) -> _Tables:
@@ -549,14 +549,13 @@ class _Tables:
             for cells, line in zip(r.sources, r.source_lines, strict=True):
                 _add_source(self.sources, cells, line)
 
-    def close(self) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
-        """{file: size}, with sources.csv written, and the articles in its order."""
+    def close(self) -> tuple[dict[str, tuple[int, str]], list[tuple[Any, ...]]]:
+        """{file: (size, digest)}, with sources.csv written, and the articles in its order."""
         self.json.write(b"\n]\n")
         ordered = [self.sources[key] for key in sorted(self.sources)]
         listed = _Text(self.data, "sources.csv", BOM + SOURCES_HEADER)
         listed.write(b"".join(line for _, line in ordered))
         files = (self.wide, self.tidy, self.json, listed, *self.per_province.values())
-        self.digests = {t.relative: t.hash.hexdigest() for t in files}
         return {t.relative: t.close() for t in files}, [cells for cells, _ in ordered]
 
 
@@ -580,12 +579,13 @@ def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None
     for block in _blocks(rows(index, cache)):
         tables.add(block)
         pieces.add_block(block)
-    sizes, cells = tables.close()
+    closed, cells = tables.close()
+    sizes = {name: size for name, (size, _) in closed.items()}
     pieces.add_sources(cells)
     if cache is not None:
         cache.pieces = pieces.used
     sizes["records.xlsx"] = pieces.book.save(data / "records.xlsx", _about(config, updated), updated)
-    made = dict(tables.digests, **{"records.xlsx": file_digest(data / "records.xlsx")})
+    made = {name: d for name, (_, d) in closed.items()} | {"records.xlsx": file_digest(data / "records.xlsx")}
     provinces = sorted(tables.per_province)
     for relative, body in (("schema/records.json", _schema(COLUMNS)), ("schema/figures.json", _tidy_schema()),
                            ("schema/sources.json", _schema(SOURCE_COLUMNS, primary="source_id")),

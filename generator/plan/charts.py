@@ -194,8 +194,11 @@ def committee_figures(ind: Indicator, items: Iterable[Derived]) -> Figures:
     return {d.record.year: (v, d) for d in full_years(list(items)) if (v := chartable(ind.value(d))) is not None}
 
 
+# How a chart made from every record gets the pieces each committee's or province's records make; by
+# default they are made there and then, and `serve` hands back those it kept (`plan.memo`).
 FiguresOf = Callable[[Committee, tuple[Derived, ...]], Figures]
 SeriesOf = Callable[[Committee, tuple[Derived, ...], tuple[object, ...], Callable[[], "Series"]], "Series"]
+NewestOf = Callable[[str, tuple[Derived, ...]], "tuple[Value, Derived] | None"]
 
 
 def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tuple[Derived, ...],
@@ -208,11 +211,12 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
     shows, make)` may hand back a committee's figures and its series as made before from the same
     records (`serve` keeps them: an indicator's trend is made from every record); by default they are
     made here."""
+    figures_of = figures_of or (lambda k, records: committee_figures(ind, records))
+    series_of = series_of or (lambda k, records, shape, make: make())
     groups: dict[Committee, list[Derived]] = defaultdict(list)
     for d in items:
         groups[(d.record.province, d.record.committee)].append(d)
-    figures = {k: found for k, found in ((k, figures_of(k, tuple(g)) if figures_of else committee_figures(ind, g))
-                                         for k, g in groups.items()) if found}
+    figures = {k: found for k, g in groups.items() if (found := figures_of(k, tuple(g)))}
     years = sorted({y for found in figures.values() for y in found})
     if len(years) < MIN_YEARS:
         return None
@@ -237,7 +241,7 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
         def make() -> Series:
             return Series(shape[0], [found[y][0] if y in found else None for y in years], shape[2], key,
                           sources_of(d for _, d in found.values()))
-        return series_of(k, tuple(groups[k]), shape, make) if series_of else make()
+        return series_of(k, tuple(groups[k]), shape, make)
 
     series = [one(i, k) for i, k in enumerate(keys)]
     shown = [d for k in keys for _, d in figures[k].values()]
@@ -267,19 +271,18 @@ def newest_value(ind: Indicator, items: Iterable[Derived]) -> tuple[Value, Deriv
 
 def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived] | tuple[Derived, ...],
                   names: dict[str, str], latest: bool = False, embed: EmbedRef | None = None,
-                  newest: list[tuple[Value, Derived]] | None = None) -> Chart | None:
+                  newest_of: NewestOf | None = None) -> Chart | None:
     """Provinces side by side, best first; only when two or more have the figure. With `latest`, each
-    province's newest full year (labelled "Province (year)"; `newest`: those rows when made already, one
-    `newest_value` per province), else every full-year record given."""
-    if not latest:
-        rows = [(v, d) for d in full_years(items) if (v := chartable(ind.value(d))) is not None]
-    elif newest is not None:
-        rows = list(newest)
-    else:  # each province's newest, chosen before sorting: a national ranking sorts 63 rows, not 3,000
+    province's newest full year (labelled "Province (year)"; `newest_of(province, its records)` gives
+    it), else every full-year record given."""
+    if latest:  # each province's newest, chosen before sorting: a national ranking sorts 63 rows, not 3,000
+        newest_of = newest_of or (lambda province, records: newest_value(ind, records))
         by_province: dict[str, list[Derived]] = defaultdict(list)
         for d in items:
             by_province[d.record.province].append(d)
-        rows = [pair for found in by_province.values() if (pair := newest_value(ind, found)) is not None]
+        rows = [pair for slug, found in by_province.items() if (pair := newest_of(slug, tuple(found)))]
+    else:
+        rows = [(v, d) for d in full_years(items) if (v := chartable(ind.value(d))) is not None]
     rows.sort(key=lambda pair: (-pair[0].number, pair[1].record.province))
     if len({d.record.province for _, d in rows}) < (1 if latest else 2):
         return None

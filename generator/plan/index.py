@@ -75,6 +75,11 @@ class SiteIndex:
         """The pre-merger units a new unit was formed from."""
         return [self.registry.province(s, "old") for s in (view.new.merged_from if view.new else ())]
 
+    def merged(self, view: ProvinceView) -> list[tuple[str, tuple[Derived, ...]]]:
+        """Each other unit merged into a new unit that has records, with its records."""
+        return [(c.slug, self.records_of(c.slug)) for c in self.children(view)
+                if c is not None and c.slug != view.slug and self.records_of(c.slug)]
+
 
 def build_index(registry: Registry, derived: list[Derived], reviewed: tuple[ReviewedArticle, ...] = ()) -> SiteIndex:
     views = tuple(ProvinceView(slug, registry.province(slug, "old"), registry.province(slug, "new"))

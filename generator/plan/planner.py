@@ -103,12 +103,11 @@ def latest_ranking(index: SiteIndex, ind: Indicator, cid: str, title: str, unit:
     """Each province's newest full year of the indicator, ranked: the home page and the indicator's page
     show it in both editions, made once per build; with a `memo`, each province's row is kept from the
     last build while its records are the same."""
-    def make() -> Chart | None:
-        newest = [pair for slug, items in index.by_province.items()
-                  if (pair := made(memo, f"newest:{ind.id}:{slug}", items, partial(newest_value, ind, items)))]
-        return ranking_chart(cid, title, unit, ind, index.records, index.names, latest=True, embed=embed,
-                             newest=newest)
-    return worded(index.once(("latest-ranking", ind.id), make), cid, title, unit, embed, ranking=True)
+    ranking = index.once(("latest-ranking", ind.id), lambda: ranking_chart(
+        cid, title, unit, ind, index.records, index.names, latest=True, embed=embed,
+        newest_of=lambda slug, records: made(memo, f"newest:{ind.id}:{slug}", records,
+                                             partial(newest_value, ind, records))))
+    return worded(ranking, cid, title, unit, embed, ranking=True)
 
 
 def newest_source_date(items: tuple[Derived, ...]) -> dt.date | PartialDate | None:
@@ -168,10 +167,8 @@ def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels,
     page_size = PROVINCE_PAGE_SIZE if page_size is None else page_size
     items = index.records_of(view.slug)
     full = [d for d in full_years(items) if d.record.has_results]
-    merged = [(c.slug, index.records_of(c.slug)) for c in index.children(view)
-              if c is not None and c.slug != view.slug and index.records_of(c.slug)]
     main = ProvinceContext(view, items, latest_with_results(full or items), _province_charts(index, view, labels),
-                           index.committees[view.slug], index.parent(view), index.children(view), merged)
+                           index.committees[view.slug], index.parent(view), index.children(view), index.merged(view))
     url = f"provinces/{view.slug}/"
     if len(items) <= page_size:
         return [PlannedPage(url, "province", view.name, main)]
@@ -368,9 +365,7 @@ def _province_pages(index: SiteIndex, view: ProvinceView, labels: Labels, page_s
 
 def _province_records(index: SiteIndex, view: ProvinceView) -> tuple[Derived, ...]:
     """Every record a province's pages show: its own, and those of the units merged into it."""
-    merged = tuple(d for c in index.children(view) if c is not None and c.slug != view.slug
-                   for d in index.records_of(c.slug))
-    return index.records_of(view.slug) + merged
+    return index.records_of(view.slug) + tuple(d for _, items in index.merged(view) for d in items)
 
 
 def committee_url(province: str, link: str) -> str:
