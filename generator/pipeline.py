@@ -173,8 +173,9 @@ def _edition(site: Site, lang: Language, index: SiteIndex, data_summary: DataSum
     if template_errors:
         problems.extend(template_errors)
         return None
+    # Keys serve only the cache: a build without one (--clean, check) does not walk every page for them.
     keys = page_keys(site_plan.pages, edition_key(settings, shared.templates, shared.fingerprints),
-                     shared.fingerprints)
+                     shared.fingerprints) if cache else None
     try:
         for name, html, made in stream_pages(renderer, site_plan.pages, cache.render if cache else None, keys,
                                              shared.workers, reuse=out.reuse):

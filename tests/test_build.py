@@ -269,6 +269,15 @@ def test_a_link_shared_by_pages_is_checked_on_each_where_it_depends_on_the_page(
     assert [(p.path, p.message) for p in problems] == [("output/b.html", "link to '#here' has no target on the page")]
 
 
+def test_a_relative_link_is_resolved_from_each_page_that_has_it() -> None:
+    """Resolved links are kept for later pages, but "x.html" means another file in each folder (and a
+    protocol-relative "//host/x" is another site's, from any page)."""
+    files = {"a/index.html": b'<a href="x.html">x</a><a href="//example.org/x.html">e</a>', "a/x.html": b"<p>x</p>",
+             "b/index.html": b'<a href="x.html">x</a><a href="//example.org/x.html">e</a>'}
+    problems = linkcheck.check(files, "/")
+    assert [(p.path, "x.html" in p.message) for p in problems] == [("output/b/index.html", True)]
+
+
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

@@ -201,6 +201,7 @@ TIDY_COLUMNS: list[Column] = [
     ("source_id", "string", "the first source article: its row in sources.csv (address, publisher, date, title)"),
     ("synthetic", "boolean", "true for generated test data"),
 ]
+_TIDY_NAMES = tuple(c[0] for c in TIDY_COLUMNS)
 SOURCE_COLUMNS: list[Column] = [
     ("source_id", "string", "the article's id, the same on every build (a digest of what identifies it)"),
     ("source_url", "string", "address of the source article"),
@@ -241,15 +242,47 @@ def _tidy_cells(f: FigureRow) -> dict[str, Any]:
             "award_year": f.award_year, "quote": f.quote}
 
 
-def tidy_rows(d: Derived, province_name: str, committee_name: str) -> list[list[Any]]:
-    """The record's figures as typed values in TIDY_COLUMNS order (numbers, dates, booleans stay typed)."""
-    common = _record_cells(d, province_name, committee_name)
-    return [[{**common, **_tidy_cells(f)}.get(c[0]) for c in TIDY_COLUMNS] for f in figure_rows(d)]
+# A figure's row is its record's cells (the head and the tail of TIDY_COLUMNS) around its own: the
+# record's are formatted once for all its figures.
+_OWN_FIRST, _OWN_END = _TIDY_NAMES.index("block"), _TIDY_NAMES.index("source_id")
+
+
+@dataclass(frozen=True)
+class TidyParts:
+    """A record's figures as typed values (numbers, dates, booleans stay typed) in TIDY_COLUMNS order:
+    each row is `head + own + tail`."""
+
+    head: list[Any]
+    own: list[list[Any]]
+    tail: list[Any]
+
+    @classmethod
+    def of(cls, d: Derived, province_name: str, committee_name: str) -> TidyParts:
+        common = _record_cells(d, province_name, committee_name)
+        own = [[cells[name] for name in _TIDY_NAMES[_OWN_FIRST:_OWN_END]] for cells in map(_tidy_cells, figure_rows(d))]
+        return cls([common.get(name) for name in _TIDY_NAMES[:_OWN_FIRST]], own,
+                   [common.get(name) for name in _TIDY_NAMES[_OWN_END:]])
+
+    def rows(self) -> list[list[Any]]:
+        return [self.head + own + self.tail for own in self.own]
+
+    def csv_lines(self) -> str:
+        head, tail = _csv_fields(self.head), _csv_fields(self.tail)
+        return "".join(f"{head},{_csv_fields(own)},{tail}\r\n" for own in self.own)
+
+    def sheet_rows(self) -> list[str]:
+        head, tail = workbook.cells_xml(self.head), workbook.cells_xml(self.tail, _OWN_END)
+        return [workbook.row_of(head + workbook.cells_xml(own, _OWN_FIRST) + tail) for own in self.own]
 
 
 def _cell(value: Any) -> str:
+    kind = type(value)  # the common kinds first, by exact type: three million cells at national scale
     if value is None:
         return ""
+    if kind is str:
+        return _safe(value)
+    if kind is int:
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, Decimal)):
@@ -310,6 +343,11 @@ def _csv_line(values: list[str]) -> str:
     return buffer.getvalue()
 
 
+def _csv_fields(values: list[Any]) -> str:
+    """Two or more values as CSV fields, without the line's end (one empty field alone is written `""`)."""
+    return _csv_line([_cell(v) for v in values])[:-2]
+
+
 HEADER = _csv_line([c[0] for c in COLUMNS])
 TIDY_HEADER = _csv_line([c[0] for c in TIDY_COLUMNS])
 SOURCES_HEADER = _csv_line([c[0] for c in SOURCE_COLUMNS])
@@ -335,11 +373,10 @@ def make_row(d: Derived, province_name: str, committee_name: str) -> Row:
     item["notes"] = list(d.record.notes)
     item["awards"] = [{"description": a.description, "count": a.count, "year": a.year, "quote": a.quote}
                       for a in d.record.awards]
-    tidy = tidy_rows(d, province_name, committee_name)
+    tidy = TidyParts.of(d, province_name, committee_name)
     return Row.of(d.record.province, _csv_line([_cell(cells.get(c[0])) for c in COLUMNS]),
                   json.dumps(item, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-                  "".join(_csv_line([_cell(v) for v in t]) for t in tidy),
-                  workbook.row_xml([cells.get(c[0]) for c in COLUMNS]), [workbook.row_xml(t) for t in tidy],
+                  tidy.csv_lines(), workbook.row_xml([cells.get(c[0]) for c in COLUMNS]), tidy.sheet_rows(),
                   tuple(_source_cells(s) for s in d.record.sources))
 
 

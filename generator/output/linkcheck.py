@@ -66,11 +66,25 @@ def _resolve(page: str, base_path: str, link: str) -> tuple[str, str, str] | Non
     return ("inside", path[len(base_path):], parts.fragment)
 
 
-def parse(name: str, data: bytes, base_path: str) -> Parsed:
-    """A page's internal links, resolved, and its ids."""
+Resolved = dict[object, tuple[str, str, str] | None]  # link (with its page when relative) -> `_resolve`'s
+
+
+def parse(name: str, data: bytes, base_path: str, resolved: Resolved | None = None) -> Parsed:
+    """A page's internal links, resolved, and its ids. `resolved` keeps links resolved on earlier pages
+    of the same base path: a national build's pages hold a few hundred thousand, mostly the same ones."""
     links, ids = _parse(data.decode("utf-8"))
-    return [(line, link, target) for line, link in links
-            if (target := _resolve(name, base_path, link)) is not None], ids
+    memo: Resolved = {} if resolved is None else resolved
+    found = []
+    for line, link in links:
+        if link.startswith(("https://", "http://")):
+            continue  # external: the most common kind, known without parsing it
+        # A bare #fragment, an address from the root or another host's resolves the same from every page.
+        key: object = link if link.startswith(("#", "/")) else (name, link)
+        if key not in memo:
+            memo[key] = _resolve(name, base_path, link)
+        if (target := memo[key]) is not None:
+            found.append((line, link, target))
+    return found, ids
 
 
 @dataclass
@@ -82,6 +96,7 @@ class Links:
     cache: LinkCache | None = None
     names: set[str] = field(default_factory=set)
     pages: dict[str, Parsed] = field(default_factory=dict)
+    resolved: Resolved = field(default_factory=dict)
 
     def _key(self, made: str) -> str:
         return f"{self.base_path}\0{made}"  # links resolve against the base path
@@ -94,7 +109,7 @@ class Links:
         key = self._key(made or digest(data))
         hit = self.cache.get(name) if self.cache is not None else None
         if hit is None or hit[0] != key:
-            hit = (key, parse(name, data, self.base_path))
+            hit = (key, parse(name, data, self.base_path, self.resolved))
             if self.cache is not None:
                 self.cache[name] = hit
         self.pages[name] = hit[1]

@@ -73,12 +73,17 @@ def _text(ref: str, text: str, style: str = "") -> str:
     text = escape(_ILLEGAL.sub("", text))
     if not text:
         return ""
-    space = ' xml:space="preserve"' if text != text.strip() else ""
+    space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
     return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def _cell(ref: str, value: Any) -> str:
     """One cell's XML; an empty string for an empty cell."""
+    kind = type(value)  # the common kinds first, by exact type: two million cells at national scale
+    if kind is str:
+        return _text(ref, value) if value else ""
+    if kind is int:
+        return f'<c r="{ref}"><v>{value}</v></c>'
     if value is None or value == "":
         return ""
     if isinstance(value, str):
@@ -100,8 +105,18 @@ def _day(value: dt.date) -> dt.date:
 
 def row_xml(values: Sequence[Any]) -> str:
     """A row's XML with its number left as ROW, so it can be made once and written at any position."""
-    refs = _refs(len(values))
-    return f'<row r="{ROW}">' + "".join([_cell(refs[i], v) for i, v in enumerate(values) if v is not None]) + "</row>"
+    return row_of(cells_xml(values))
+
+
+def row_of(cells: str) -> str:
+    """A row of cells made by `cells_xml`."""
+    return f'<row r="{ROW}">{cells}</row>'
+
+
+def cells_xml(values: Sequence[Any], first: int = 0) -> str:
+    """The cells of `values` in consecutive columns from the `first`, with the row number left as ROW."""
+    refs = _refs(first + len(values))
+    return "".join([_cell(refs[first + i], v) for i, v in enumerate(values) if v is not None])
 
 
 @functools.cache

@@ -98,8 +98,11 @@ def figure(f: Figure | None, locale: str = LOCALE) -> str:
 
 def date(d: dt.date | PartialDate | None, locale: str = LOCALE) -> str:
     """14/02/2023 in Vietnamese; the locale's own medium format elsewhere (Feb 14, 2023)."""
-    if d is None:
-        return ""
+    return "" if d is None else _date(d, locale)
+
+
+@lru_cache(maxsize=65536)
+def _date(d: dt.date | PartialDate, locale: str) -> str:  # Babel's formatting, cached: every cited date, per page
     vietnamese = locale.startswith("vi")
     if isinstance(d, PartialDate):
         if not d.month:
