@@ -28,12 +28,12 @@ from generator.render.renderer import (
     Renderer,
     RenderError,
     RenderSettings,
-    default_workers,
     edition_key,
     page_keys,
     stream_pages,
     template_files,
 )
+from generator.workers import default_workers
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache
     derived = derive_all(site.records, cache.derived if cache else None)
     index = build_index(site.registry, derived, site.reviewed)
     feed = feeds.atom(config, for_language(site.content_pages, "vi"))
-    sizes = _downloads(out, config, index, cache.rows if cache else None)
+    sizes = _downloads(out, config, index, cache.rows if cache else None, workers)
     data_summary = downloads.summary(index, sizes)  # the data page tells their sizes
     all_pages: list[feeds.Listed] = []
     templates = template_files(config.root)  # read the templates once, not once per language
@@ -188,7 +188,8 @@ def _edition(site: Site, lang: Language, index: SiteIndex, data_summary: DataSum
     return [feeds.Listed.of(p, renderer.prefix) for p in site_plan.pages]
 
 
-def _downloads(out: _Checked, config: Config, index: SiteIndex, rows: downloads.RowCache | None) -> dict[str, int]:
+def _downloads(out: _Checked, config: Config, index: SiteIndex, rows: downloads.RowCache | None,
+               workers: int) -> dict[str, int]:
     """Every file under data/, streamed to disk and moved in; with a cache, taken from the last output
     instead when made from the same records and settings. Returns {name under data/: size}."""
     key = downloads.inputs_key(config, index) if rows is not None else None
@@ -198,7 +199,7 @@ def _downloads(out: _Checked, config: Config, index: SiteIndex, rows: downloads.
         return kept.sizes
     with downloads.scratch(out.near) as scratch:
         digests: dict[str, str] = {}  # taken as each file was written: not read back
-        sizes = downloads.write(scratch, config, index, rows, digests)
+        sizes = downloads.write(scratch, config, index, rows, digests, workers)
         made = {name: out.put_file(f"data/{name}", scratch / "data" / name, digests[name]) for name in sizes}
     if rows is not None:
         rows.written = downloads.Written(key, sizes, made) if key else None

@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import json
 import re
+import sys
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from generator import workers
 from generator.cli import main
 from generator.hashing import digest
 from generator.load.site import load_site
@@ -125,11 +127,12 @@ def read(output: Path, path: str) -> str:
     return (output / path).read_text(encoding="utf-8")
 
 
-def written(config: Any, index: Any, folder: Path, cache: downloads.RowCache | None = None) -> dict[str, bytes]:
+def written(config: Any, index: Any, folder: Path, cache: downloads.RowCache | None = None,
+            workers: int = 1) -> dict[str, bytes]:
     """Every download `write` streams into `folder`, read back; the sizes and digests it reports are
     the files' own (the digests, taken as the files were written, key the output's cache)."""
     made: dict[str, str] = {}
-    sizes = downloads.write(folder, config, index, cache, made)
+    sizes = downloads.write(folder, config, index, cache, made, workers)
     files = downloads.read_back(folder)
     assert {name: len(body) for name, body in files.items()} == {"data/" + k: v for k, v in sizes.items()}
     assert {name: digest(body) for name, body in files.items()} == {"data/" + k: v for k, v in made.items()}
@@ -138,6 +141,28 @@ def written(config: Any, index: Any, folder: Path, cache: downloads.RowCache | N
 
 def sources(data: bytes) -> dict[str, dict[str, str]]:
     return {r["source_id"]: r for r in tidy(data)}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the rows are made by forked workers only where there is fork")
+def test_rows_made_by_workers_are_written_as_rows_made_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build makes every record's row in worker processes, which send them back as they come;
+    they are written in the site's order all the same, also between rows kept from an earlier build."""
+    site = load_site(ROOT / "tests/site", Problems())
+    assert site is not None
+    index = build_index(site.registry, derive_all(site.records), site.reviewed)
+    alone = written(site.config, index, tmp_path / "alone")
+    shared = []
+    real = workers._shared
+    monkeypatch.setattr(workers, "WORTH_SHARING", 2)  # the test site has fewer records than a national one
+    monkeypatch.setattr(workers, "_shared", lambda *args: shared.append(len(args[2])) or real(*args))
+    cache = downloads.RowCache()
+    assert written(site.config, index, tmp_path / "shared", cache, workers=2) == alone
+    forgotten = list(cache.rows)[::3]  # every third row made again, the others kept
+    for key in forgotten:
+        del cache.rows[key]
+    cache.pieces.clear()
+    assert written(site.config, index, tmp_path / "partly", cache, workers=2) == alone
+    assert shared == [len(index.records), len(forgotten)]
 
 
 # -- every figure, in the portal, the test site and generated records -------------------------------

@@ -33,6 +33,7 @@ from generator.output import deflate, workbook
 from generator.output.figures import FigureRow, figure_rows, period_dates
 from generator.plan.index import SiteIndex
 from generator.plan.page import DataSummary
+from generator.workers import shared_out, start_method
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -418,20 +419,35 @@ def inputs_key(config: Config, index: SiteIndex) -> str | None:
     return None if any(not k[0] for k in keys) else digest(repr((config, keys)).encode("utf-8"))
 
 
-def rows(index: SiteIndex, cache: RowCache | None = None) -> Iterator[tuple[RowKey, Row]]:
-    """Each record's row in the site's order, with its key, made when it is needed (or found in the
-    cache). Once all were read, the cache keeps only these."""
+def rows(index: SiteIndex, cache: RowCache | None = None, workers: int = 1) -> Iterator[tuple[RowKey, Row]]:
+    """Each record's row in the site's order, with its key, found in the cache or made (by `workers`
+    forked processes when there are many to make, as in a first build). Once all were read, the cache
+    keeps only these."""
+    keys = [_row_key(index, d) for d in index.records]
+    kept = cache.rows if cache is not None else {}
+    todo = [i for i, key in enumerate(keys) if not (key[0] and key in kept)]
+    # Workers inherit the records by forking; pickled to each of them (spawn) they would cost more than they save.
+    keyed = list(zip(index.records, keys, strict=True))
+    made = shared_out(_made_row, keyed, todo, workers if start_method() == "fork" else 1)
+    early: dict[int, Row] = {}  # made before the rows ahead of them: workers send theirs as they come
     used: dict[RowKey, Row] = {}
-    for d in index.records:
-        key = _row_key(index, d)
-        found = cache.rows.get(key) if cache is not None and key[0] else None
-        if found is None:
-            found = make_row(d, *key[1:])
+    for i, key in enumerate(keys):
+        found = kept.get(key) if key[0] else None
+        while found is None:
+            found = early.pop(i, None)
+            if found is None:
+                j, row = next(made)
+                early[j] = row
         if key[0]:
             used[key] = found
         yield key, found
     if cache is not None:
         cache.rows = used
+
+
+def _made_row(keyed: tuple[Derived, RowKey]) -> Row:
+    d, key = keyed
+    return make_row(d, *key[1:])
 
 
 BLOCK = 32  # records in one piece of the workbook's sheets
@@ -597,7 +613,7 @@ class _Tables:
 
 
 def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None = None,
-          digests: dict[str, str] | None = None) -> dict[str, int]:
+          digests: dict[str, str] | None = None, workers: int = 1) -> dict[str, int]:
     """Write every file under data/ into `folder`, record by record, and return {path under data/: bytes};
     `digests`, when given, gets each file's digest (`hashing.file_digest`'s), taken as it was written.
 
@@ -613,7 +629,7 @@ def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None
     pieces = _Pieces(workbook.Writer([("figures", [c[0] for c in TIDY_COLUMNS]), ("records", [c[0] for c in COLUMNS]),
                                       ("sources", [c[0] for c in SOURCE_COLUMNS])]),
                      cache.pieces if cache is not None else {})
-    for block in _blocks(rows(index, cache)):
+    for block in _blocks(rows(index, cache, workers)):
         tables.add(block)
         pieces.add_block(block)
     closed, cells = tables.close()

@@ -91,6 +91,7 @@ class Staging:
         self.previous = written.files if written is not None and written.folder == str(target) else {}
         self.files: dict[str, Kept] = {}
         self.staged: Path | None = None
+        self._folders: set[str] = set()  # folders made in the staging folder: a national site has ~1,500 files
         self._lock = atomic.locked(target)
 
     def __enter__(self) -> Staging:
@@ -117,7 +118,10 @@ class Staging:
     def _path(self, relative: str) -> Path:
         assert self.staged is not None, "use Staging as a context manager"
         path = self.staged / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder = relative.rpartition("/")[0]
+        if folder not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
         return path
 
     def put(self, relative: str, data: bytes, digest: str) -> None:

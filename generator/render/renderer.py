@@ -7,19 +7,13 @@ again) and each page's HTML with the inputs it was made from.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
-import signal
-import threading
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -35,6 +29,7 @@ from generator.plan.page import PAGE_TYPES, PlannedPage
 from generator.plan.titles import indicator_title
 from generator.render import formats, views
 from generator.render.labels import LANGUAGES, THEME, Labels, Language
+from generator.workers import StartMethod, shared_out
 
 __all__ = ["LANGUAGES", "THEME", "RenderCache", "RenderError", "RenderSettings", "Renderer", "edition_key",
            "page_keys", "render_pages", "stream_pages", "template_files"]
@@ -179,105 +174,6 @@ class RenderError(Exception):
         self.problem = problem
 
 
-def default_workers(records: int) -> int:
-    """Processes to render with: the cores, for builds big enough to gain from them."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(cores, 8) if records >= 500 else 1
-
-
-StartMethod = Literal["fork", "spawn"]
-
-
-def start_method() -> StartMethod:
-    """`fork` where there is one (workers inherit the renderer and pages without copying them), else
-    `spawn` (Windows, and macOS by default), where they receive them pickled."""
-    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-
-
-CHUNK = 8  # pages a worker sends back at a time: the parent writes them while the rest render
-
-
-def _render_part(renderer: Renderer, part: list[tuple[int, PlannedPage]], results: Connection) -> None:
-    """In a worker process: render some of the pages and send back (index, HTML or problem) pairs, a
-    few at a time, then None. Workers ignore Ctrl+C: the parent stops and reports once, without worker
-    tracebacks."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for start in range(0, len(part), CHUNK):
-        results.send([(i, renderer.render_one(page)) for i, page in part[start:start + CHUNK]])
-    results.send(None)
-    results.close()
-
-
-Rendered = Iterator[tuple[int, "bytes | Problem"]]
-
-
-def _render_parallel(renderer: Renderer, pages: list[PlannedPage], todo: list[int], workers: int,
-                     method: StartMethod) -> Rendered:
-    """(index, HTML or problem) of each page in `todo`, as the workers send them."""
-    context = multiprocessing.get_context("fork") if method == "fork" else multiprocessing.get_context("spawn")
-    with _ctrl_c_deferred() as interrupted:
-        running: dict[Connection, multiprocessing.process.BaseProcess] = {}
-        waiting: dict[Connection, dict[int, PlannedPage]] = {}  # each worker's pages not received yet
-        for n in range(workers):
-            receive, send = context.Pipe(duplex=False)
-            part = [(i, pages[i]) for i in todo[n::workers]]
-            process = context.Process(target=_render_part, args=(renderer, part, send), daemon=True)
-            process.start()
-            send.close()  # the worker holds the sending end now: reading sees EOF if the worker dies
-            running[receive], waiting[receive] = process, dict(part)
-    if interrupted:
-        for worker in running.values():
-            worker.terminate()
-        raise KeyboardInterrupt
-    try:
-        while waiting:
-            for ready in wait(list(waiting)):
-                yield from _received(renderer, cast(Connection, ready), waiting)
-    except BaseException:
-        # Ctrl+C, a failure here or in the caller (which closes this generator): stop the workers, since
-        # one may wait forever to send its pages (a worker forked later holds a copy of the reading end,
-        # so closing ours does not free it).
-        for worker in running.values():
-            worker.terminate()
-        raise
-    finally:
-        for receive, worker in running.items():
-            receive.close()
-            worker.join()
-
-
-def _received(renderer: Renderer, receive: Connection, waiting: dict[Connection, dict[int, PlannedPage]]) -> Rendered:
-    """What one worker sent; when it died, its pages not received yet are rendered here instead."""
-    remaining = waiting[receive]
-    try:
-        chunk = receive.recv()
-    except EOFError:
-        del waiting[receive]
-        yield from ((i, renderer.render_one(page)) for i, page in sorted(remaining.items()))
-        return
-    if chunk is None:
-        del waiting[receive]
-        return
-    for i, result in chunk:
-        del remaining[i]
-        yield i, result
-
-
-@contextmanager
-def _ctrl_c_deferred() -> Iterator[list[bool]]:
-    """Hold a Ctrl+C that arrives while workers are being started (Python drops a KeyboardInterrupt
-    raised inside its own fork hooks) and report it once they all exist."""
-    if threading.current_thread() is not threading.main_thread():
-        yield []
-        return
-    interrupted: list[bool] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(True))
-    try:
-        yield interrupted
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def template_files(site_root: Path) -> str:
     """A digest of every template file a page may include, the theme's and the site's own."""
     parts = []
@@ -319,10 +215,7 @@ def stream_pages(renderer: Renderer, pages: list[PlannedPage], cache: RenderCach
         if not (hit is not None and keys is not None and hit[0] == keys[i]
                 and reuse(renderer.prefix + page.output_path, hit[1])):
             todo.append(i)
-    if workers > 1 and len(todo) >= 24:
-        results = _render_parallel(renderer, pages, todo, workers, method or start_method())
-    else:
-        results = ((i, renderer.render_one(pages[i])) for i in todo)
+    results = shared_out(renderer.render_one, pages, todo, workers, method)
     failed: list[tuple[int, Problem]] = []
     for i, result in results:
         if isinstance(result, Problem):
