@@ -184,7 +184,7 @@ def _edition(site: Site, lang: Language, index: SiteIndex, data_summary: DataSum
         problems.extend([exc.problem])
         return None
     out.put(renderer.prefix + "search-index.json", search_index(site_plan.search, labels, renderer.url))
-    _put_all(out, share_cards.edition_cards(site_plan.pages, config, labels, lang, shared.cards))
+    _put_all(out, share_cards.edition_cards(site_plan.pages, config, labels, lang, shared.cards, shared.workers))
     return [feeds.Listed.of(p, renderer.prefix) for p in site_plan.pages]
 
 
@@ -255,7 +255,7 @@ def _build(root: Path, problems: Problems, output: Path | None, base_url: str | 
     notify = on_stage or atomic.no_stage
     started = time.perf_counter()
     site = load_site(root, problems, cache=cache.records if cache else None,
-                     checked=cache.checked if cache else None)
+                     checked=cache.checked if cache else None, workers=workers)
     if site is None or problems.errors or (strict and problems.warnings):
         return None
     notify("loaded")

@@ -35,6 +35,12 @@ def start_method() -> StartMethod:
     return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
+def forking(workers: int) -> int:
+    """`workers` where they can be forked, else 1: for work whose items would cost more to pickle to
+    spawned workers (Windows) than they save."""
+    return workers if start_method() == "fork" else 1
+
+
 def _part(work: Callable[[T], R], part: list[tuple[int, T]], results: Connection) -> None:
     """In a worker process: `work` on some of the items, sent back as (index, result) pairs a few at a
     time, then None. Workers ignore Ctrl+C: the parent stops and reports once, without worker tracebacks."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html as htmlmod
 import io
 import re
+import sys
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -15,11 +16,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont
 
+from generator import workers
 from generator.cache import BuildCache
+from generator.load.content_pages import for_language
+from generator.load.site import load_site
+from generator.model.derive import derive_all
 from generator.model.problems import Problems
 from generator.output import share_cards
 from generator.output.share_cards import CardCache, CardText, draw
 from generator.pipeline import build
+from generator.plan.index import build_index
+from generator.plan.planner import plan
+from generator.render.labels import load_labels
+from tests.conftest import ROOT
 
 BASE = "https://example.org/portal/"  # the test site's base_url
 SHARED = ("provinces", "indicators")  # the page types with a card of their own
@@ -199,3 +208,22 @@ def test_the_bundled_font_draws_every_vietnamese_letter(bold: bool) -> None:
         assert len(letter) == 1, letter
         assert _drawn(font, letter) != missing, letter
     assert (share_cards.FONTS / "LICENSE-DejaVu.txt").is_file()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="cards are drawn by forked workers only where there is fork")
+def test_cards_drawn_by_workers_are_the_cards_drawn_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build draws its cards in worker processes; they are the cards drawn here, kept for the next
+    build, which draws none of them again."""
+    site = load_site(ROOT / "tests/site", Problems())
+    assert site is not None
+    labels = load_labels("en")
+    pages = plan(build_index(site.registry, derive_all(site.records)), labels,
+                 for_language(site.content_pages, "en")).pages
+    alone = share_cards.edition_cards(pages, site.config, labels, "en")
+    shared = []
+    real = workers._shared
+    monkeypatch.setattr(workers, "WORTH_SHARING", 2)  # the test site has fewer cards than a national one
+    monkeypatch.setattr(workers, "_shared", lambda *args: shared.append(len(args[2])) or real(*args))
+    assert share_cards.edition_cards(pages, site.config, labels, "en", CardCache(tmp_path), workers=2) == alone
+    assert share_cards.edition_cards(pages, site.config, labels, "en", CardCache(tmp_path), workers=2) == alone
+    assert shared == [len(alone)]

@@ -6,15 +6,18 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from importlib.metadata import PackageNotFoundError
 from pathlib import Path
 
 import pytest
 
 import generator
+from generator import workers
 from generator.cache import BuildCache
 from generator.cli import main
 from generator.load.content_pages import for_language
+from generator.load.records import RecordCache
 from generator.load.site import load_site
 from generator.model.derive import ROWS, derive_all
 from generator.model.indicators import INDICATORS
@@ -71,6 +74,26 @@ def test_pages_of_a_worker_that_died_are_rendered_all_the_same(site: Path) -> No
     alone = render_pages(renderer, planned)
     dying = _DiesInWorkers(renderer.settings)
     assert render_pages(dying, planned, workers=2, method="fork") == alone
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="records are read by forked workers only where there is fork")
+def test_records_read_by_workers_are_the_records_read_here(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build reads many record files in worker processes: the same records, in the same order,
+    with the same problems (a broken file among them)."""
+    broken = site / "content/records/broken.yaml"
+    broken.write_text("province: tra-vinh\nyear: [\n", encoding="utf-8")
+    here, kept_here = Problems(), RecordCache()
+    alone = load_site(site, here, cache=kept_here, workers=1)
+    assert alone is not None and len(alone.records) > 10
+    shared = []
+    real = workers._shared
+    monkeypatch.setattr(workers, "WORTH_SHARING", 2)  # the test site has fewer files than a national one
+    monkeypatch.setattr(workers, "_shared", lambda *args: shared.append(len(args[2])) or real(*args))
+    there, kept_there = Problems(), RecordCache()
+    assert load_site(site, there, cache=kept_there, workers=2) == alone
+    assert kept_there.files == kept_here.files  # each file's record kept under its own name
+    assert there.sorted() == here.sorted() and any(p.path.endswith("broken.yaml") for p in here.items)
+    assert shared == [len(list((site / "content/records").rglob("*.yaml")))]
 
 
 def _replace(path: Path, old: str, new: str) -> None:

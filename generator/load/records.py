@@ -10,6 +10,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from generator.model.types import (
     Subset,
     Target,
 )
+from generator.workers import default_workers, forking, shared_out
 
 RECORD_KEYS = ("province", "committee", "year", "period", "sources", *BLOCKS, "admissions",
                "targets", "mass_organizations", "awards", "notes", "example", "synthetic")
@@ -55,12 +57,15 @@ MAX_COUNT = 10_000_000
 RECORDS_DIR = "content/records"
 
 
+Loaded = tuple[tuple[int, int], str, "Record | None", list[Problem]]  # (size, time), digest, record, problems
+
+
 @dataclass
 class RecordCache:
     """Parsed record files, kept by `serve` between rebuilds: by path, with the file's (size, mtime),
     its content hash, the record and the file's own problems."""
 
-    files: dict[str, tuple[tuple[int, int], str, Record | None, list[Problem]]] = field(default_factory=dict)
+    files: dict[str, Loaded] = field(default_factory=dict)
 
 
 _PERCENT_TEXT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
@@ -324,11 +329,43 @@ def _inside(file: Path, real_root: Path) -> bool:
         return True
 
 
-def load_all(root: Path, problems: Problems, cache: RecordCache | None = None) -> list[Record]:
+def load_all(root: Path, problems: Problems, cache: RecordCache | None = None,
+             workers: int | None = None) -> list[Record]:
     """Every record under content/records; with a cache, files whose size and time are unchanged
-    are not read again."""
+    are not read again. Many files to read (a first build) are read by `workers` forked processes
+    (by default, as many as `default_workers` gives for that many)."""
+    found = _found(root, problems, cache)
+    todo = [i for i, (_, _, _, hit) in enumerate(found) if hit is None]
+    share = default_workers(len(todo)) if workers is None else workers
+    read = shared_out(partial(_read, problems.say), found, todo, forking(share))
+    for i, loaded in read:
+        found[i] = (*found[i][:3], loaded)
+        if cache is not None:
+            cache.files[found[i][0]] = loaded
     records = []
-    seen = set()
+    for _, _, _, hit in found:
+        assert hit is not None
+        _, _, record, seen_problems = hit
+        problems.extend(seen_problems)
+        if record is not None:
+            records.append(record)
+    if cache is not None:
+        for gone in set(cache.files) - {display for display, _, _, _ in found}:
+            del cache.files[gone]
+    return records
+
+
+Found = tuple[str, Path, tuple[int, int], "Loaded | None"]  # display, file, (size, time), kept or None
+
+
+def _read(say: Messages, item: Found) -> Loaded:
+    display, file, key, _ = item
+    return (key, *_load_one(file, display, say))
+
+
+def _found(root: Path, problems: Problems, cache: RecordCache | None) -> list[Found]:
+    """Each record file, with what the cache kept of it when its size and time are unchanged."""
+    found: list[Found] = []
     real_root = root.resolve()
     for file in record_files(root, problems):
         display = file.relative_to(root).as_posix()
@@ -343,16 +380,5 @@ def load_all(root: Path, problems: Problems, cache: RecordCache | None = None) -
         except OSError:  # a dangling or looping link: read_input says so, at the file
             key = (-1, -1)
         hit = cache.files.get(display) if cache is not None else None
-        if hit is None or hit[0] != key:
-            hit = (key, *_load_one(file, display, problems.say))
-            if cache is not None:
-                cache.files[display] = hit
-        seen.add(display)
-        _, _, record, found = hit
-        problems.extend(found)
-        if record is not None:
-            records.append(record)
-    if cache is not None:
-        for gone in set(cache.files) - seen:
-            del cache.files[gone]
-    return records
+        found.append((display, file, key, hit if hit is not None and hit[0] == key else None))
+    return found

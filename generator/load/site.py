@@ -26,13 +26,14 @@ class Site:
 
 
 def load_site(root: Path, problems: Problems, today: dt.date | None = None,
-              cache: records_mod.RecordCache | None = None, checked: validate.Checked | None = None) -> Site | None:
+              cache: records_mod.RecordCache | None = None, checked: validate.Checked | None = None,
+              workers: int | None = None) -> Site | None:
     """Load and check everything under `root`; problems go to `problems`, never as exceptions.
     With a cache (`serve` keeps one, `build` one on disk), unchanged record files are not parsed
-    again, and with `checked`, not checked on their own again."""
+    again, and with `checked`, not checked on their own again. `workers`: see `records.load_all`."""
     config = config_mod.load(root, problems)
     registry = registry_mod.load(root, problems)
-    records = records_mod.load_all(root, problems, cache)
+    records = records_mod.load_all(root, problems, cache, workers)
     validate.check(records, registry, problems, (today or dt.date.today()).year, checked)
     reviewed = sources_mod.load(root, problems)
     sources_mod.check(reviewed, records, registry, problems)

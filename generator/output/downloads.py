@@ -33,7 +33,7 @@ from generator.output import deflate, workbook
 from generator.output.figures import FigureRow, figure_rows, period_dates
 from generator.plan.index import SiteIndex
 from generator.plan.page import DataSummary
-from generator.workers import shared_out, start_method
+from generator.workers import forking, shared_out
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -426,9 +426,7 @@ def rows(index: SiteIndex, cache: RowCache | None = None, workers: int = 1) -> I
     keys = [_row_key(index, d) for d in index.records]
     kept = cache.rows if cache is not None else {}
     todo = [i for i, key in enumerate(keys) if not (key[0] and key in kept)]
-    # Workers inherit the records by forking; pickled to each of them (spawn) they would cost more than they save.
-    keyed = list(zip(index.records, keys, strict=True))
-    made = shared_out(_made_row, keyed, todo, workers if start_method() == "fork" else 1)
+    made = shared_out(_made_row, list(zip(index.records, keys, strict=True)), todo, forking(workers))
     early: dict[int, Row] = {}  # made before the rows ahead of them: workers send theirs as they come
     used: dict[RowKey, Row] = {}
     for i, key in enumerate(keys):

@@ -24,6 +24,7 @@ from generator.load.config import Config
 from generator.plan.page import PlannedPage
 from generator.plan.share import CARD, ShareCard
 from generator.render.labels import LANGUAGES, Labels, Language
+from generator.workers import forking, shared_out
 
 SIZE = (1200, 630)  # the size Facebook, Zalo and X show large; _head.html states it in og:image:width/height
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -61,15 +62,31 @@ class CardCache:
         """The cards folder inside the site's build cache (`.portal-cache/cards/`)."""
         return cls(root / FOLDER / "cards")
 
+    def _name(self, text: CardText) -> str:
+        return digest(f"{self.drawing}:{text!r}".encode()) + ".png"
+
+    def kept(self, text: CardText) -> bytes | None:
+        """The card drawn for this text by an earlier build, if any."""
+        name = self._name(text)
+        self.used.add(name)
+        try:
+            return (self.folder / name).read_bytes()
+        except OSError:
+            return None
+
     def png(self, text: CardText) -> bytes:
-        name = digest(f"{self.drawing}:{text!r}".encode()) + ".png"
+        """The card for this text: kept, or drawn (here) and kept."""
+        found = self.kept(text)
+        if found is None:
+            found = draw(text)
+            self.keep(text, found)
+        return found
+
+    def keep(self, text: CardText, data: bytes) -> None:
+        """Keep a card just drawn for the next build."""
+        name = self._name(text)
         self.used.add(name)
         path = self.folder / name
-        try:
-            return path.read_bytes()
-        except OSError:
-            pass
-        data = draw(text)
         try:  # written aside and renamed: a card file is whole or absent
             self.folder.mkdir(parents=True, exist_ok=True)
             aside = path.with_name(f"{name}.{os.getpid()}.tmp")
@@ -77,7 +94,6 @@ class CardCache:
             os.replace(aside, path)
         except OSError:  # a cache that cannot be written only makes the next build slower
             pass
-        return data
 
     def prune(self) -> None:
         """Remove the cards no page of this build showed (pages edited or gone)."""
@@ -189,8 +205,9 @@ def page_text(share: ShareCard, site: str, labels: Labels, address: str) -> Card
 
 
 def edition_cards(pages: list[PlannedPage], config: Config, labels: Labels, lang: Language,
-                  cache: CardCache | None = None) -> dict[str, bytes]:
-    """The edition's cards, as {output path: PNG}: each page's own, and the generic one."""
+                  cache: CardCache | None = None, workers: int = 1) -> dict[str, bytes]:
+    """The edition's cards, as {output path: PNG}: each page's own, and the generic one; those not kept
+    by an earlier build are drawn by `workers` forked processes."""
     prefix = LANGUAGES[lang][0]
     site = config.title if lang == "vi" else labels["home"]["heading"]
     description = config.description if lang == "vi" else labels["site"]["description"]
@@ -198,4 +215,12 @@ def edition_cards(pages: list[PlannedPage], config: Config, labels: Labels, lang
     for page in pages:
         if page.share is not None:
             texts[prefix + page.share.image] = page_text(page.share, site, labels, _address(config, prefix + page.url))
-    return {path: cache.png(text) if cache else draw(text) for path, text in texts.items()}
+    listed = list(texts.items())
+    cards = {path: cache.kept(text) if cache else None for path, text in listed}
+    todo = [i for i, (path, _) in enumerate(listed) if cards[path] is None]
+    for i, data in shared_out(draw, [text for _, text in listed], todo, forking(workers)):
+        path, text = listed[i]
+        cards[path] = data
+        if cache:
+            cache.keep(text, data)
+    return {path: data for path, data in cards.items() if data is not None}
