@@ -278,6 +278,15 @@ def test_a_relative_link_is_resolved_from_each_page_that_has_it() -> None:
     assert [(p.path, "x.html" in p.message) for p in problems] == [("output/b/index.html", True)]
 
 
+def test_the_link_check_reads_tags_in_capitals_and_whole_id_attributes_only() -> None:
+    """A site's own template may write <A HREF>; an id may follow a line break, and data-id is no id."""
+    files = {"index.html": b'<P\nid="here">x</P><div data-id="there"></div><A HREF="/gone.html">g</A>'
+                           b'<IMG SRC="/gone.png"><a href="#here">h</a><a href="#there">t</a>'}
+    problems = sorted(p.message for p in linkcheck.check(files, "/"))
+    assert len(problems) == 3, problems
+    assert "/gone.html" in problems[0] and "/gone.png" in problems[1] and "'#there'" in problems[2], problems
+
+
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

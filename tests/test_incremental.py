@@ -178,6 +178,25 @@ def test_a_cached_rebuild_writes_what_a_fresh_build_writes(
             _assert_same(_build(site, "cached", cache), _fresh(site, compiled))
 
 
+def test_changed_downloads_wait_beside_the_output_until_the_build_passed(compiled: MemoryBytecodeCache) -> None:
+    """`serve` moves changed downloads in only once the whole build passed: a build that fails after
+    writing them (a broken link) leaves the last good ones, and nothing held beside the output."""
+    with _copy() as site:
+        cache = _cache(compiled)
+        first = _build(site, "served", cache)
+        assert first is not None
+        _number(site, 7)
+        page = next((site.root / "content/pages").glob("*.md"))
+        good = page.read_text(encoding="utf-8")
+        page.write_text(good + "\n[gone](/nowhere/)\n", encoding="utf-8")
+        assert _build(site, "served", cache) is None
+        assert files_under(site.root.parent / "served") == first
+        assert [p.name for p in site.root.parent.iterdir() if p.name.startswith(".served.held")] == []
+        page.write_text(good, encoding="utf-8")
+        _assert_same(_build(site, "served", cache), _fresh(site, compiled))
+        assert files_under(site.root.parent / "served")["data/figures.csv"] != first["data/figures.csv"]
+
+
 def test_two_workers_build_what_one_builds(compiled: MemoryBytecodeCache) -> None:
     with _copy() as site:
         one = _build(site, "one", _cache(compiled), workers=1)

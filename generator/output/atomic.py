@@ -109,6 +109,16 @@ def staging_dir(output: Path) -> Path:
     return path
 
 
+def held_dir(output: Path) -> Path:
+    """A fresh folder beside the output for files `serve` holds until its build passed (see
+    `clean_stale`, which removes it if the build was killed)."""
+    path = output.parent / f".{output.name}.held-{os.getpid()}"
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
 def write_file(root: Path, relative: str, data: bytes) -> None:
     target = root / relative
     target.parent.mkdir(parents=True, exist_ok=True)

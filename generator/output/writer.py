@@ -173,15 +173,26 @@ class InPlace:
         self.written = written
         self.files: dict[str, str] = {}  # every file of this build -> its digest
         self.changed: dict[str, bytes] = {}
+        self.moved: dict[str, Path] = {}  # changed files made on disk (downloads), held beside the output
+        self._held: Path | None = None
         self._lock = atomic.locked(target)
 
     def __enter__(self) -> InPlace:
         self._lock.__enter__()
+        try:
+            atomic.clean_stale(self.target)  # what a killed build left beside the output
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self._lock.__exit__(kind, exc, tb)
+        try:
+            if self._held is not None:
+                shutil.rmtree(self._held, ignore_errors=True)  # not committed: the output stays as it was
+        finally:
+            self._lock.__exit__(kind, exc, tb)
 
     def put(self, relative: str, data: bytes, digest: str) -> None:
         if not self.reuse(relative, digest):
@@ -189,8 +200,16 @@ class InPlace:
             self.changed[relative] = data
 
     def put_file(self, relative: str, path: Path, digest: str) -> None:
-        if not self.reuse(relative, digest):  # `serve` only: a changed download is held until `commit`
-            self.put(relative, path.read_bytes(), digest)
+        """A changed file made on disk is moved aside (not read: the downloads are tens of megabytes at
+        national scale) and renamed into place by `commit`."""
+        if self.reuse(relative, digest):
+            return
+        if self._held is None:
+            self._held = atomic.held_dir(self.target)  # beside the output: a rename moves it, and
+        held = self._held / str(len(self.moved))  # a killed build's is removed by the next one's
+        shutil.move(path, held)
+        self.files[relative] = digest
+        self.moved[relative] = held
 
     def reuse(self, relative: str, digest: str) -> bool:
         if not _unchanged(self.target, relative, self.written.files.get(relative), digest):
@@ -202,6 +221,10 @@ class InPlace:
         kept = dict(self.written.files)
         for relative, data in self.changed.items():
             atomic.replace_file(self.target, relative, data)
+            kept[relative] = _kept(self.target / relative, self.files[relative])
+        for relative, held in self.moved.items():
+            (self.target / relative).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(held, self.target / relative)
             kept[relative] = _kept(self.target / relative, self.files[relative])
         for gone in sorted(set(kept) - set(self.files)):
             (self.target / gone).unlink(missing_ok=True)
