@@ -6,6 +6,8 @@ its HTML, so a national build does not hold its output in memory to check it.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
@@ -14,8 +16,25 @@ from generator.hashing import digest
 from generator.i18n import Text, later
 from generator.model.problems import ERROR, Problem, Severity
 
-Link = tuple[int, str, tuple[str, str, str]]  # line in the page, as written, (kind, path, fragment)
-Parsed = tuple[list[Link], frozenset[str]]  # a page's internal links and its ids
+Target = tuple[str, str, str]  # (kind, path, fragment)
+Link = tuple[int, str, Target]  # line in the page, as written, where it leads
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A page's internal links and its ids. The links are kept column by column, their texts and
+    targets shared with other pages' (see `Resolved`): every page's are kept until the end of a build,
+    and by `serve` and the cache between builds, a few hundred thousand at national scale."""
+
+    lines: array[int]
+    written: tuple[str, ...]
+    targets: tuple[Target, ...]
+    ids: frozenset[str]
+
+    def links(self) -> Iterator[Link]:
+        return zip(self.lines, self.written, self.targets, strict=True)
+
+
 LinkCache = dict[str, tuple[str, Parsed]]  # output path -> (digest of its bytes, parsed); kept between builds
 
 
@@ -75,7 +94,9 @@ def _resolve(page: str, base_path: str, link: str) -> tuple[str, str, str] | Non
     return ("inside", path[len(base_path):], parts.fragment)
 
 
-Resolved = dict[object, tuple[str, str, str] | None]  # link (with its page when relative) -> `_resolve`'s
+# link (with its page when relative) -> the link's first text and `_resolve`'s answer; every page that has
+# the link keeps that one text (a national build's pages hold a few hundred thousand links, mostly alike)
+Resolved = dict[object, tuple[str, Target | None]]
 
 
 def parse(name: str, data: bytes, base_path: str, resolved: Resolved | None = None) -> Parsed:
@@ -90,10 +111,11 @@ def parse(name: str, data: bytes, base_path: str, resolved: Resolved | None = No
         # A bare #fragment, an address from the root or another host's resolves the same from every page.
         key: object = link if link.startswith(("#", "/")) else (name, link)
         if key not in memo:
-            memo[key] = _resolve(name, base_path, link)
-        if (target := memo[key]) is not None:
-            found.append((line, link, target))
-    return found, ids
+            memo[key] = (link, _resolve(name, base_path, link))
+        text, target = memo[key]
+        if target is not None:
+            found.append((line, text, target))
+    return Parsed(array("L", [f[0] for f in found]), tuple(f[1] for f in found), tuple(f[2] for f in found), ids)
 
 
 @dataclass
@@ -145,11 +167,11 @@ class Links:
         """Problems for links that do not resolve, in page order."""
         found = []
         whole: set[tuple[str, str, str]] = set()  # targets found to resolve: most pages share most links
-        for name, (resolved, ids) in sorted(self.pages.items()):
-            for link in resolved:
+        for name, parsed in sorted(self.pages.items()):
+            for link in parsed.links():
                 if link[2] in whole:
                     continue
-                broken = self._broken(link, ids)
+                broken = self._broken(link, parsed.ids)
                 if broken is not None:
                     found.append(Problem.deferred(f"output/{name}", link[0], 1, level, *broken))
                 elif link[2][0] != "anchor":  # an anchor resolves on its own page only
@@ -171,7 +193,7 @@ class Links:
         if found is None:
             return (later("link '{written}' leads nowhere", written=written),
                     later("fix the link or add the page it points to"))
-        if fragment and found in self.pages and fragment not in self.pages[found][1]:
+        if fragment and found in self.pages and fragment not in self.pages[found].ids:
             return later("link '{written}' points to a missing anchor", written=written), later("fix the anchor")
         return None
 
