@@ -83,21 +83,30 @@ def cache_folder(root: Path) -> Path:
 
 def load(root: Path) -> BuildCache:
     """The cache the last build of this site left: each part that can be read, the others empty (none
-    at all, another generator or Python, or a damaged file: a cache is never worth failing a build for)."""
+    at all, another generator or Python, or a damaged file: a cache is never worth failing a build for).
+    What was read is left out of the cycle collector's walks (`gc.freeze`) until the build ends."""
     cache = BuildCache()
     folder = cache_folder(root)
-    for part, names in PARTS.items():
-        try:
-            with open(folder / f"{part}.pickle", "rb") as fh, collector_paused():
-                kept = pickle.load(fh)
-        except Exception:  # missing, truncated, corrupt or from other code: build without it
-            continue
-        defaults = [getattr(cache, name) for name in names]
-        if (isinstance(kept, tuple) and len(kept) == len(names)
-                and all(type(value) is type(default) for value, default in zip(kept, defaults, strict=True))):
-            for name, value in zip(names, kept, strict=True):
-                setattr(cache, name, value)
+    with collector_paused():
+        for part, names in PARTS.items():
+            _read(folder / f"{part}.pickle", cache, names)
+        # What was read lasts the whole build: left out of collection at once, or the collector's first
+        # pass would walk all of it (a third of a second at national scale); the build's end undoes it.
+        gc.freeze()
     return cache
+
+
+def _read(path: Path, cache: BuildCache, names: tuple[str, ...]) -> None:
+    try:
+        with open(path, "rb") as fh:
+            kept = pickle.load(fh)
+    except Exception:  # missing, truncated, corrupt or from other code: build without it
+        return
+    defaults = [getattr(cache, name) for name in names]
+    if (isinstance(kept, tuple) and len(kept) == len(names)
+            and all(type(value) is type(default) for value, default in zip(kept, defaults, strict=True))):
+        for name, value in zip(names, kept, strict=True):
+            setattr(cache, name, value)
 
 
 @contextlib.contextmanager
