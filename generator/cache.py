@@ -15,7 +15,6 @@ output holds it, and an unchanged page is linked from there.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import os
 import pickle
@@ -24,7 +23,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
 
 from generator import __version__
 from generator.hashing import Fingerprints, digest
@@ -34,6 +32,7 @@ from generator.model.derive import DeriveCache
 from generator.output.downloads import RowCache
 from generator.output.linkcheck import LinkCache
 from generator.output.writer import WrittenFiles
+from generator.pickling import Pickler
 from generator.plan.memo import PlanMemo
 from generator.render.renderer import RenderCache
 
@@ -143,37 +142,7 @@ def _write(target: Path, value: object) -> None:
     aside = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
         with open(aside, "wb") as fh:
-            _Pickler(fh).dump(value)
+            Pickler(fh).dump(value)
         os.replace(aside, target)
     finally:
         aside.unlink(missing_ok=True)
-
-
-def _remade(kind: type, names: tuple[str, ...], values: tuple[Any, ...]) -> object:
-    """A slotted dataclass from its fields' names and values, as `_Pickler` wrote it."""
-    made: object = object.__new__(kind)
-    for name, value in zip(names, values, strict=True):
-        object.__setattr__(made, name, value)
-    return made
-
-
-class _Pickler(pickle.Pickler):
-    """Pickles slotted dataclasses (records, derived values) as their class, fields' names (one tuple
-    per class, which pickle then refers to) and values: the standard way looks the fields up again for
-    each of the hundreds of thousands of them, which made reading and writing the cache take seconds."""
-
-    def __init__(self, file: BinaryIO) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.fields: dict[type, tuple[str, ...] | None] = {}
-
-    def reducer_override(self, obj: Any) -> Any:
-        kind = type(obj)
-        if kind not in self.fields:
-            # A class with a `__reduce__` of its own says how it is best pickled (a derived record: as
-            # its record); the others are written field by field.
-            slotted = dataclasses.is_dataclass(kind) and "__slots__" in vars(kind) and "__reduce__" not in vars(kind)
-            self.fields[kind] = tuple(f.name for f in dataclasses.fields(kind)) if slotted else None
-        names = self.fields[kind]
-        if names is None:
-            return NotImplemented
-        return _remade, (kind, names, tuple([getattr(obj, name) for name in names]))

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from typing import Generic, Literal, TypeVar, cast
+
+from generator import pickling
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -46,8 +49,9 @@ def _part(work: Callable[[T], R], part: list[tuple[int, T]], results: Connection
     time, then None. Workers ignore Ctrl+C: the parent stops and reports once, without worker tracebacks."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for start in range(0, len(part), CHUNK):
-        results.send([(i, work(item)) for i, item in part[start:start + CHUNK]])
-    results.send(None)
+        # Pickled field by field: results are records and pages' parts, many small dataclasses.
+        results.send_bytes(pickling.dumps([(i, work(item)) for i, item in part[start:start + CHUNK]]))
+    results.send_bytes(pickling.dumps(None))
     results.close()
 
 
@@ -106,7 +110,7 @@ def _received(work: Callable[[T], R], receive: Connection, waiting: _Waiting[T])
     """What one worker sent; when it died, its items not received yet are worked on here instead."""
     remaining = waiting.items[receive]
     try:
-        chunk = receive.recv()
+        chunk = pickle.loads(receive.recv_bytes())
     except EOFError:
         del waiting.items[receive]
         yield from ((i, work(item)) for i, item in sorted(remaining.items()))

@@ -19,6 +19,7 @@ from generator.load.content_pages import for_language
 from generator.load.site import load_site
 from generator.model.derive import Cited, DeriveCache, Derived, derive_all
 from generator.model.problems import Problems
+from generator.pickling import Pickler
 from generator.plan.index import build_index
 from generator.plan.page import SourcesContext
 from generator.plan.planner import plan
@@ -38,7 +39,7 @@ def test_a_derived_record_is_pickled_as_its_record_and_derived_again(test_site_a
     assert loaded is not None
     derived = derive_all(loaded.records)
     written = io.BytesIO()
-    cache._Pickler(written).dump(derived)  # as the cache on disk is written
+    Pickler(written).dump(derived)  # as the cache on disk is written
     data = written.getvalue()
     assert b"LevelValues" not in data and b"DerivedBlock" not in data
     assert pickle.loads(data) == derived

@@ -142,14 +142,16 @@ class Staging:
         """Hard-link the old output's file (a copy where links are not possible). Safe with the swap:
         the old folder's names are removed afterwards, the new folder's stay, and no build ever writes
         into an existing file (staging files are new; `serve` replaces files by renaming)."""
-        if not _unchanged(self.target, relative, self.previous.get(relative), digest):
+        kept = self.previous.get(relative)
+        if kept is None or not _unchanged(self.target, relative, kept, digest):
             return False
         old, new = self.target / relative, self._path(relative)
         try:
             os.link(old, new)
+            self.files[relative] = kept  # the same file under a second name: its size and time are the old's
         except OSError:
             shutil.copy2(old, new)
-        self.files[relative] = _kept(new, digest)
+            self.files[relative] = _kept(new, digest)
         return True
 
     def commit(self, on_stage: atomic.OnStage = atomic.no_stage) -> None:
