@@ -27,7 +27,6 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator import workers
 from generator.cli import main
 from generator.hashing import digest
 from generator.load.site import load_site
@@ -51,6 +50,7 @@ from generator.output import downloads, workbook
 from generator.output.figures import period_dates
 from generator.plan.index import build_index
 from tests.conftest import ROOT
+from tests.helpers import shared_out_counted
 
 NUMERIC = ("count", "base", "percent", "award_year")
 # Fields of a record that say what the record is, not a figure it states.
@@ -151,10 +151,7 @@ def test_rows_made_by_workers_are_written_as_rows_made_here(tmp_path: Path, monk
     assert site is not None
     index = build_index(site.registry, derive_all(site.records), site.reviewed)
     alone = written(site.config, index, tmp_path / "alone")
-    shared = []
-    real = workers._shared
-    monkeypatch.setattr(workers, "WORTH_SHARING", 2)  # the test site has fewer records than a national one
-    monkeypatch.setattr(workers, "_shared", lambda *args: shared.append(len(args[2])) or real(*args))
+    shared = shared_out_counted(monkeypatch)
     cache = downloads.RowCache()
     assert written(site.config, index, tmp_path / "shared", cache, workers=2) == alone
     forgotten = list(cache.rows)[::3]  # every third row made again, the others kept

@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont
 
-from generator import workers
 from generator.cache import BuildCache
 from generator.load.content_pages import for_language
 from generator.load.site import load_site
@@ -29,6 +28,7 @@ from generator.plan.index import build_index
 from generator.plan.planner import plan
 from generator.render.labels import load_labels
 from tests.conftest import ROOT
+from tests.helpers import shared_out_counted
 
 BASE = "https://example.org/portal/"  # the test site's base_url
 SHARED = ("provinces", "indicators")  # the page types with a card of their own
@@ -220,10 +220,7 @@ def test_cards_drawn_by_workers_are_the_cards_drawn_here(tmp_path: Path, monkeyp
     pages = plan(build_index(site.registry, derive_all(site.records)), labels,
                  for_language(site.content_pages, "en")).pages
     alone = share_cards.edition_cards(pages, site.config, labels, "en")
-    shared = []
-    real = workers._shared
-    monkeypatch.setattr(workers, "WORTH_SHARING", 2)  # the test site has fewer cards than a national one
-    monkeypatch.setattr(workers, "_shared", lambda *args: shared.append(len(args[2])) or real(*args))
+    shared = shared_out_counted(monkeypatch)
     assert share_cards.edition_cards(pages, site.config, labels, "en", CardCache(tmp_path), workers=2) == alone
     assert share_cards.edition_cards(pages, site.config, labels, "en", CardCache(tmp_path), workers=2) == alone
     assert shared == [len(alone)]

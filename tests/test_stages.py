@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 import generator
-from generator import workers
 from generator.cache import BuildCache
 from generator.cli import main
 from generator.load.content_pages import for_language
@@ -30,6 +29,7 @@ from generator.plan.planner import plan
 from generator.plan.search import KIND_RANK
 from generator.render.labels import LANGUAGES, Language, load_labels
 from generator.render.renderer import Renderer, RenderSettings, render_pages
+from tests.helpers import shared_out_counted
 
 TRA_VINH_NAME = "Trà Vinh"
 
@@ -85,10 +85,7 @@ def test_records_read_by_workers_are_the_records_read_here(site: Path, monkeypat
     here, kept_here = Problems(), RecordCache()
     alone = load_site(site, here, cache=kept_here, workers=1)
     assert alone is not None and len(alone.records) > 10
-    shared = []
-    real = workers._shared
-    monkeypatch.setattr(workers, "WORTH_SHARING", 2)  # the test site has fewer files than a national one
-    monkeypatch.setattr(workers, "_shared", lambda *args: shared.append(len(args[2])) or real(*args))
+    shared = shared_out_counted(monkeypatch)
     there, kept_there = Problems(), RecordCache()
     assert load_site(site, there, cache=kept_there, workers=2) == alone
     assert kept_there.files == kept_here.files  # each file's record kept under its own name
