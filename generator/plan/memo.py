@@ -61,9 +61,12 @@ class PlanMemo:
         did not ask for is kept while its records are current: a province's pieces of a national chart
         wait under a home page taken whole."""
         current = set(map(id, records))
-        for key in [key for key, (made_from, _, _) in self.values.items()
-                    if not all(id(d) in current for d in made_from)]:
-            del self.values[key]
+        checked: dict[int, bool] = {}  # by the tuple of records: the national pages all share one
+        for key, (made_from, _, _) in list(self.values.items()):
+            if id(made_from) not in checked:
+                checked[id(made_from)] = current.issuperset(map(id, made_from))
+            if not checked[id(made_from)]:
+                del self.values[key]
 
     def kept(self) -> list[object]:
         """Each page (and its context: a province's page is handed on with its share card) and each piece
