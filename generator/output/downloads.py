@@ -264,9 +264,6 @@ class TidyParts:
         return cls([common.get(name) for name in _TIDY_NAMES[:_OWN_FIRST]], own,
                    [common.get(name) for name in _TIDY_NAMES[_OWN_END:]])
 
-    def rows(self) -> list[list[Any]]:
-        return [self.head + own + self.tail for own in self.own]
-
     def csv_lines(self) -> str:
         head, tail = _csv_fields(self.head), _csv_fields(self.tail)
         return "".join(f"{head},{_csv_fields(own)},{tail}\r\n" for own in self.own)
