@@ -290,11 +290,14 @@ def parse(data: Any, display: str, problems: Problems) -> Record | None:
     return record
 
 
-def record_files(root: Path, problems: Problems) -> list[Path]:
-    """Every record file, found without following linked folders (those are reported)."""
-    base = root / RECORDS_DIR
-    files: list[Path] = []
+def record_files(root: Path, problems: Problems) -> list[tuple[str, str]]:
+    """Every record file as (its path from the site, with /; its path on disk), in the order of their
+    paths' folders and names, found without following linked folders (those are reported). Paths are
+    kept as text: a national site has tens of thousands of files, and `serve` lists them at each edit."""
+    base = os.path.join(root, RECORDS_DIR)
+    files: list[tuple[str, str]] = []
     for folder, dirs, names in os.walk(base):
+        shown = os.path.relpath(folder, root).replace(os.sep, "/")
         for d in sorted(dirs):
             path = Path(folder) / d
             if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
@@ -304,8 +307,9 @@ def record_files(root: Path, problems: Problems) -> list[Path]:
             if d.endswith((".yaml", ".yml")):  # a folder where a record file is expected
                 problems.add(path.relative_to(root).as_posix(), 1, 1, later("this is a folder, not a text file"),
                              later("replace it with the record file, or rename the folder"))
-        files += [Path(folder) / n for n in names if n.endswith((".yaml", ".yml"))]
-    return sorted(files)
+        files += [(f"{shown}/{n}", os.path.join(folder, n)) for n in names if n.endswith((".yaml", ".yml"))]
+    # As paths compare: part by part, in the case the system compares names in.
+    return sorted(files, key=lambda f: [os.path.normcase(part) for part in f[0].split("/")])
 
 
 def _load_one(file: Path, display: str, say: Messages) -> tuple[str, Record | None, list[Problem]]:
@@ -355,27 +359,26 @@ def load_all(root: Path, problems: Problems, cache: RecordCache | None = None,
     return records
 
 
-Found = tuple[str, Path, tuple[int, int], "Loaded | None"]  # display, file, (size, time), kept or None
+Found = tuple[str, str, tuple[int, int], "Loaded | None"]  # display, file, (size, time), kept or None
 
 
 def _read(say: Messages, item: Found) -> Loaded:
     display, file, key, _ = item
-    return (key, *_load_one(file, display, say))
+    return (key, *_load_one(Path(file), display, say))
 
 
 def _found(root: Path, problems: Problems, cache: RecordCache | None) -> list[Found]:
     """Each record file, with what the cache kept of it when its size and time are unchanged."""
     found: list[Found] = []
     real_root = root.resolve()
-    for file in record_files(root, problems):
-        display = file.relative_to(root).as_posix()
+    for display, file in record_files(root, problems):
         # os.walk does not enter linked folders, so only a linked file itself can lead outside
-        if file.is_symlink() and not _inside(file, real_root):
+        if os.path.islink(file) and not _inside(Path(file), real_root):
             problems.add(display, 0, 0, later("this record is a link to a file outside the site"),
                          later("copy the file into content/records instead of linking to it"))
             continue
         try:
-            stat = file.stat()
+            stat = os.stat(file)
             key = (stat.st_size, stat.st_mtime_ns)
         except OSError:  # a dangling or looping link: read_input says so, at the file
             key = (-1, -1)
