@@ -1,8 +1,9 @@
-"""Work shared out among worker processes: the pages rendered, the downloads' rows made.
+"""Work shared out among worker processes: pages rendered, record files read, the downloads' rows made,
+share cards drawn.
 
 Each worker gets every `workers`-th item and sends back (index, result) pairs a few at a time, so the
-parent writes results while the rest are made. A worker that dies leaves its items not sent yet to the
-parent, which makes them itself.
+parent uses results while the rest are made (`in_order` when it needs them in order). A worker that dies
+leaves its items not sent yet to the parent, which makes them itself.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
-from typing import Generic, Literal, TypeVar, cast
+from typing import Literal, TypeVar, cast
 
 from generator import pickling
 
@@ -55,13 +56,6 @@ def _part(work: Callable[[T], R], part: list[tuple[int, T]], results: Connection
     results.close()
 
 
-class _Waiting(Generic[T]):
-    """Each worker's items not received yet, by the connection it sends on."""
-
-    def __init__(self) -> None:
-        self.items: dict[Connection, dict[int, T]] = {}
-
-
 def shared_out(work: Callable[[T], R], items: Sequence[T], todo: list[int], workers: int,
                method: StartMethod | None = None) -> Iterator[tuple[int, R]]:
     """(i, work(items[i])) for each i in `todo`: made by `workers` processes as they send them, or here,
@@ -75,7 +69,7 @@ def shared_out(work: Callable[[T], R], items: Sequence[T], todo: list[int], work
 def _shared(work: Callable[[T], R], items: Sequence[T], todo: list[int], workers: int,
             method: StartMethod) -> Iterator[tuple[int, R]]:
     context = multiprocessing.get_context("fork") if method == "fork" else multiprocessing.get_context("spawn")
-    waiting: _Waiting[T] = _Waiting()
+    waiting: dict[Connection, dict[int, T]] = {}  # each worker's items not received yet
     with _ctrl_c_deferred() as interrupted:
         running: dict[Connection, multiprocessing.process.BaseProcess] = {}
         for n in range(workers):
@@ -84,14 +78,14 @@ def _shared(work: Callable[[T], R], items: Sequence[T], todo: list[int], workers
             process = context.Process(target=_part, args=(work, part, send), daemon=True)
             process.start()
             send.close()  # the worker holds the sending end now: reading sees EOF if the worker dies
-            running[receive], waiting.items[receive] = process, dict(part)
+            running[receive], waiting[receive] = process, dict(part)
     if interrupted:
         for worker in running.values():
             worker.terminate()
         raise KeyboardInterrupt
     try:
-        while waiting.items:
-            for ready in wait(list(waiting.items)):
+        while waiting:
+            for ready in wait(list(waiting)):
                 yield from _received(work, cast(Connection, ready), waiting)
     except BaseException:
         # Ctrl+C, a failure here or in the caller (which closes this generator): stop the workers, since
@@ -106,21 +100,32 @@ def _shared(work: Callable[[T], R], items: Sequence[T], todo: list[int], workers
             worker.join()
 
 
-def _received(work: Callable[[T], R], receive: Connection, waiting: _Waiting[T]) -> Iterator[tuple[int, R]]:
+def _received(work: Callable[[T], R], receive: Connection,
+              waiting: dict[Connection, dict[int, T]]) -> Iterator[tuple[int, R]]:
     """What one worker sent; when it died, its items not received yet are worked on here instead."""
-    remaining = waiting.items[receive]
+    remaining = waiting[receive]
     try:
         chunk = pickle.loads(receive.recv_bytes())
     except EOFError:
-        del waiting.items[receive]
+        del waiting[receive]
         yield from ((i, work(item)) for i, item in sorted(remaining.items()))
         return
     if chunk is None:
-        del waiting.items[receive]
+        del waiting[receive]
         return
     for i, result in chunk:
         del remaining[i]
         yield i, result
+
+
+def in_order(results: Iterator[tuple[int, R]], todo: list[int]) -> Iterator[R]:
+    """The results of `shared_out` in the order of `todo`, each as soon as those before it have come."""
+    early: dict[int, R] = {}  # made before the ones ahead of them: workers send theirs as they come
+    for i in todo:
+        while i not in early:
+            j, result = next(results)
+            early[j] = result
+        yield early.pop(i)
 
 
 @contextmanager

@@ -101,18 +101,10 @@ def refusal(output: Path) -> Text | None:
                  folder=output, marker=MARKER)
 
 
-def staging_dir(output: Path) -> Path:
-    path = output.parent / f".{output.name}.build-{os.getpid()}"
-    if path.exists():
-        shutil.rmtree(path)
-    path.mkdir(parents=True)
-    return path
-
-
-def held_dir(output: Path) -> Path:
-    """A fresh folder beside the output for files `serve` holds until its build passed (see
-    `clean_stale`, which removes it if the build was killed)."""
-    path = output.parent / f".{output.name}.held-{os.getpid()}"
+def staging_dir(output: Path, kind: str = "build") -> Path:
+    """A fresh folder beside the output for this process: `build`, the whole site being staged; `held`,
+    the files `serve` holds until its build passed. `clean_stale` removes it if the build was killed."""
+    path = output.parent / f".{output.name}.{kind}-{os.getpid()}"
     if path.exists():
         shutil.rmtree(path)
     path.mkdir(parents=True)

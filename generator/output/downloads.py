@@ -33,7 +33,7 @@ from generator.output import deflate, workbook
 from generator.output.figures import FigureRow, figure_rows, period_dates
 from generator.plan.index import SiteIndex
 from generator.plan.page import DataSummary
-from generator.workers import forking, shared_out
+from generator.workers import forking, in_order, shared_out
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -423,16 +423,12 @@ def rows(index: SiteIndex, cache: RowCache | None = None, workers: int = 1) -> I
     keys = [_row_key(index, d) for d in index.records]
     kept = cache.rows if cache is not None else {}
     todo = [i for i, key in enumerate(keys) if not (key[0] and key in kept)]
-    made = shared_out(_made_row, list(zip(index.records, keys, strict=True)), todo, forking(workers))
-    early: dict[int, Row] = {}  # made before the rows ahead of them: workers send theirs as they come
+    made = in_order(shared_out(_made_row, list(zip(index.records, keys, strict=True)), todo, forking(workers)), todo)
     used: dict[RowKey, Row] = {}
-    for i, key in enumerate(keys):
+    for key in keys:
         found = kept.get(key) if key[0] else None
-        while found is None:
-            found = early.pop(i, None)
-            if found is None:
-                j, row = next(made)
-                early[j] = row
+        if found is None:
+            found = next(made)
         if key[0]:
             used[key] = found
         yield key, found

@@ -80,7 +80,7 @@ def _target(files: set[str], path: str) -> str | None:
     return None
 
 
-def _resolve(page: str, base_path: str, link: str) -> tuple[str, str, str] | None:
+def _resolve(page: str, base_path: str, link: str) -> Target | None:
     """(kind, path, fragment) of an internal link; None for external ones."""
     parts = urlsplit(link)
     if parts.scheme or parts.netloc or link.startswith(("mailto:", "data:")):
@@ -104,7 +104,7 @@ def parse(name: str, data: bytes, base_path: str, resolved: Resolved | None = No
     of the same base path: a national build's pages hold a few hundred thousand, mostly the same ones."""
     links, ids = _parse(data.decode("utf-8"))
     memo: Resolved = {} if resolved is None else resolved
-    found = []
+    lines, written, targets = array("L"), [], []
     for line, link in links:
         if link.startswith(("https://", "http://")):
             continue  # external: the most common kind, known without parsing it
@@ -114,8 +114,10 @@ def parse(name: str, data: bytes, base_path: str, resolved: Resolved | None = No
             memo[key] = (link, _resolve(name, base_path, link))
         text, target = memo[key]
         if target is not None:
-            found.append((line, text, target))
-    return Parsed(array("L", [f[0] for f in found]), tuple(f[1] for f in found), tuple(f[2] for f in found), ids)
+            lines.append(line)
+            written.append(text)
+            targets.append(target)
+    return Parsed(lines, tuple(written), tuple(targets), ids)
 
 
 @dataclass
@@ -166,7 +168,7 @@ class Links:
     def problems(self, level: Severity = ERROR) -> list[Problem]:
         """Problems for links that do not resolve, in page order."""
         found = []
-        whole: set[tuple[str, str, str]] = set()  # targets found to resolve: most pages share most links
+        whole: set[Target] = set()  # targets found to resolve: most pages share most links
         for name, parsed in sorted(self.pages.items()):
             for link in parsed.links():
                 if link[2] in whole:

@@ -207,8 +207,8 @@ class InPlace:
         if self.reuse(relative, digest):
             return
         if self._held is None:
-            self._held = atomic.held_dir(self.target)  # beside the output: a rename moves it, and
-        held = self._held / str(len(self.moved))  # a killed build's is removed by the next one's
+            self._held = atomic.staging_dir(self.target, "held")  # beside the output: a rename moves it
+        held = self._held / str(len(self.moved))
         shutil.move(path, held)
         self.files[relative] = digest
         self.moved[relative] = held
