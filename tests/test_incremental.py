@@ -272,16 +272,18 @@ def test_an_output_page_changed_by_hand_is_made_again(compiled: MemoryBytecodeCa
 
 def test_unchanged_pages_are_linked_from_the_last_output_not_written(compiled: MemoryBytecodeCache) -> None:
     """A one-off build with the cache writes only the pages an edit changed; the others are the last
-    output's files (hard links, so the same file on disk until the old folder is removed)."""
+    output's files (hard links, so the same file on disk until the old folder is removed), also when
+    they were linked from the output before it."""
     with _copy() as site:
         _cli_build(site.root, "kept")
         out = site.root.parent / "kept"
         before = {p: p.stat().st_ino for p in out.rglob("*.html")}
-        _number(site, 5)
-        _cli_build(site.root, "kept")
-        same = [p for p, inode in before.items() if p.is_file() and p.stat().st_ino == inode]
-        rendered = cache.load(site.root).render.rendered
-        assert 0 < rendered < 30 and len(same) >= len(before) - rendered
+        for n in (5, 6):
+            _number(site, n)
+            _cli_build(site.root, "kept")
+            same = [p for p, inode in before.items() if p.is_file() and p.stat().st_ino == inode]
+            rendered = cache.load(site.root).render.rendered
+            assert 0 < rendered < 30 and len(same) >= len(before) - 2 * rendered
 
 
 def test_downloads_are_made_again_only_when_their_records_or_settings_change(compiled: MemoryBytecodeCache) -> None:
