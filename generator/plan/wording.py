@@ -15,7 +15,7 @@ def edition_locale(labels: Labels) -> str:
 
 def period_text(record: Record, labels: Labels, locale: str) -> str:
     """A record's period as the pages write it ("Cả năm 2022", "Quý I/2023 (đến 31/03/2023)"; the
-    `period` macro in macros.html, without its badge)."""
+    templates' `period`, `render.views.Wording.period`, adds the badge of a part of a year)."""
     p, words = record.period, labels["periods"]
     if p.is_full_year:
         return f"{words['full_year']} {record.year}"

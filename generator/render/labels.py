@@ -3,7 +3,7 @@ labels.<language>.yaml (display names of blocks, levels, periods, committee kind
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 
@@ -19,3 +19,19 @@ def load_labels(lang: Language = "vi") -> Labels:
         # libyaml's parser where installed: the label files are read at every build and every start.
         labels: Labels = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return labels
+
+
+class _Section(dict[str, Any]):
+    """A section of labels whose keys are also its attributes. Jinja reads `L.site.source` by trying the
+    attribute first and the key only after that fails: on a plain dict, two exceptions per label, and
+    a national build reads labels millions of times."""
+
+    def __init__(self, items: dict[str, Any]):
+        super().__init__(items)
+        self.__dict__ = self
+
+
+def readable(labels: Labels) -> Labels:
+    """The labels as the templates read them (`L.site.source`, `L.blocks[name]`): the same keys and
+    texts, found as attributes at once."""
+    return _Section({name: _Section(section) for name, section in labels.items()})

@@ -28,7 +28,7 @@ from generator.plan.index import SiteIndex
 from generator.plan.page import PAGE_TYPES, PlannedPage
 from generator.plan.titles import indicator_title
 from generator.render import formats, views
-from generator.render.labels import LANGUAGES, THEME, Labels, Language
+from generator.render.labels import LANGUAGES, THEME, Labels, Language, readable
 from generator.workers import StartMethod, shared_out
 
 __all__ = ["LANGUAGES", "THEME", "RenderCache", "RenderError", "RenderSettings", "Renderer", "edition_key",
@@ -107,12 +107,15 @@ class Renderer:
                            script_json=lambda data: Markup(formats.script_json(data)))
         s = self.settings
         env.globals.update(
-            L=s.labels, config=self.config, url=self.url, asset=self.asset, url_in=self.url_in, absolute=self.absolute,
+            L=readable(s.labels), config=self.config, url=self.url, asset=self.asset, url_in=self.url_in,
+            absolute=self.absolute,
             lang=self.lang, locale=loc, languages=tuple(LANGUAGES), blocks=BLOCKS,
             block_rows=partial(views.block_rows, locale=loc), indicator_title=partial(indicator_title, labels=s.labels),
             content_pages=s.content_pages, has_feed=s.has_feed,
             names=s.index.names, committee_names=s.index.committee_names)
         env.globals["quoted"] = partial(views.quoted_vi, lang=self.lang)  # labels quoting Vietnamese words
+        wording = views.Wording(s.labels, loc)
+        env.globals.update(period=wording.period, source_link=wording.source_link)
         env.globals["newest_first"] = views.newest_first
         return env
 

@@ -1,4 +1,5 @@
-"""Display helpers for templates: formatted cells and the rows of a rating table.
+"""Display helpers for templates: formatted cells, the rows of a rating table, and the period and
+source link of a record.
 
 They are plain Python because a national build calls them hundreds of thousands of times, where
 Jinja macros cost far more than a function call.
@@ -13,7 +14,8 @@ from typing import Literal
 from markupsafe import Markup, escape
 
 from generator.model.derive import ROWS, Derived, Value
-from generator.model.types import Block, Figure, Period
+from generator.model.types import Block, Figure, Period, Record, Source
+from generator.plan.wording import period_text
 from generator.render import formats
 from generator.render.labels import Labels
 
@@ -54,6 +56,48 @@ def _cell(v: Value, _text: str, locale: str) -> Markup:
     if v.base_unstated:  # explained by the legend under the table (labels: reviewed.base_unstated_legend)
         text += Markup('<span class="base-unstated">†</span>')
     return text
+
+
+_LINK = Markup('<a class="source" href="{}" rel="noopener noreferrer">{}<span lang="vi">{}</span>{} ({})</a>')
+
+
+class Wording:
+    """A record's period and a source's link as every table writes them, each made once per edition
+    (a national build writes each record's period and source a dozen times over). One per renderer:
+    the words are its labels', the dates its locale's."""
+
+    def __init__(self, labels: Labels, locale: str):
+        self.labels, self.locale = labels, locale
+        self._periods: dict[tuple[Period, int, bool], Markup] = {}
+        self._links: dict[tuple[str, str, object, bool, bool], Markup] = {}
+
+    def period(self, r: Record, badge: bool = False) -> Markup:
+        """"Quý I/2022 (đến 31/03/2022)", "Cả năm 2022"; with `badge`, a part of a year says so."""
+        key = (r.period, r.year, badge)
+        made = self._periods.get(key)
+        if made is None:
+            made = escape(period_text(r, self.labels, self.locale))
+            if badge and not r.period.is_full_year:
+                made += Markup(' <span class="badge">{}</span>').format(self.labels["site"]["coverage_partial"])
+            self._periods[key] = made
+        return made
+
+    def source_link(self, s: Source, short: bool = False, prefix: bool = True) -> Markup:
+        """A link to a source, saying whether the address is the article itself or only the
+        newspaper's site (the article's address unknown)."""
+        key = (s.url, s.publisher, s.published, short, prefix)
+        made = self._links.get(key)
+        if made is None:
+            made = self._links[key] = self._link(s, short, prefix)
+        return made
+
+    def _link(self, s: Source, short: bool, prefix: bool) -> Markup:
+        words = self.labels["site"]
+        rest = s.url.split("://")[-1].split("/", 1)
+        article = len(rest) > 1 and rest[1].strip("/") != ""
+        kind = ("source_article" if article else "source_site_only") + ("_short" if short else "")
+        return _LINK.format(s.url, words["source"] + ": " if prefix else "", s.publisher,
+                            ", " + formats.date(s.published, self.locale) if s.published else "", words[kind])
 
 
 def _as_written(f: Figure | None, locale: str) -> str:
