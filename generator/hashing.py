@@ -11,13 +11,16 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path, PurePath
 
-# Values written as their type and repr: equal reprs mean equal values for these types, and for classes
-# that say so with a true `fingerprint_by_repr` (small frozen dataclasses of plain values, made afresh by
-# each build in their thousands: walking them field by field was most of the indicator pages' keys).
+# Values written as their type and repr: equal reprs mean equal values for these types. Classes that say
+# so with a true `fingerprint_by_repr` (small frozen dataclasses of plain values, made afresh by each build
+# in their thousands: walking them field by field was most of the indicator pages' keys) are written as
+# their type and the repr of their fields' values, in order: the dataclass's own repr guards against
+# recursion at each call, which was a third of a one-off build's keys.
 _SCALARS = (str, int, float, bool, bytes, Decimal, dt.date, dt.time, PurePath, enum.Enum, type(None))
 
 
@@ -60,7 +63,9 @@ class Fingerprints:
         self._kept_roots: set[int] = set()  # ids of the roots the last build saw
         self._lasting: set[int] = set()  # ids of values found under them
         self._depth = 0  # how many lasting values the walk is inside
-        self._plain: set[type] = set()  # types found to be plain values
+        # Types found to be plain values: None for a scalar (written as its repr), else (a class with
+        # `fingerprint_by_repr`) what gives its fields' values.
+        self._plain: dict[type, Callable[[object], object] | None] = {}
         self._fields: dict[type, tuple[str, ...] | None] = {}  # dataclass -> its fields' names; else None
 
     def lasting(self, roots: Iterable[object]) -> None:
@@ -93,14 +98,19 @@ class Fingerprints:
         as the digest of its parts."""
         kind = type(value)
         if kind in self._plain:
-            return f"{kind.__name__}:{value!r}"
+            fields = self._plain[kind]
+            return f"{kind.__name__}:{value!r}" if fields is None else f"{kind.__name__}:{fields(value)!r}"
         seen = self._seen.get(id(value))
         if seen is not None and seen[0] is value:
             self._used.add(id(value))
             return seen[1]
-        if isinstance(value, _SCALARS) or getattr(kind, "fingerprint_by_repr", False):
-            self._plain.add(kind)
-            return f"{kind.__name__}:{value!r}"
+        if isinstance(value, _SCALARS):
+            self._plain[kind] = None
+            return self.of(value)
+        names = self._names(kind)
+        if names and getattr(kind, "fingerprint_by_repr", False):
+            self._plain[kind] = operator.attrgetter(*names)
+            return self.of(value)
         key = id(value)
         root = key in self._roots
         self._depth += root
@@ -123,23 +133,30 @@ class Fingerprints:
     def _parts(self, value: object) -> str:
         kind = type(value)
         names = self._names(kind)
-        # A part of a type already found plain is written here as `of` would write it: most parts are, and
-        # a call per part was a good share of the pages' keys.
-        plain, of = self._plain, self.of
         if names is not None:
-            fields = [getattr(value, n) for n in names]
-            return (f"{kind.__module__}.{kind.__qualname__}("
-                    + ",".join([f"{type(v).__name__}:{v!r}" if type(v) in plain else of(v) for v in fields]) + ")")
+            return f"{kind.__module__}.{kind.__qualname__}(" + self._joined([getattr(value, n) for n in names]) + ")"
         name = kind.__qualname__
         if isinstance(value, (list, tuple)):
-            return f"{name}[" + ",".join([f"{type(v).__name__}:{v!r}" if type(v) in plain else of(v)
-                                          for v in value]) + "]"
+            return f"{name}[" + self._joined(value) + "]"
         if isinstance(value, (set, frozenset)):
             return f"{name}{{" + ",".join(sorted(self.of(v) for v in value)) + "}"
         if isinstance(value, dict):
             # Order matters to a template iterating a dict: keep it.
             return f"{name}{{" + ",".join([self.of(k) + ":" + self.of(v) for k, v in value.items()]) + "}"
         raise TypeError(f"cannot fingerprint a {name}: pages may only carry dataclasses, containers and plain values")
+
+    def _joined(self, values: Iterable[object]) -> str:
+        """The values' fingerprints, joined. A value of a type already found plain is written here as `of`
+        would write it: most are, and a call for each was a good share of the pages' keys."""
+        plain, of, out = self._plain, self.of, []
+        for v in values:
+            kind = type(v)
+            if kind in plain:
+                fields = plain[kind]
+                out.append(f"{kind.__name__}:{v!r}" if fields is None else f"{kind.__name__}:{fields(v)!r}")
+            else:
+                out.append(of(v))
+        return ",".join(out)
 
 
 def fingerprint(value: object) -> str:
