@@ -7,6 +7,7 @@ bytes as a build that kept nothing. Pages need no list of what they depend on fo
 """
 from __future__ import annotations
 
+import os
 import pickle
 import re
 import shutil
@@ -26,8 +27,10 @@ from hypothesis import strategies as st
 from generator import __version__, cache, pipeline
 from generator.cache import BuildCache
 from generator.cli import main
+from generator.hashing import digest
 from generator.load.site import load_site
 from generator.model.problems import Problems
+from generator.output import writer
 from generator.output.atomic import MARKER, MARKER_TEXT
 from generator.render.labels import THEME, load_labels
 from generator.render.renderer import MemoryBytecodeCache, RenderCache
@@ -284,6 +287,73 @@ def test_unchanged_pages_are_linked_from_the_last_output_not_written(compiled: M
             same = [p for p, inode in before.items() if p.is_file() and p.stat().st_ino == inode]
             rendered = cache.load(site.root).render.rendered
             assert 0 < rendered < 30 and len(same) >= len(before) - 2 * rendered
+
+
+def _beside(site: Edited, output: str) -> list[str]:
+    """What lies beside the output folder besides its lock."""
+    return sorted(p.name for p in site.root.parent.iterdir() if p.name.startswith(f".{output}.")
+                  and not p.name.endswith(".lock"))
+
+
+def test_a_one_off_build_fills_the_spare_instead_of_making_every_folder(compiled: MemoryBytecodeCache) -> None:
+    """The old output, swapped out, is kept beside the new one (the spare); the next build fills it
+    again, so its folders are not made anew, and it still writes what a clean build writes: also when
+    the spare was changed by hand (a page edited, a file added). A build without the cache keeps none."""
+    with _copy() as site:
+        _cli_build(site.root, "kept")
+        assert _beside(site, "kept") == []  # nothing to keep the first time: there was no output
+        _number(site, 1)
+        _cli_build(site.root, "kept")
+        assert _beside(site, "kept") == [".kept.spare"]
+        spare = site.root.parent / ".kept.spare"
+        folders = sum(1 for p in spare.rglob("*") if p.is_dir())
+        _tamper(spare / "about" / "index.html")  # a page the edit below does not change
+        (spare / "provinces" / "stray.html").write_text("left here by hand", encoding="utf-8")
+        _number(site, 2)
+        with mock.patch("pathlib.Path.mkdir", autospec=True, side_effect=Path.mkdir) as made:
+            cached = _cli_build(site.root, "kept")
+        assert folders > 20 and made.call_count < folders / 4
+        assert cached == _cli_build(site.root, "clean", "--clean")
+        assert _beside(site, "kept") == [".kept.spare"] and _beside(site, "clean") == []
+
+
+def test_a_failed_build_on_the_spare_leaves_the_output_as_it_was(compiled: MemoryBytecodeCache) -> None:
+    """Files in the spare may be the output's own files (linked there by the build before): a build
+    filling the spare replaces them and never writes into them, so one that fails leaves the output
+    exactly as it was. Here the pages of Lâm Đồng, unchanged by the second build, are shared."""
+    with _copy() as site:
+        _cli_build(site.root, "kept")
+        _committee_name(site, 1)
+        before = _cli_build(site.root, "kept")
+        _number(site, 2)
+        page = next((site.root / "content/pages").glob("*.md"))
+        good = page.read_text(encoding="utf-8")
+        page.write_text(good + "\n[gone](/nowhere/)\n", encoding="utf-8")
+        assert main(["build", "--site", str(site.root), "--output", str(site.root.parent / "kept"), "-q"]) == 1
+        assert files_under(site.root.parent / "kept") == before
+        page.write_text(good, encoding="utf-8")
+        assert _cli_build(site.root, "kept") == _cli_build(site.root, "clean", "--clean")
+
+
+def test_a_file_of_the_spare_that_is_the_outputs_own_is_not_linked_over_itself(tmp_path: Path) -> None:
+    """When what was said of the spare is out of date (a build killed after keeping it), a file there
+    may already be the output's own file, which the build would link in: renaming a link over the same
+    file does nothing, so the build keeps it as it is instead of leaving the link's name behind."""
+    out, spare = tmp_path / "out", tmp_path / ".out.spare"
+    out.mkdir()
+    spare.mkdir()
+    page = b"<p>the same page</p>"
+    (out / "page.html").write_bytes(page)
+    (out / MARKER).write_bytes(MARKER_TEXT)
+    os.link(out / "page.html", spare / "page.html")
+    (spare / "old.html").write_bytes(b"<p>old</p>")
+    written = writer.WrittenFiles(str(out), {"page.html": writer._kept(out / "page.html", digest(page))},
+                                  {"old.html": writer._kept(spare / "old.html", digest(b"<p>old</p>"))})
+    with writer.Staging(out, written) as staging:
+        staging.put("page.html", page, digest(page))
+        staging.commit()
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "page.html"]
+    assert (out / "page.html").read_bytes() == page
 
 
 def test_downloads_are_made_again_only_when_their_records_or_settings_change(compiled: MemoryBytecodeCache) -> None:

@@ -10,6 +10,10 @@ old site in `.output.previous`; the next build, before anything else, renames it
 moment either the old or the new site exists complete, and nothing ever deletes the aside copy while
 `output/` is missing.
 
+A build with a cache keeps the old site, once swapped out, in `.output.spare`: the next one fills that
+folder again instead of making every folder anew (see `writer.Staging`). It is never served; a build
+that cannot use it removes it.
+
 The build replaces only a folder it made itself: every output carries a marker file, and a folder
 without it (the site, a colleague's documents) is refused with a message instead of deleted.
 """
@@ -71,6 +75,11 @@ def aside(output: Path) -> Path:
     return output.parent / f".{output.name}.previous"
 
 
+def spare(output: Path) -> Path:
+    """Where the old site is kept after a swap, for the next build to fill again (see `writer.Staging`)."""
+    return output.parent / f".{output.name}.spare"
+
+
 def recover(output: Path) -> None:
     """Put the old site back if a build was killed between the two renames of the fallback swap."""
     previous = aside(output)
@@ -79,10 +88,12 @@ def recover(output: Path) -> None:
 
 
 def clean_stale(output: Path) -> None:
-    """Recover an interrupted swap, then remove folders left by builds that were killed."""
+    """Recover an interrupted swap, then remove folders left by builds that were killed (not the spare:
+    a complete old site, which the next build fills again or removes)."""
     recover(output)
+    kept = spare(output)
     for stale in output.parent.glob(f".{output.name}.*"):
-        if stale.is_dir() and not stale.is_symlink():
+        if stale != kept and stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)
 
 
@@ -104,11 +115,16 @@ def refusal(output: Path) -> Text | None:
 def staging_dir(output: Path, kind: str = "build") -> Path:
     """A fresh folder beside the output for this process: `build`, the whole site being staged; `held`,
     the files `serve` holds until its build passed. `clean_stale` removes it if the build was killed."""
-    path = output.parent / f".{output.name}.{kind}-{os.getpid()}"
+    path = staging_path(output, kind)
     if path.exists():
         shutil.rmtree(path)
     path.mkdir(parents=True)
     return path
+
+
+def staging_path(output: Path, kind: str = "build") -> Path:
+    """Where `staging_dir` makes its folder."""
+    return output.parent / f".{output.name}.{kind}-{os.getpid()}"
 
 
 def write_file(root: Path, relative: str, data: bytes) -> None:
@@ -117,16 +133,16 @@ def write_file(root: Path, relative: str, data: bytes) -> None:
     target.write_bytes(data)
 
 
-def swap_in(staged: Path, output: Path, on_stage: OnStage = no_stage) -> None:
-    """Make `staged` the new `output`; the old one is removed afterwards (see the module docstring)."""
+def swap_in(staged: Path, output: Path, on_stage: OnStage = no_stage, keep: bool = False) -> bool:
+    """Make `staged` the new `output`; the old one is removed afterwards (see the module docstring), or,
+    with `keep`, kept as the spare. Returns whether the spare now holds the old site."""
     if not output.is_dir():
         os.rename(staged, output)
         on_stage("swapped")
-        return
+        return False
     if _exchange(staged, output):
         on_stage("swapped")
-        shutil.rmtree(staged, ignore_errors=True)  # now holds the previous site
-        return
+        return _done_with(staged, output, keep)  # it now holds the previous site
     previous = aside(output)
     if os.path.lexists(previous):  # left by a build killed after its swap: output/ is complete
         shutil.rmtree(previous)
@@ -138,7 +154,21 @@ def swap_in(staged: Path, output: Path, on_stage: OnStage = no_stage) -> None:
         recover(output)
         raise
     on_stage("swapped")
-    shutil.rmtree(previous, ignore_errors=True)
+    return _done_with(previous, output, keep)
+
+
+def _done_with(old: Path, output: Path, keep: bool) -> bool:
+    """The old site, swapped out: removed, or kept as the spare."""
+    if keep:
+        kept = spare(output)
+        shutil.rmtree(kept, ignore_errors=True)
+        try:
+            os.rename(old, kept)
+            return True
+        except OSError:  # a file held open (Windows): removed instead, as without a cache
+            pass
+    shutil.rmtree(old, ignore_errors=True)
+    return False
 
 
 def replace_file(root: Path, relative: str, data: bytes) -> None:
