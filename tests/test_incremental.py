@@ -317,11 +317,14 @@ def test_a_one_off_build_fills_the_spare_instead_of_making_every_folder(compiled
         assert _beside(site, "kept") == [".kept.spare"] and _beside(site, "clean") == []
 
 
-def test_a_failed_build_on_the_spare_leaves_the_output_as_it_was(compiled: MemoryBytecodeCache) -> None:
+@pytest.mark.parametrize("links", [True, False])
+def test_a_failed_build_on_the_spare_leaves_the_output_as_it_was(compiled: MemoryBytecodeCache, links: bool) -> None:
     """Files in the spare may be the output's own files (linked there by the build before): a build
     filling the spare replaces them and never writes into them, so one that fails leaves the output
-    exactly as it was. Here the pages of Lâm Đồng, unchanged by the second build, are shared."""
-    with _copy() as site:
+    exactly as it was. Here the pages of Lâm Đồng, unchanged by the second build, are shared. Where
+    files cannot be linked (a FAT-formatted drive), they are copied, and the same holds."""
+    linking = mock.patch("os.link", wraps=os.link) if links else mock.patch("os.link", side_effect=OSError("no links"))
+    with _copy() as site, linking as linked:
         _cli_build(site.root, "kept")
         _committee_name(site, 1)
         before = _cli_build(site.root, "kept")
@@ -333,6 +336,7 @@ def test_a_failed_build_on_the_spare_leaves_the_output_as_it_was(compiled: Memor
         assert files_under(site.root.parent / "kept") == before
         page.write_text(good, encoding="utf-8")
         assert _cli_build(site.root, "kept") == _cli_build(site.root, "clean", "--clean")
+        assert linked.call_count > 0
 
 
 def test_a_file_of_the_spare_that_is_the_outputs_own_is_not_linked_over_itself(tmp_path: Path) -> None:

@@ -219,11 +219,12 @@ class Staging:
         made = self._fresh(relative)
         try:
             os.link(self.target / relative, made)
-            self.files[relative] = kept  # the same file under a second name: its size and time are the old's
-            self._placed(relative, made)
-        except OSError:
+        except OSError:  # only the link: a copy must never be made onto the old output's own file
             shutil.copy2(self.target / relative, made)
             self.files[relative] = _kept(self._placed(relative, made), digest)
+            return True
+        self._placed(relative, made)
+        self.files[relative] = kept  # the same file under a second name: its size and time are the old's
         return True
 
     def commit(self, on_stage: atomic.OnStage = atomic.no_stage) -> None:
