@@ -52,8 +52,12 @@ def percent(value: Decimal | int, locale: str = LOCALE) -> str:
 def value(v: Value | None, locale: str = LOCALE) -> str:
     if v is None:
         return ""
-    text = number(int(v.number), locale) if v.unit == "count" else percent(v.number, locale)
-    return qualified(v.qualifier, text, locale)
+    return qualified(v.qualifier, value_text(v.number, v.unit, locale), locale)
+
+
+def value_text(amount: Decimal, unit: str, locale: str = LOCALE) -> str:
+    """A value's number as shown, without its approximation word: a count whole, a percent with its decimals."""
+    return number(int(amount), locale) if unit == "count" else percent(amount, locale)
 
 
 def qualified(qualifier: str | None, text: str, locale: str = LOCALE) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
@@ -43,18 +44,21 @@ def cell(v: Value | None, locale: str = formats.LOCALE) -> Markup:
     """A value as shown in a table: the locale's format, and a marked, explained "*" when derived."""
     if v is None:
         return MISSING
-    return _cell(v, str(v.number), locale)  # keyed by the text too: 4.00 and 4 must not share an entry
+    # Keyed by what it shows, the number as written (4.00 and 4 must not share an entry): hashing the
+    # value itself took longer than making most cells.
+    return _cell(str(v.number), v.unit, v.qualifier, v.derived, v.how, v.base_unstated, locale)
 
 
 @lru_cache(maxsize=65536)
-def _cell(v: Value, _text: str, locale: str) -> Markup:
-    text = escape(formats.value(v, locale))
-    if v.derived:
+def _cell(number: str, unit: str, qualifier: str | None, derived: bool, how: str | None, base_unstated: bool,
+          locale: str) -> Markup:
+    text = escape(formats.qualified(qualifier, formats.value_text(Decimal(number), unit, locale), locale))
+    if derived:
         # A tappable, keyboard-focusable explanation (a title= tooltip reaches neither touch nor keyboard).
-        text += Markup('<details class="how"><summary>*</summary><span class="how-text">= {}</span></details>').format(
-            v.how or "")
-    if v.base_unstated:  # explained by the legend under the table (labels: reviewed.base_unstated_legend)
-        text += Markup('<span class="base-unstated">†</span>')
+        text = Markup(f'{text}<details class="how"><summary>*</summary><span class="how-text">= {escape(how or "")}'
+                      '</span></details>')
+    if base_unstated:  # explained by the legend under the table (labels: reviewed.base_unstated_legend)
+        text = Markup(f'{text}<span class="base-unstated">†</span>')
     return text
 
 
