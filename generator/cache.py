@@ -5,7 +5,8 @@ neither read nor written by `build --clean`).
 
 On disk it is a folder named after the generator's version, its code and the Python version (so a
 cache made by other code is never read), holding three files read and written independently: the
-parsed records with each one's own problems, the derived records and the derived records'
+parsed records with each one's own problems, the registry, articles read and content pages as last read
+(`load.site.InputCache`), the derived records and the derived records'
 fingerprints (one file, since the fingerprints refer to the derived records, and those to the parsed
 records: each derived record is pickled as its record and derived again when read, which takes less
 time than reading its values back), the download rows, and the pages' index (each page's key and the
@@ -27,6 +28,7 @@ from pathlib import Path
 from generator import __version__
 from generator.hashing import Fingerprints, digest
 from generator.load.records import RecordCache
+from generator.load.site import InputCache
 from generator.load.validate import Checked
 from generator.model.derive import DeriveCache
 from generator.output.downloads import RowCache
@@ -42,6 +44,7 @@ FOLDER = ".portal-cache"  # beside site.yaml; listed in .gitignore
 @dataclass
 class BuildCache:
     records: RecordCache = field(default_factory=RecordCache)  # parsed record files
+    inputs: InputCache = field(default_factory=InputCache)  # the registry, articles read and content pages
     checked: Checked = field(default_factory=Checked)  # each record's own problems
     derived: DeriveCache = field(default_factory=DeriveCache)  # derived records
     rows: RowCache = field(default_factory=RowCache)  # download rows
@@ -61,7 +64,7 @@ class BuildCache:
 
 # Each file on disk -> the fields of `BuildCache` it holds.
 PARTS: dict[str, tuple[str, ...]] = {
-    "records": ("records", "checked", "derived", "fingerprints"),
+    "records": ("records", "inputs", "checked", "derived", "fingerprints"),
     "rows": ("rows",),
     "pages": ("render", "links", "written"),
 }

@@ -255,7 +255,8 @@ def _build(root: Path, problems: Problems, output: Path | None, base_url: str | 
     notify = on_stage or atomic.no_stage
     started = time.perf_counter()
     site = load_site(root, problems, cache=cache.records if cache else None,
-                     checked=cache.checked if cache else None, workers=workers)
+                     checked=cache.checked if cache else None, workers=workers,
+                     inputs=cache.inputs if cache else None)
     if site is None or problems.errors or (strict and problems.warnings):
         return None
     notify("loaded")

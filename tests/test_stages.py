@@ -123,6 +123,39 @@ def test_serve_rebuilds_show_the_content_pages_of_that_build(site: Path) -> None
     assert not (out / "lich-su").exists()
 
 
+def test_serve_reads_the_registry_articles_and_pages_again_only_when_a_file_of_theirs_changed(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """They are taken from the cache while no file under content/ but the records changed, with the
+    problems found in them then: a mistake in a content page is told at every rebuild (and fails it),
+    not only the first. A record edit reads none of them again; any other edit under content/ reads
+    them all."""
+    from generator.load import site as site_mod
+
+    page = site / "content/pages/lich-su.md"
+    page.write_text("---\ntitle: Lịch sử\nsummary: không có khoá này\n---\nNội dung.\n", encoding="utf-8")
+    cache, out = BuildCache(), site / "served"
+    read = {"registry": 0, "pages": 0}
+    for what, module, name in (("registry", site_mod.registry_mod, "load"), ("pages", site_mod, "load_pages")):
+        original = getattr(module, name)
+
+        def counted(*args: object, _what: str = what, _original: object = original) -> object:
+            read[_what] += 1
+            return _original(*args)  # type: ignore[operator]
+        monkeypatch.setattr(module, name, counted)
+
+    def rebuilt() -> list[str]:
+        problems = Problems()
+        assert build(site, problems, output=out, cache=cache) is None
+        return [p.path for p in problems.errors]
+
+    assert rebuilt() == ["content/pages/lich-su.md"] and read == {"registry": 1, "pages": 1}
+    _replace(site / "content/records/tra-vinh/khoi-co-quan-va-doanh-nghiep/2022.yaml", "year: 2022", "year: 2022 ")
+    assert rebuilt() == ["content/pages/lich-su.md"] and read == {"registry": 1, "pages": 1}
+    committees = site / "content/committees.yaml"
+    committees.write_text(committees.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert rebuilt() == ["content/pages/lich-su.md"] and read == {"registry": 2, "pages": 2}
+
+
 def test_search_page_and_index_list_the_same_entries_for_every_unit(site: Path) -> None:
     out = site / "out"
     assert build(site, Problems(), output=out) is not None
