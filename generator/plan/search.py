@@ -20,7 +20,7 @@ from generator.model.types import BLOCKS
 from generator.plan.index import ProvinceView, SiteIndex
 from generator.plan.memo import PlanMemo, made
 from generator.plan.titles import indicator_title, year_title
-from generator.plan.wording import edition_locale, period_text
+from generator.plan.wording import edition_locale, period_text, record_anchor
 from generator.render.labels import Labels
 
 EntryKind = Literal["province", "committee", "record", "indicator", "year", "page"]
@@ -112,8 +112,7 @@ def _record_entry(index: SiteIndex, view: ProvinceView, d: Derived, labels: Labe
     other_units = [p.name for p in (view.old, view.new) if p is not None]
     terms = [str(r.year), words["record_terms"], *old_names, *other_units, merger, *_record_terms(d, words)]
     title = f"{view.name} — {period_text(r, labels, edition_locale(labels))}"
-    anchor = f"r-{r.committee}-{r.stem}"  # the record's id on its province page (macros.html `anchor`)
-    return Entry(title, f"provinces/{view.slug}/#{anchor}", "record", f"{committee_name} · {publishers}",
+    return Entry(title, f"provinces/{view.slug}/#{record_anchor(r)}", "record", f"{committee_name} · {publishers}",
                  KIND_RANK["record"], view.slug, " ".join(dict.fromkeys(t for t in terms if t)))
 
 

@@ -1,5 +1,6 @@
 """Words the plan stage writes for readers outside the templates (search entries, share cards): a
-record's period and source, in the edition's language, from the same labels the pages use."""
+record's period and source, in the edition's language, from the same labels the pages use; and the
+ids a record has on the pages, which the templates and the search entries both link to."""
 from __future__ import annotations
 
 from generator.model.types import Record
@@ -34,3 +35,13 @@ def source_text(record: Record, locale: str) -> str:
         return ""
     s = record.sources[0]
     return f"{s.publisher}, {formats.date(s.published, locale)}" if s.published else s.publisher
+
+
+def record_anchor(record: Record) -> str:
+    """The id of a record's section on its province's pages (the templates' `anchor`)."""
+    return f"r-{record.committee}-{record.stem}"
+
+
+def row_anchor(record: Record) -> str:
+    """The id of a record's row in a table of records (the templates' `row_anchor`)."""
+    return f"row-{record.province}-{record.committee}-{record.stem}"

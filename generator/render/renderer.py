@@ -27,6 +27,7 @@ from generator.model.types import BLOCKS
 from generator.plan.index import SiteIndex
 from generator.plan.page import PAGE_TYPES, PlannedPage
 from generator.plan.titles import indicator_title
+from generator.plan.wording import record_anchor, row_anchor
 from generator.render import formats, views
 from generator.render.labels import LANGUAGES, THEME, Labels, Language, readable
 from generator.workers import StartMethod, shared_out
@@ -115,7 +116,9 @@ class Renderer:
             names=s.index.names, committee_names=s.index.committee_names)
         env.globals["quoted"] = partial(views.quoted_vi, lang=self.lang)  # labels quoting Vietnamese words
         wording = views.Wording(s.labels, loc)
-        env.globals.update(period=wording.period, source_link=wording.source_link)
+        env.globals.update(period=wording.period, source_link=wording.source_link, source_links=wording.source_links,
+                           row_source_links=wording.row_source_links, permalink=wording.permalink,
+                           anchor=record_anchor, row_anchor=row_anchor)
         env.globals["newest_first"] = views.newest_first
         return env
 

@@ -66,14 +66,15 @@ _LINK = Markup('<a class="source" href="{}" rel="noopener noreferrer">{}<span la
 
 
 class Wording:
-    """A record's period and a source's link as every table writes them, each made once per edition
-    (a national build writes each record's period and source a dozen times over). One per renderer:
-    the words are its labels', the dates its locale's."""
+    """A record's period, a source's link and a permalink as every table writes them, the first two made
+    once per edition (a national build writes each record's period and source a dozen times over).
+    One per renderer: the words are its labels', the dates its locale's."""
 
     def __init__(self, labels: Labels, locale: str):
         self.labels, self.locale = labels, locale
         self._periods: dict[tuple[Period, int, bool], Markup] = {}
         self._links: dict[tuple[str, str, object, bool, bool], Markup] = {}
+        self._lists: dict[tuple[tuple[Source, ...], bool, bool], Markup] = {}
 
     def period(self, r: Record, badge: bool = False) -> Markup:
         """"Quý I/2022 (đến 31/03/2022)", "Cả năm 2022"; with `badge`, a part of a year says so."""
@@ -94,6 +95,29 @@ class Wording:
         if made is None:
             made = self._links[key] = self._link(s, short, prefix)
         return made
+
+    def source_links(self, r: Record, short: bool = False, prefix: bool = True) -> Markup:
+        """A record's sources, each linked (see `source_link`), one after the other."""
+        return self.links(r.sources, short, prefix)
+
+    def row_source_links(self, found: Iterable[Source]) -> Markup:
+        """The sources of one row of a chart's table, short."""
+        return self.links(found, True, False)
+
+    def links(self, sources: Iterable[Source], short: bool, prefix: bool) -> Markup:
+        key = (tuple(sources), short, prefix)
+        made = self._lists.get(key)
+        if made is None:
+            made = self._lists[key] = Markup("; ").join(self.source_link(s, short, prefix) for s in key[0])
+        return made
+
+    def permalink(self, id: str, what: str) -> Markup:
+        """A link to this very place: without JavaScript it opens the address (to bookmark or share);
+        with it, site.js also copies the full address and says so in the page's status line (the
+        templates' `permalink_status`). `what` is what a screen reader hears it copies."""
+        return Markup(f'<a class="permalink" href="#{escape(id)}"><span aria-hidden="true">#</span>'
+                      f'<span class="visually-hidden">{escape(self.labels["permalinks"]["copy_link"])} {escape(what)}'
+                      '</span></a>')
 
     def _link(self, s: Source, short: bool, prefix: bool) -> Markup:
         words = self.labels["site"]
