@@ -343,7 +343,7 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
     pages.append(plan_indicators(labels))
     for ind in INDICATORS:
         pages += made(memo, f"indicator:{ind.id}", index.records, _listed(plan_indicator, index, ind.id, labels, memo))
-    pages = _span_cards([share.attach(p, index, labels) for p in pages])  # province and indicator pages' cards
+    pages = _span_cards([share.attach(p, index, labels, memo) for p in pages])  # province and indicator pages' cards
     pages += [plan_content_page(cp) for cp in content_pages]
     pages += [plan_not_found(labels), *plan_sources(index, labels, sources_page_size, memo),
               plan_data(index, labels, data)]

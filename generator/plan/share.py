@@ -4,12 +4,14 @@ figure, its period and its source. Other pages share the edition's generic card.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 from generator.model.derive import Derived, Value
 from generator.model.indicators import Indicator
 from generator.model.types import BLOCKS
 from generator.plan.charts import full_years
 from generator.plan.index import SiteIndex
+from generator.plan.memo import PlanMemo, made
 from generator.plan.page import IndicatorContext, PlannedPage, ProvinceContext
 from generator.plan.wording import edition_locale, period_text, source_text
 from generator.render import formats
@@ -77,10 +79,11 @@ def _headline(d: Derived, place: str, what: str, v: Value, labels: Labels, local
                     source_text(d.record, locale))
 
 
-def indicator_headline(ind: Indicator, index: SiteIndex, labels: Labels, locale: str) -> Headline | None:
+def indicator_headline(ind: Indicator, index: SiteIndex, labels: Labels, locale: str,
+                       memo: PlanMemo | None = None) -> Headline | None:
     """An indicator's headline: its newest figure (a full year when there is one; among a year's
     figures, the first province in key order, so the choice never depends on the values)."""
-    d = index.once(("headline", ind.id), lambda: newest_figure(ind, index.records))  # alike in both editions
+    d = index.once(("headline", ind.id), lambda: newest_figure(ind, index, memo))  # alike in both editions
     if d is None:
         return None
     v = ind.value(d)
@@ -89,10 +92,23 @@ def indicator_headline(ind: Indicator, index: SiteIndex, labels: Labels, locale:
     return replace(_headline(d, index.names[d.record.province], what, v, labels, locale), newest=True)
 
 
-def newest_figure(ind: Indicator, items: tuple[Derived, ...]) -> Derived | None:
-    """The record of an indicator's newest figure (see `indicator_headline`)."""
-    found = [d for d in items if (v := ind.value(d)) is not None and not v.base_unstated]
-    pool = full_years(found) or found
+def newest_figure(ind: Indicator, index: SiteIndex, memo: PlanMemo | None = None) -> Derived | None:
+    """The record of an indicator's newest figure (see `indicator_headline`): the newest of each
+    province's newest, each found once per province and kept in `memo` (`serve`: an edit looks again
+    at its own province only)."""
+    bests = [made(memo, f"headline:{ind.id}:{province}", records, partial(_newest_of, ind, records))
+             for province, records in index.by_province.items()]
+    return _newest([full for full, _ in bests if full]) or _newest([best for _, best in bests if best])
+
+
+def _newest_of(ind: Indicator, records: tuple[Derived, ...]) -> tuple[Derived | None, Derived | None]:
+    """A province's newest figure of a full year, and its newest of any period."""
+    found = [d for d in records if (v := ind.value(d)) is not None and not v.base_unstated]
+    return _newest(full_years(found)), _newest(found)
+
+
+def _newest(pool: list[Derived]) -> Derived | None:
+    """The newest year's record, the first in key order."""
     if not pool:
         return None
     newest = max(d.record.year for d in pool)
@@ -115,7 +131,7 @@ def card(page: PlannedPage, headline: Headline | None, labels: Labels) -> ShareC
     return ShareCard(page.url + CARD, page.title, description, headline)
 
 
-def attach(page: PlannedPage, index: SiteIndex, labels: Labels) -> PlannedPage:
+def attach(page: PlannedPage, index: SiteIndex, labels: Labels, memo: PlanMemo | None = None) -> PlannedPage:
     """The page with its own share card when it is a province or indicator page; others unchanged."""
     locale = edition_locale(labels)
     ctx = page.context
@@ -124,6 +140,6 @@ def attach(page: PlannedPage, index: SiteIndex, labels: Labels) -> PlannedPage:
         headline = record_headline(latest, ctx.view.name, labels, locale) if latest else None
         return replace(page, share=card(page, headline, labels))
     if isinstance(ctx, IndicatorContext):
-        headline = indicator_headline(ctx.indicator, index, labels, locale)
+        headline = indicator_headline(ctx.indicator, index, labels, locale, memo)
         return replace(page, share=card(page, headline, labels))
     return page
