@@ -1,4 +1,4 @@
-"""Write the built site atomically: into a fresh folder beside `output/`, swapped in at the end.
+"""Write the built site atomically: into a folder beside `output/`, swapped in at the end.
 
 A build that fails or is killed leaves the previous output exactly as it was; a lock (through the
 `filelock` library, so it works on Windows too) stops two builds from swapping at once.

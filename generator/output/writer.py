@@ -315,7 +315,7 @@ class InPlace:
 
 def opened(target: Path, written: WrittenFiles | None, in_place: bool) -> Staging | InPlace:
     """Where this build writes: in place when asked and the folder is the one the last build wrote
-    (else a fresh folder, swapped in)."""
+    (else a folder beside it, swapped in: see `Staging`)."""
     if in_place and written is not None and written.files and written.folder == str(target) and target.is_dir():
         return InPlace(target, written)
     return Staging(target, written)
