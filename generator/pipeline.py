@@ -218,8 +218,9 @@ def build(root: Path, problems: Problems, output: Path | None = None, base_url: 
 
     Each file is written as it is made, into a folder swapped in at the end (with a cache, the spare:
     see `writer.Staging`); with a `cache` (as `serve` keeps one, and `build` on disk), unchanged inputs
-    are not parsed or rendered again, and an unchanged page is linked from the last output. The output folder is instead updated in place, file
-    by file once the build passed, when `in_place` (by default: when there is a cache).
+    are not parsed or rendered again, and an unchanged page is linked from the last output. The output
+    folder is instead updated in place, file by file once the build passed, when `in_place` (by
+    default: when there is a cache).
     `on_stage(name)` is called at each stage boundary ("loaded", "rendered", "checked", "staged",
     "aside" (fallback swap only), "swapped", "done"), so tests can interrupt a build at an exact point.
     """
