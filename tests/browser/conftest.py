@@ -92,7 +92,9 @@ def visit(browser: Browser, url: str, width: int, javascript: bool = True, bypas
     v = Visit(page)
     page.on("console", lambda m: v.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: v.console_errors.append(str(e)))
-    page.on("requestfailed", lambda r: v.failed.append(r.url))
+    # A request the browser itself cancelled (net::ERR_ABORTED: the page moved on to another before the
+    # favicon came) is no fault of the site; one refused by the routing or a policy still counts.
+    page.on("requestfailed", lambda r: None if r.failure == "net::ERR_ABORTED" else v.failed.append(r.url))
     page.on("response", lambda r: v.failed.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("404.html") else None)
     page.route("**/*", lambda r: r.fulfill(body=html, content_type="text/html")
                if html is not None and r.request.url == url else _route(r))
