@@ -28,6 +28,7 @@ from generator import __version__, cache, pipeline
 from generator.cache import BuildCache
 from generator.cli import main
 from generator.hashing import digest
+from generator.load import registry
 from generator.load.site import load_site
 from generator.model.problems import Problems
 from generator.output import writer
@@ -236,6 +237,23 @@ def test_a_build_after_an_edit_writes_what_a_clean_build_writes() -> None:
                 for part in cache.cache_folder(site.root).iterdir():
                     part.write_bytes(damage)
             assert _cli_build(site.root, "kept") == _cli_build(site.root, "clean", "--clean"), damage
+
+
+def test_the_cache_on_disk_keeps_the_registry_and_pages_until_one_of_their_files_changes() -> None:
+    """`build` keeps the registry, the articles read and the content pages in its cache on disk too:
+    read back, they are used while no file of theirs changed, and an edited committee name or content
+    page is read again (the output equals a clean build's)."""
+    with _copy() as site:
+        _cli_build(site.root, "kept")
+        assert sorted(cache.load(site.root).inputs.kept) == ["pages", "registry", "reviewed"]
+        with mock.patch.object(registry, "load", wraps=registry.load) as read:
+            _number(site, 3)
+            _cli_build(site.root, "kept")
+            assert read.call_count == 0
+            _committee_name(site, 3)
+            _content_page(site, 3)
+            assert _cli_build(site.root, "kept") == _cli_build(site.root, "clean", "--clean")
+            assert read.call_count == 2  # the kept build, then the clean one
 
 
 def test_a_cache_is_never_read_by_other_code(tmp_path: Path) -> None:
