@@ -27,8 +27,8 @@ from generator.plan.index import build_index
 from generator.plan.page import PlannedPage
 from generator.plan.planner import plan
 from generator.plan.search import KIND_RANK
-from generator.render.labels import LANGUAGES, Language, load_labels
-from generator.render.renderer import Renderer, RenderSettings, render_pages
+from generator.render.labels import LANGUAGES, THEME, Language, load_labels
+from generator.render.renderer import MemoryBytecodeCache, Renderer, RenderSettings, render_pages, stream_pages
 from tests.helpers import shared_out_counted
 
 TRA_VINH_NAME = "Trà Vinh"
@@ -56,6 +56,17 @@ def test_worker_processes_render_what_one_process_renders(site: Path, method: st
     assert len(planned) >= 24  # enough pages to use the workers
     alone = render_pages(renderer, planned)
     assert render_pages(renderer, planned, workers=2, method=method) == alone  # type: ignore[arg-type]
+
+
+def test_templates_are_compiled_once_before_the_workers_start(site: Path) -> None:
+    """The workers inherit the templates compiled, and the bytecode kept for the next build holds every
+    template whoever rendered the pages (before, each worker compiled its own and the parent kept none)."""
+    loaded_renderer, planned = _renderer_and_pages(site)
+    compiled = MemoryBytecodeCache()
+    renderer = Renderer(loaded_renderer.settings, compiled)
+    list(stream_pages(renderer, planned, workers=2, method="fork"))
+    theme = sorted(p.name for p in (THEME / "templates").glob("*.html"))
+    assert len(compiled.store) == len(theme) > 10
 
 
 class _DiesInWorkers(Renderer):

@@ -7,6 +7,7 @@ again) and each page's HTML with the inputs it was made from.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import traceback
 from collections.abc import Callable, Iterator
@@ -162,6 +163,15 @@ class Renderer:
                 problems.append(template_problem(exc, self.config.root))
         return problems
 
+    def compile_templates(self) -> None:
+        """Compile every template once, here, before pages are rendered: worker processes then inherit
+        them compiled (forked) or receive them so (spawned), instead of each compiling its own, and the
+        bytecode cache keeps them for the next build whoever renders. A template that does not compile
+        is left to fail where a page uses it, with its place."""
+        for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html")):
+            with contextlib.suppress(jinja2.TemplateError):
+                self.env.get_template(name)
+
     def render(self, page: PlannedPage) -> str:
         template = self.env.get_template(self.template_name(page.template))
         context: dict[str, Any] = {"page": page, **page.context.variables()}
@@ -221,6 +231,8 @@ def stream_pages(renderer: Renderer, pages: list[PlannedPage], cache: RenderCach
         if not (hit is not None and keys is not None and hit[0] == keys[i]
                 and reuse(renderer.prefix + page.output_path, hit[1])):
             todo.append(i)
+    if todo:
+        renderer.compile_templates()
     results = shared_out(renderer.render_one, pages, todo, workers, method)
     failed: list[tuple[int, Problem]] = []
     for i, result in results:
