@@ -10,6 +10,7 @@ import sys
 from importlib.metadata import PackageNotFoundError
 from pathlib import Path
 
+import jinja2
 import pytest
 
 import generator
@@ -28,7 +29,7 @@ from generator.plan.page import PlannedPage
 from generator.plan.planner import plan
 from generator.plan.search import KIND_RANK
 from generator.render.labels import LANGUAGES, THEME, Language, load_labels
-from generator.render.renderer import MemoryBytecodeCache, Renderer, RenderSettings, render_pages, stream_pages
+from generator.render.renderer import Renderer, RenderSettings, render_pages, stream_pages
 from tests.helpers import shared_out_counted
 
 TRA_VINH_NAME = "Trà Vinh"
@@ -62,11 +63,25 @@ def test_templates_are_compiled_once_before_the_workers_start(site: Path) -> Non
     """The workers inherit the templates compiled, and the bytecode kept for the next build holds every
     template whoever rendered the pages (before, each worker compiled its own and the parent kept none)."""
     loaded_renderer, planned = _renderer_and_pages(site)
-    compiled = MemoryBytecodeCache()
+    compiled = _Compiled()
     renderer = Renderer(loaded_renderer.settings, compiled)
     list(stream_pages(renderer, planned, workers=2, method="fork"))
     theme = sorted(p.name for p in (THEME / "templates").glob("*.html"))
     assert len(compiled.store) == len(theme) > 10
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """The templates compiled in this process (not a MemoryBytecodeCache: this test session hands those
+    the templates any earlier build compiled, see conftest)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        pass
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 class _DiesInWorkers(Renderer):
