@@ -56,18 +56,24 @@ def _part(work: Callable[[T], R], part: list[tuple[int, T]], results: Connection
     results.close()
 
 
+def sharing(count: int, workers: int) -> bool:
+    """Whether `shared_out` hands `count` items to worker processes (else makes them here)."""
+    return workers >= 2 and count >= WORTH_SHARING
+
+
 def shared_out(work: Callable[[T], R], items: Sequence[T], todo: list[int], workers: int,
                method: StartMethod | None = None) -> Iterator[tuple[int, R]]:
     """(i, work(items[i])) for each i in `todo`: made by `workers` processes as they send them, or here,
     in order, when there are fewer than WORTH_SHARING. With `spawn`, `work` and the items are pickled
     to the workers."""
-    if workers < 2 or len(todo) < WORTH_SHARING:
+    if not sharing(len(todo), workers):
         return ((i, work(items[i])) for i in todo)
     return _shared(work, items, todo, workers, method or start_method())
 
 
 def _shared(work: Callable[[T], R], items: Sequence[T], todo: list[int], workers: int,
             method: StartMethod) -> Iterator[tuple[int, R]]:
+    # Spelled out: each literal gives the type checker its own kind of context.
     context = multiprocessing.get_context("fork") if method == "fork" else multiprocessing.get_context("spawn")
     waiting: dict[Connection, dict[int, T]] = {}  # each worker's items not received yet
     with _ctrl_c_deferred() as interrupted:

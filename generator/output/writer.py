@@ -103,9 +103,9 @@ class Staging:
     def __init__(self, target: Path, written: WrittenFiles | None = None) -> None:
         self.target = target
         self.written = written
-        mine = written is not None and written.folder == str(target)
-        self.previous = written.files if mine and written is not None else {}
-        self.described = written.spare if mine and written is not None else {}  # the spare's files, as left
+        mine = written if written is not None and written.folder == str(target) else None
+        self.previous = mine.files if mine else {}
+        self.described = mine.spare if mine else {}  # the spare's files, as left
         self.files: dict[str, Kept] = {}
         self.staged: Path | None = None
         self.present: set[str] = set()  # files found in the staging folder when it was the spare
@@ -131,7 +131,7 @@ class Staging:
         spare = atomic.spare(self.target)
         if not spare.is_dir() or spare.is_symlink():
             return None
-        if self.written is None or not self.described:
+        if not self.described:
             shutil.rmtree(spare, ignore_errors=True)
             return None
         staged = atomic.staging_path(self.target)
@@ -237,7 +237,7 @@ class Staging:
             _remove_empty_folders(staged, (staged / gone).parent)
         atomic.write_file(staged, atomic.MARKER, atomic.MARKER_TEXT)
         on_stage("staged")
-        kept = atomic.swap_in(staged, self.target, on_stage, keep=bool(self.written is not None and self.previous))
+        kept = atomic.swap_in(staged, self.target, on_stage, keep=bool(self.previous))
         self.staged = None
         if self.written is not None:
             self.written.folder, self.written.files = str(self.target), self.files

@@ -31,7 +31,7 @@ from generator.plan.titles import indicator_title
 from generator.plan.wording import record_anchor, row_anchor
 from generator.render import formats, views
 from generator.render.labels import LANGUAGES, THEME, Labels, Language, readable
-from generator.workers import StartMethod, shared_out
+from generator.workers import StartMethod, shared_out, sharing
 
 __all__ = ["LANGUAGES", "THEME", "RenderCache", "RenderError", "RenderSettings", "Renderer", "edition_key",
            "page_keys", "render_pages", "stream_pages", "template_files"]
@@ -164,9 +164,9 @@ class Renderer:
         return problems
 
     def compile_templates(self) -> None:
-        """Compile every template once, here, before pages are rendered: worker processes then inherit
+        """Compile every template once, here, before worker processes render pages: they then inherit
         them compiled (forked) or receive them so (spawned), instead of each compiling its own, and the
-        bytecode cache keeps them for the next build whoever renders. A template that does not compile
+        bytecode cache keeps them for the next build. A template that does not compile
         is left to fail where a page uses it, with its place."""
         for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html")):
             with contextlib.suppress(jinja2.TemplateError):
@@ -231,8 +231,8 @@ def stream_pages(renderer: Renderer, pages: list[PlannedPage], cache: RenderCach
         if not (hit is not None and keys is not None and hit[0] == keys[i]
                 and reuse(renderer.prefix + page.output_path, hit[1])):
             todo.append(i)
-    if todo:
-        renderer.compile_templates()
+    if sharing(len(todo), workers):
+        renderer.compile_templates()  # else pages render here, compiling each template as it is first used
     results = shared_out(renderer.render_one, pages, todo, workers, method)
     failed: list[tuple[int, Problem]] = []
     for i, result in results:
