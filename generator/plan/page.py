@@ -95,9 +95,14 @@ class YearsContext(PageContext):
 
 @dataclass(frozen=True)
 class YearContext(PageContext):
+    """A year's page. At national scale (`planner.YEAR_PAGE_SIZE`) the records are not tabled here:
+    `by_province` lists each province's records of the year as lines that keep the table rows' anchors
+    and lead to each record on its province's page, and `records` is empty."""
+
     year: int
     records: list[Derived]
     charts: list[Chart]
+    by_province: tuple[tuple[str, tuple[Derived, ...]], ...] = ()  # (province slug, its records of the year)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import groupby
 
 from generator.hashing import fingerprint
 from generator.load.content_pages import ContentPage
@@ -61,6 +62,10 @@ YEARS_PER_PAGE = 5  # a paged province has one page per five years (2015-2019), 
 # so 150 rows make a page of about 90 kB, as heavy as a province page, where the national list (3,000
 # articles) made one page of 1.7 MB. A small site's list stays one page.
 SOURCES_PAGE_SIZE = 150
+# A year with more records than this lists them by province instead of tabling them: a table row and its
+# sources take about 1.6 kB, so the national year (190 records at 3,000, 1,900 at 30,000) made pages of
+# 0.3 and 3 MB. The year's ranking, one row per province, stays; each record is a line of about 150 bytes.
+YEAR_PAGE_SIZE = 100
 
 __all__ = ["SitePlan", "committee_url", "indicator_title", "plan"]
 
@@ -212,14 +217,19 @@ def plan_years(index: SiteIndex, labels: Labels) -> PlannedPage:
 
 
 def plan_year(index: SiteIndex, year: int, labels: Labels) -> PlannedPage:
-    items = sorted(index.by_year[year], key=lambda d: (index.names[d.record.province], d.record.key))
+    """A year's page: its ranking and its records; beyond YEAR_PAGE_SIZE records, a list of them by
+    province (see `YearContext`)."""
+    items = sorted(index.by_year[year], key=lambda d: (index.names[d.record.province], d.record.province, d.record.key))
     cid, title, unit = f"year-{year}", f"{labels['years']['ranking']} {year}", labels["units"]["percent"]
     embed = EmbedRef("year", "year", str(year))
     ranking = index.once(("year-ranking", year), lambda: ranking_chart(
         cid, title, unit, indicator("organizations-good-or-above"), items, index.names, embed=embed))
     chart = worded(ranking, cid, title, unit, embed, ranking=True)  # made once for both editions
-    return PlannedPage(f"years/{year}/", "year", year_title(year, labels),
-                       YearContext(year, items, [chart] if chart else []))
+    context = YearContext(year, items, [chart] if chart else [])
+    if len(items) > YEAR_PAGE_SIZE:
+        context = replace(context, records=[], by_province=tuple(
+            (slug, tuple(found)) for slug, found in groupby(items, key=lambda d: d.record.province)))
+    return PlannedPage(f"years/{year}/", "year", year_title(year, labels), context)
 
 
 def plan_indicators(labels: Labels) -> PlannedPage:
