@@ -17,7 +17,7 @@ from generator.load.content_pages import for_language
 from generator.load.site import load_site
 from generator.model.derive import derive_all
 from generator.model.problems import Problems
-from generator.output.search_index import search_index
+from generator.output.search_index import expand, search_index
 from generator.plan.index import SiteIndex, build_index
 from generator.plan.search import Entry, entries, groups, matches, search_fold
 from generator.render.labels import LANGUAGES, Language, load_labels
@@ -169,7 +169,7 @@ def test_folding_ignores_case_and_every_vietnamese_mark() -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_search_index_holds_the_entries_with_their_searched_text(lang: Language) -> None:
     prefix = LANGUAGES[lang][0]
-    items = json.loads(search_index(list(_entries(lang)), load_labels(lang), lambda u: "/" + prefix + u))
+    items = expand(search_index(list(_entries(lang)), load_labels(lang), lambda u: "/" + prefix + u))
     assert [i["u"] for i in items] == ["/" + prefix + e.url for e in _entries(lang)]
     assert [i["f"] for i in items] == [e.folded for e in _entries(lang)]
     kinds = {i["k"] for i in items}
@@ -208,3 +208,30 @@ def test_the_built_search_page_is_a_grouped_index_with_a_jump_list(test_site_out
         assert f'id="r-{d.record.committee}-{d.record.stem}"' in page
     for block in re.findall(r'<section class="search-group".*?</section>', html, re.S):
         assert re.search(r"<h2 [^>]*>[^<]+</h2>", block) and "<a href=" in block
+
+
+@settings(max_examples=400)
+@given(st.lists(st.text(min_size=1), min_size=1, max_size=5))
+def test_folding_never_looks_across_a_space(parts: list[str]) -> None:
+    """search-index.json writes each part of an entry's text folded on its own (to share it between
+    entries): joined, they must be exactly the text folded whole, whatever the parts hold."""
+    assert " ".join(search_fold(p) for p in parts) == search_fold(" ".join(parts))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_search_index_writes_each_shared_text_once(lang: Language) -> None:
+    found = list(_entries(lang))
+    data = search_index(found, load_labels(lang), lambda u: "/" + u)
+    strings = json.loads(data)["s"]
+    assert len(strings) == len(set(strings))
+    assert expand(data) == [{"t": e.title, "u": "/" + e.url, "k": load_labels(lang)["site"][f"kind_{e.kind}"],
+                             "d": e.detail, "r": e.rank, "f": e.folded} for e in found]
+    # The records of one committee name the texts they share (its name, the words for what a record
+    # counts, the province's names), each written once.
+    written = json.loads(data)["e"]
+    by_committee: dict[str, list[set[int]]] = {}
+    for e, item in zip(found, written, strict=True):
+        if e.kind == "record":
+            by_committee.setdefault(e.detail, []).append(set(item[5]))
+    shared = [set.intersection(*refs) for refs in by_committee.values() if len(refs) > 1]
+    assert shared and all(len(common) >= 3 for common in shared)

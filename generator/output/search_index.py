@@ -1,28 +1,62 @@
 """search-index.json, one per edition: the search entries (see `plan.search`) for the search box,
-which filters them in the browser without diacritics or case mattering."""
+which filters them in the browser without diacritics or case mattering.
+
+The box downloads the whole file the first time a reader uses it, often on a phone, so texts many
+entries share (a kind's label, a committee's name, a province's merger, the words for what a record
+counts) are written once, in a list of strings, and each entry names them by their place in it:
+
+    {"s": [string, ...],
+     "e": [[title, address, kind, detail, rank, [part, ...]], ...]}
+
+`kind` and `detail` are places in "s"; an entry's searched text is its parts, folded, joined by spaces:
+exactly `Entry.folded` (`expand` reads the file back as site.js does)."""
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import TypedDict
 
-from generator.plan.search import Entry
+from generator.plan.search import Entry, search_fold
 from generator.render.formats import script_json
 from generator.render.labels import Labels
 
 
+class Item(TypedDict):
+    """One entry as the search box reads it."""
+
+    t: str  # title
+    u: str  # address
+    k: str  # kind, in words
+    d: str  # detail
+    r: int  # rank
+    f: str  # the folded text searched
+
+
 def search_index(found: list[Entry], labels: Labels, url: Callable[[str], str]) -> bytes:
-    """JSON for the search box: title, address, kind label, detail and the folded search text (title,
-    detail and the entry's hidden terms), in the search page's order (the box ranks what matches).
-    Each entry's JSON is made once, with the address and label it was made with: `serve` keeps a
-    province's entries from build to build."""
-    items = (_item(e, url(e.url), labels["site"][f"kind_{e.kind}"]) for e in found)
-    return ("[" + ",".join(items) + "]\n").encode("utf-8")
+    """JSON for the search box, in the search page's order (the box ranks what matches)."""
+    strings: dict[str, int] = {}
+
+    def at(text: str) -> int:
+        return strings.setdefault(text, len(strings))
+
+    items = [[e.title, url(e.url), at(labels["site"][f"kind_{e.kind}"]), at(e.detail), e.rank,
+              [at(p) for p in _folded_parts(e)]] for e in found]
+    return ('{"s":' + script_json(list(strings)) + ',"e":' + script_json(items) + "}\n").encode("utf-8")
 
 
-def _item(e: Entry, address: str, kind: str) -> str:
-    made: dict[tuple[str, str], str] = e.__dict__.setdefault("_json", {})  # beside its fields: not part of its value
-    text = made.get((address, kind))
-    if text is None:
-        text = made[(address, kind)] = script_json({"t": e.title, "u": address, "k": kind, "d": e.detail,
-                                                    "f": e.folded, "r": e.rank})
-    return text
+def _folded_parts(e: Entry) -> list[str]:
+    """The entry's searched parts, each folded: joined, they are its folded text, since folding never
+    looks across a space (tests/test_search.py tries any text). Kept beside the entry's fields (not part
+    of its value): `serve` keeps a province's entries from build to build."""
+    made: list[str] | None = e.__dict__.get("_folded_parts")
+    if made is None:
+        made = e.__dict__["_folded_parts"] = [search_fold(p) for p in e.parts]
+    return made
 
+
+def expand(data: bytes | str) -> list[Item]:
+    """The entries of a search-index.json, as the search box reads them (site.js does the same)."""
+    index = json.loads(data)
+    s = index["s"]
+    return [Item(t=t, u=u, k=s[k], d=s[d], r=r, f=" ".join(s[i] for i in parts))
+            for t, u, k, d, r, parts in index["e"]]

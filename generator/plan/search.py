@@ -62,11 +62,17 @@ class Entry:
     detail: str = ""  # shown under the title, and searched too
     rank: int = 0  # higher first when matches are equally good
     group: str = ""  # the search page's group: a province slug, or one of OTHER_GROUPS
-    terms: str = ""  # searched but not shown: other names, publishers, words for what a record counts
+    terms: tuple[str, ...] = ()  # searched but not shown: other names, publishers, words for what a record counts
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """What is searched, in order: the title, the detail and the terms (search-index.json shares the
+        parts many entries have, a committee's name or a province's merger, rather than repeating them)."""
+        return tuple(t for t in (self.title, self.detail, *self.terms) if t)
 
     @cached_property  # made once per entry: `serve` keeps a province's entries from build to build
     def folded(self) -> str:
-        return search_fold(" ".join(t for t in (self.title, self.detail, self.terms) if t))
+        return search_fold(" ".join(self.parts))
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,7 @@ def _record_entry(index: SiteIndex, view: ProvinceView, d: Derived, labels: Labe
     terms = [str(r.year), words["record_terms"], *old_names, *other_units, merger, *_record_terms(d, words)]
     title = f"{view.name} — {period_text(r, labels, edition_locale(labels))}"
     return Entry(title, f"provinces/{view.slug}/#{record_anchor(r)}", "record", f"{committee_name} · {publishers}",
-                 KIND_RANK["record"], view.slug, " ".join(dict.fromkeys(t for t in terms if t)))
+                 KIND_RANK["record"], view.slug, tuple(dict.fromkeys(t for t in terms if t)))
 
 
 def _province_entries(index: SiteIndex, view: ProvinceView, labels: Labels) -> list[Entry]:
@@ -123,7 +129,7 @@ def _province_entries(index: SiteIndex, view: ProvinceView, labels: Labels) -> l
     other = [p.name for p in (view.old, view.new) if p is not None and p.name != view.name]
     detail = " · ".join([*other, merger] if merger else other)
     found = [Entry(view.name, url, "province", detail, KIND_RANK["province"], view.slug,
-                   words["merger_terms"] if merger else "")]
+                   (words["merger_terms"],) if merger else ())]
     for c in index.committees[view.slug]:
         all_names = " · ".join(dict.fromkeys(n.name for n in c.names))
         cdetail = index.names.get(c.province, "") + (f" · {all_names}" if all_names != c.name else "")
@@ -145,7 +151,7 @@ def entries(index: SiteIndex, labels: Labels, content_pages: list[ContentPage], 
     found += [Entry(year_title(y, labels), f"years/{y}/", "year", "", KIND_RANK["year"], "years")
               for y in index.years]
     found += [Entry(indicator_title(ind, labels), f"indicators/{ind.id}/", "indicator", "", KIND_RANK["indicator"],
-                    "indicators", _indicator_terms(ind, words)) for ind in INDICATORS]
+                    "indicators", (_indicator_terms(ind, words),)) for ind in INDICATORS]
     found += [Entry(cp.title, f"{cp.slug}/", "page", "", KIND_RANK["page"], "pages") for cp in content_pages]
     return found
 

@@ -63,10 +63,19 @@
     setActive(-1);
   }
 
+  // search-index.json names the texts entries share by their place in one list (output/search_index.py):
+  // each entry is [title, address, kind, detail, rank, [parts of its folded text]].
+  function expand(data) {
+    var s = data.s;
+    return data.e.map(function (x) {
+      return { t: x[0], u: x[1], k: s[x[2]], d: s[x[3]], r: x[4], f: x[5].map(function (i) { return s[i]; }).join(" ") };
+    });
+  }
+
   function load(then) {
     if (index) { then(); return; }
     fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); })
-      .then(function (data) { index = data; then(); });
+      .then(function (data) { index = expand(data); then(); });
   }
 
   input.addEventListener("input", function () { load(function () { show(search(input.value)); }); });
@@ -85,22 +94,32 @@
 
   // The /search/ page: filter the grouped index with ?q= or what is typed; a group with nothing left
   // is hidden, and so is the jump list while a query is on (every word must match, as in plan.search).
+  // Each entry's searched text comes from the search index, by the entry's address.
   var all = document.getElementById("search-all");
   if (all) {
-    var items = Array.prototype.slice.call(all.querySelectorAll("li[data-fold]"));
+    var items = Array.prototype.slice.call(all.querySelectorAll("li"));
     var groups = Array.prototype.slice.call(all.querySelectorAll(".search-group"));
     var jump = document.querySelector(".search-jump");
     var count = document.getElementById("search-count");
+    var folded = null;
     var filter = function (query) {
       var words = fold(query).trim().split(/\s+/).filter(Boolean);
+      if (words.length && !folded) {
+        load(function () {
+          folded = {};
+          index.forEach(function (item) { folded[item.u] = item.f; });
+          filter(input.value);
+        });
+        return;
+      }
       var shown = 0;
       items.forEach(function (li) {
-        var text = li.getAttribute("data-fold");
+        var text = words.length ? folded[li.querySelector("a").getAttribute("href")] || "" : "";
         var ok = words.every(function (w) { return text.indexOf(w) >= 0; });
         li.hidden = !ok;
         if (ok) { shown++; }
       });
-      groups.forEach(function (g) { g.hidden = !g.querySelector("li[data-fold]:not([hidden])"); });
+      groups.forEach(function (g) { g.hidden = !g.querySelector("li:not([hidden])"); });
       if (jump) { jump.hidden = words.length > 0; }
       count.textContent = !words.length ? "" : shown ? shown + " " + count.getAttribute("data-label")
         : count.getAttribute("data-none");
