@@ -39,18 +39,31 @@ def search_index(found: list[Entry], labels: Labels, url: Callable[[str], str]) 
     def at(text: str) -> int:
         return strings.setdefault(text, len(strings))
 
-    items = [[e.title, url(e.url), at(labels["site"][f"kind_{e.kind}"]), at(e.detail), e.rank,
-              [at(p) for p in _folded_parts(e)]] for e in found]
-    return ('{"s":' + script_json(list(strings)) + ',"e":' + script_json(items) + "}\n").encode("utf-8")
+    folds: dict[str, str] = {}  # many entries share a part: each folded once
+    items = [_item(e, url(e.url), at(labels["site"][f"kind_{e.kind}"]), at(e.detail),
+                   tuple(at(p) for p in _folded_parts(e, folds))) for e in found]
+    return ('{"s":' + script_json(list(strings)) + ',"e":[' + ",".join(items) + "]}\n").encode("utf-8")
 
 
-def _folded_parts(e: Entry) -> list[str]:
+def _item(e: Entry, address: str, kind: int, detail: int, parts: tuple[int, ...]) -> str:
+    """The entry's JSON, made again only when its address or a place it names changed: `serve` keeps a
+    province's entries from build to build, and the strings keep their places while the entries before
+    them are the same."""
+    key = (address, kind, detail, parts)
+    made: tuple[object, str] | None = e.__dict__.get("_json")  # beside its fields: not part of its value
+    if made is None or made[0] != key:
+        made = e.__dict__["_json"] = (key, script_json([e.title, address, kind, detail, e.rank, list(parts)]))
+    return made[1]
+
+
+def _folded_parts(e: Entry, folds: dict[str, str]) -> list[str]:
     """The entry's searched parts, each folded: joined, they are its folded text, since folding never
     looks across a space (tests/test_search.py tries any text). Kept beside the entry's fields (not part
     of its value): `serve` keeps a province's entries from build to build."""
     made: list[str] | None = e.__dict__.get("_folded_parts")
     if made is None:
-        made = e.__dict__["_folded_parts"] = [search_fold(p) for p in e.parts]
+        made = e.__dict__["_folded_parts"] = [folds[p] if p in folds else folds.setdefault(p, search_fold(p))
+                                              for p in e.parts]
     return made
 
 
