@@ -9,39 +9,42 @@ from pathlib import Path
 
 import pytest
 
+from generator.load.site import load_site
+from generator.model.derive import derive_all
 from generator.model.problems import Problems
 from generator.pipeline import build
 from generator.plan import planner
+from generator.plan.index import build_index
+from generator.plan.page import YearContext
+from generator.render.labels import load_labels
 from tests.conftest import ROOT
 
 # One worker runs this module: its module-scoped fixture is made once (see tests/conftest.py).
 pytestmark = pytest.mark.xdist_group("test_weight")
 
 
-@pytest.fixture(scope="module")
-def paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The test site built with province pages of at most one record (its link check set to error)."""
-    site = Path(shutil.copytree(ROOT / "tests/site", tmp_path_factory.mktemp("paged") / "site",
-                                ignore=shutil.ignore_patterns("output")))
+def _built(folder: Path, threshold: str) -> Path:
+    """The test site built into `folder` with the planner's `threshold` set to one record (its link
+    check set to error); its output."""
+    site = Path(shutil.copytree(ROOT / "tests/site", folder / "site", ignore=shutil.ignore_patterns("output")))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(planner, "PROVINCE_PAGE_SIZE", 1)
+        patch.setattr(planner, threshold, 1)
         problems = Problems()
         result = build(site, problems, output=site / "output")
     assert result is not None and not problems.errors, [str(p) for p in problems.sorted()]
     return site / "output"
+
+
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test site with province pages of at most one record."""
+    return _built(tmp_path_factory.mktemp("paged"), "PROVINCE_PAGE_SIZE")
 
 
 @pytest.fixture(scope="module")
 def years_listed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The test site built with year pages of at most one record in a table (its link check set to error)."""
-    site = Path(shutil.copytree(ROOT / "tests/site", tmp_path_factory.mktemp("years") / "site",
-                                ignore=shutil.ignore_patterns("output")))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(planner, "YEAR_PAGE_SIZE", 1)
-        problems = Problems()
-        result = build(site, problems, output=site / "output")
-    assert result is not None and not problems.errors, [str(p) for p in problems.sorted()]
-    return site / "output"
+    """The test site with year pages of at most one record in a table."""
+    return _built(tmp_path_factory.mktemp("years"), "YEAR_PAGE_SIZE")
 
 
 def _ids(html: str) -> list[str]:
@@ -128,12 +131,6 @@ def test_a_long_year_lists_its_records_by_province_and_keeps_every_row_anchor(
 def test_the_planner_lists_a_year_by_province_only_beyond_the_threshold() -> None:
     """Flattened, the lists by province are the table's records in the table's order, from one record past
     the threshold; up to it, the table."""
-    from generator.load.site import load_site
-    from generator.model.derive import derive_all
-    from generator.plan.index import build_index
-    from generator.plan.page import YearContext
-    from generator.render.labels import load_labels
-
     loaded = load_site(ROOT / "tests/site", Problems())
     assert loaded is not None
     index = build_index(loaded.registry, derive_all(loaded.records), loaded.reviewed)
