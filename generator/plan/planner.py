@@ -64,7 +64,7 @@ YEARS_PER_PAGE = 5  # a paged province has one page per five years (2015-2019), 
 SOURCES_PAGE_SIZE = 150
 # A year with more records than this lists them by province instead of tabling them: a table row and its
 # sources take about 1.6 kB, so the national year (190 records at 3,000, 1,900 at 30,000) made pages of
-# 0.3 and 3 MB. The year's ranking, one row per province, stays; each record is a line of about 150 bytes.
+# 0.3 and 3 MB. The year's ranking, one row per province, stays; each record is a line of about 230 bytes.
 YEAR_PAGE_SIZE = 100
 
 __all__ = ["SitePlan", "committee_url", "indicator_title", "plan"]
