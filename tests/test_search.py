@@ -224,6 +224,7 @@ def test_the_search_index_writes_each_shared_text_once(lang: Language) -> None:
     data = search_index(found, load_labels(lang), lambda u: "/" + u)
     strings = json.loads(data)["s"]
     assert len(strings) == len(set(strings))
+    assert all(e.folded == search_fold(" ".join(e.parts)) for e in found)  # as folded whole
     assert expand(data) == [{"t": e.title, "u": "/" + e.url, "k": load_labels(lang)["site"][f"kind_{e.kind}"],
                              "d": e.detail, "r": e.rank, "f": e.folded} for e in found]
     # The records of one committee name the texts they share (its name, the words for what a record

@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from typing import TypedDict
 
-from generator.plan.search import Entry, search_fold
+from generator.plan.search import Entry
 from generator.render.formats import script_json
 from generator.render.labels import Labels
 
@@ -39,9 +39,8 @@ def search_index(found: list[Entry], labels: Labels, url: Callable[[str], str]) 
     def at(text: str) -> int:
         return strings.setdefault(text, len(strings))
 
-    folds: dict[str, str] = {}  # many entries share a part: each folded once
     items = [_item(e, url(e.url), at(labels["site"][f"kind_{e.kind}"]), at(e.detail),
-                   tuple(at(p) for p in _folded_parts(e, folds))) for e in found]
+                   tuple(at(p) for p in e.folded_parts)) for e in found]
     return ('{"s":' + script_json(list(strings)) + ',"e":[' + ",".join(items) + "]}\n").encode("utf-8")
 
 
@@ -54,17 +53,6 @@ def _item(e: Entry, address: str, kind: int, detail: int, parts: tuple[int, ...]
     if made is None or made[0] != key:
         made = e.__dict__["_json"] = (key, script_json([e.title, address, kind, detail, e.rank, list(parts)]))
     return made[1]
-
-
-def _folded_parts(e: Entry, folds: dict[str, str]) -> list[str]:
-    """The entry's searched parts, each folded: joined, they are its folded text, since folding never
-    looks across a space (tests/test_search.py tries any text). Kept beside the entry's fields (not part
-    of its value): `serve` keeps a province's entries from build to build."""
-    made: list[str] | None = e.__dict__.get("_folded_parts")
-    if made is None:
-        made = e.__dict__["_folded_parts"] = [folds[p] if p in folds else folds.setdefault(p, search_fold(p))
-                                              for p in e.parts]
-    return made
 
 
 def expand(data: bytes | str) -> list[Item]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from typing import Literal
 
 from generator.load.content_pages import ContentPage
@@ -30,6 +30,7 @@ _COMBINING = re.compile("[\u0300-\u036f]")  # Unicode's combining diacritical ma
 _NOT_ASCII = re.compile("[^\x00-\x7f]+")
 
 
+@lru_cache(maxsize=1 << 15)  # an index's entries share most of their parts: a committee's name, a merger
 def search_fold(text: str) -> str:
     """Lower case without diacritics (đ -> d), as the browser side folds what a reader types.
 
@@ -71,8 +72,15 @@ class Entry:
         return tuple(t for t in (self.title, self.detail, *self.terms) if t)
 
     @cached_property  # made once per entry: `serve` keeps a province's entries from build to build
+    def folded_parts(self) -> tuple[str, ...]:
+        """Each part folded: joined by spaces, they are the folded text, since folding never looks
+        across a space (tests/test_search.py tries any text). search-index.json writes them."""
+        return tuple(search_fold(p) for p in self.parts)
+
+    @property
     def folded(self) -> str:
-        return search_fold(" ".join(self.parts))
+        """What a query is matched against (`matches`)."""
+        return " ".join(self.folded_parts)
 
 
 @dataclass(frozen=True)
