@@ -3,6 +3,8 @@ ranking of one province, each indicator's latest full year per province, lines o
 has two years or more."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,3 +61,27 @@ def test_charts_follow_the_data(rows: list[tuple[str, int, bool, int]]) -> None:
     assert (lines is not None) == bool(several)
     if lines is not None:
         assert lines.kind == "line" and {s.key for s in lines.series} == several
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(PROVINCES), st.sampled_from(("k", "m")), st.integers(1, 85)),
+                min_size=2, max_size=6, unique_by=lambda t: (t[0], t[1])))
+def test_a_year_ranking_names_the_committee_where_a_province_has_several(
+        rows: list[tuple[str, str, int]]) -> None:
+    """A year's ranking has one bar per record: a province with two committees that year is shown twice,
+    so each bar names its committee too, and no two bars read the same."""
+    block = RatingBlock(rated=Figure(count=85, of=85), excellent=Figure(count=1, of=85), good_includes_excellent=True)
+    items = [derive_record(Record(f"content/records/{p}/{c}/2020.yaml", p, c, 2020, Period(),
+                                  (Source("https://example.org/a", "Báo", None, "t"),),
+                                  organizations=replace(block, good=Figure(count=good, of=85))))
+             for p, c, good in rows]
+    committees = {f"{p}/{c}": f"Đảng bộ {c.upper()}" for p, c, _ in rows}
+    ranking = ranking_chart("r", "t", "%", IND, items, NAMES, committee_names=committees)
+    if len({p for p, _, _ in rows}) < 2:
+        assert ranking is None
+        return
+    assert ranking is not None and len(set(ranking.labels)) == len(rows)
+    for label, link in zip(ranking.labels, ranking.label_links, strict=True):
+        province = link.split("/")[1]
+        shared = sum(1 for p, _, _ in rows if p == province) > 1
+        assert label.startswith(NAMES[province]) and (" — Đảng bộ " in label) == shared

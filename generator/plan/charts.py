@@ -223,9 +223,7 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
     several = {p for p, n in Counter(p for p, _ in figures).items() if n > 1}
 
     def label(province: str, committee: str) -> str:
-        if province in several and committee_names:
-            return f"{names[province]} — {committee_names.get(f'{province}/{committee}', committee)}"
-        return names[province]
+        return committee_label(province, committee, several, names, committee_names)
 
     keys = sorted(figures)
     if by_series:  # lines over the years: only the committees with two or more full years
@@ -269,12 +267,21 @@ def newest_value(ind: Indicator, items: Iterable[Derived]) -> tuple[Value, Deriv
     return best
 
 
+def committee_label(province: str, committee: str, several: set[str], names: dict[str, str],
+                    committee_names: dict[str, str] | None) -> str:
+    """A row's or a line's name: its province's, and its committee's too where the province has several."""
+    if province in several and committee_names:
+        return f"{names[province]} — {committee_names.get(f'{province}/{committee}', committee)}"
+    return names[province]
+
+
 def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived] | tuple[Derived, ...],
                   names: dict[str, str], latest: bool = False, embed: EmbedRef | None = None,
-                  newest_of: NewestOf | None = None) -> Chart | None:
+                  newest_of: NewestOf | None = None, committee_names: dict[str, str] | None = None) -> Chart | None:
     """Provinces side by side, best first; only when two or more have the figure. With `latest`, each
     province's newest full year (labelled "Province (year)"; `newest_of(province, its records)` gives
-    it), else every full-year record given."""
+    it), else every full-year record given, named by its committee too where a province has several
+    (given `committee_names`)."""
     if latest:  # each province's newest, chosen before sorting: a national ranking sorts 63 rows, not 3,000
         newest_of = newest_of or (lambda province, records: newest_value(ind, records))
         by_province: dict[str, list[Derived]] = defaultdict(list)
@@ -286,7 +293,9 @@ def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[D
     rows.sort(key=lambda pair: (-pair[0].number, pair[1].record.province))
     if len({d.record.province for _, d in rows}) < (1 if latest else 2):
         return None
-    labels = [f"{names[d.record.province]} ({d.record.year})" if latest else names[d.record.province]
+    several = {p for p, n in Counter(d.record.province for _, d in rows).items() if n > 1}
+    labels = [f"{names[d.record.province]} ({d.record.year})" if latest else
+              committee_label(d.record.province, d.record.committee, several, names, committee_names)
               for _, d in rows]
     return Chart(cid, title, unit, labels, "hbar", False, [Series(title, [v for v, _ in rows], PALETTE[0])],
                  label_links=[f"provinces/{d.record.province}/" for _, d in rows],

@@ -223,7 +223,8 @@ def plan_year(index: SiteIndex, year: int, labels: Labels) -> PlannedPage:
     cid, title, unit = f"year-{year}", f"{labels['years']['ranking']} {year}", labels["units"]["percent"]
     embed = EmbedRef("year", "year", str(year))
     ranking = index.once(("year-ranking", year), lambda: ranking_chart(
-        cid, title, unit, indicator("organizations-good-or-above"), items, index.names, embed=embed))
+        cid, title, unit, indicator("organizations-good-or-above"), items, index.names, embed=embed,
+        committee_names=index.committee_names))
     chart = worded(ranking, cid, title, unit, embed, ranking=True)  # made once for both editions
     context = YearContext(year, items, [chart] if chart else [])
     if len(items) > YEAR_PAGE_SIZE:
