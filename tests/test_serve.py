@@ -5,6 +5,7 @@ import asyncio
 import http.client
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -335,5 +336,47 @@ def test_saving_a_watched_file_rebuilds_at_once_and_reading_does_not(tmp_path: P
         assert len(rebuilds) == 1  # one save, one rebuild
         (site / "site.yaml").write_text("title: y\n", encoding="utf-8")
         wait_for(lambda: len(rebuilds) == 2, timeout=5)
+    finally:
+        watch.stop()
+
+
+def _new_static(site: Path) -> list[Path]:
+    (site / "static").mkdir()
+    return [site / "static" / "style.css"]
+
+
+def _content_made_again(site: Path) -> list[Path]:
+    shutil.rmtree(site / "content")
+    (site / "content").mkdir()  # on most file systems, with the inode the old folder had
+    return [site / "content" / "a.yaml", site / "content" / "b.yaml"]
+
+
+def _templates_moved_in(site: Path) -> list[Path]:
+    made = site.parent / "made-elsewhere"
+    made.mkdir()
+    (made / "province.html").write_text("x", encoding="utf-8")
+    os.rename(made, site / "templates")
+    return [site / "templates" / "province.html"]
+
+
+@pytest.mark.parametrize("change", [_new_static, _content_made_again, _templates_moved_in])
+def test_a_watched_folder_made_or_replaced_while_serving_is_watched(
+        tmp_path: Path, event_loop_thread: ioloop.IOLoop, change) -> None:
+    """A watch holds a folder, not its name: `static/` or `templates/` made after the start (as
+    `templates/README.md` tells maintainers to), or `content/` replaced, must still rebuild on each save."""
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "site.yaml").write_text("title: x\n", encoding="utf-8")
+    rebuilds: list[float] = []
+    watch = Watch(site, WATCHED, lambda: rebuilds.append(time.monotonic()), event_loop_thread)
+    watch.start()
+    try:
+        files = change(site)
+        wait_for(lambda: bool(rebuilds), timeout=5)
+        for n, path in enumerate(files * 2):  # each file made, then saved again
+            time.sleep(0.1)  # the change's own events are past
+            before = len(rebuilds)
+            path.write_text(f"a: {n}\n", encoding="utf-8")
+            wait_for(lambda before=before: len(rebuilds) > before, timeout=5)
     finally:
         watch.stop()

@@ -4,9 +4,16 @@ inotify, FSEvents, ReadDirectoryChangesW) instead of looking at every file every
 Events arrive on watchdog's own thread; the rebuild and the reload run on the server's event loop,
 as livereload's own callbacks do. A burst of events (an editor writing a file in several steps, or
 saving many) gives one rebuild; changes made during a rebuild give one more after it.
+
+A folder's watch holds the folder itself, not its name: a `static/` or `templates/` made while `serve`
+runs, or a `content/` deleted and made again (restored from a copy, another branch checked out), would
+go unwatched. So each watched folder is watched again whenever the site folder shows it changed.
 """
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +21,7 @@ from livereload.watcher import Watcher
 from tornado import ioloop
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 # Only these change what a build reads: reading a file (opened, closed without writing) does not, and
 # the build itself reads every file.
@@ -38,15 +46,18 @@ class NoPolling(Watcher):  # type: ignore[misc]  # livereload has no type hints
 
 
 class _Changes(FileSystemEventHandler):
-    def __init__(self, wanted: Callable[[str], bool], changed: Callable[[], None]) -> None:
-        self.wanted = wanted
+    def __init__(self, watch: Watch, changed: Callable[[], None]) -> None:
+        self.watch = watch
         self.changed = changed
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in CHANGES:
             return
-        paths = [event.src_path, getattr(event, "dest_path", "") or ""]
-        if any(p and self.wanted(str(p)) for p in paths):
+        paths = [str(p) for p in (event.src_path, getattr(event, "dest_path", "") or "") if p]
+        if any(self.watch.wanted(p) for p in paths):
+            top = frozenset(Path(p).name for p in paths if self.watch.at_top(p))
+            if top:  # before the rebuild is asked for: it reads what a new folder holds
+                self.watch.follow(renew=frozenset() if event.event_type == "modified" else top)
             self.changed()
 
 
@@ -61,6 +72,9 @@ class Watch:
         self.loop = loop
         self.pending = False
         self.observer = Observer()
+        self.handler = _Changes(self, lambda: self.loop.add_callback(self._changed))
+        # each watched name that is a folder -> its watch, and the folder it was made for (device, inode)
+        self.folders: dict[str, tuple[ObservedWatch, tuple[int, int]]] = {}
 
     def wanted(self, path: str) -> bool:
         """Inside one of the watched names (site.yaml, content/, …), not elsewhere in the site folder."""
@@ -70,12 +84,36 @@ class Watch:
             return False
         return bool(first) and first[0] in self.names
 
-    def start(self) -> None:
-        handler = _Changes(self.wanted, lambda: self.loop.add_callback(self._changed))
-        self.observer.schedule(handler, str(self.site), recursive=False)  # site.yaml and new folders
+    def at_top(self, path: str) -> bool:
+        """Directly in the site folder: where a watched folder is made, removed or replaced."""
+        return Path(path).resolve().parent == self.site
+
+    def follow(self, renew: frozenset[str] = frozenset()) -> None:
+        """Watch each watched name that is a folder now, the folder it is now: a watch made for a folder
+        since removed or replaced is dropped (it would see nothing), one is made for a new folder. The
+        names in `renew` were made, removed or moved: their watches are made again whatever the folder
+        looks like now (a folder removed and made again at once can have the same inode)."""
         for name in self.names:
-            if (self.site / name).is_dir():
-                self.observer.schedule(handler, str(self.site / name), recursive=True)
+            try:
+                found = os.stat(self.site / name)
+            except OSError:
+                found = None
+            folder = (found.st_dev, found.st_ino) if found is not None and stat.S_ISDIR(found.st_mode) else None
+            held = self.folders.get(name)
+            if held is not None and held[1] == folder and name not in renew:
+                continue
+            if held is not None:
+                del self.folders[name]
+                with contextlib.suppress(KeyError):  # already dropped by watchdog with its folder
+                    self.observer.unschedule(held[0])
+            if folder is not None:
+                with contextlib.suppress(OSError):  # gone again already: the next event follows it
+                    self.folders[name] = (self.observer.schedule(self.handler, str(self.site / name),
+                                                                 recursive=True), folder)
+
+    def start(self) -> None:
+        self.observer.schedule(self.handler, str(self.site), recursive=False)  # site.yaml and new folders
+        self.follow()
         self.observer.daemon = True
         self.observer.start()
 
