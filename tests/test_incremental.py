@@ -1,8 +1,10 @@
 """A rebuild that reuses what it kept gives exactly what a fresh build of the same inputs gives.
 
 Random sequences of the edits a maintainer makes (a number, a qualifier, a committee name, a label,
-a record removed or added back, a template, a content page, site.yaml) are applied to a copy of the
-test site; after each, the serve path (`pipeline.build` with a `BuildCache`) must write the same
+a record removed or added back, a template, a content page, site.yaml; and a province's name in the
+registry, an article's publisher, whether "good" includes "excellent", a record turned into a
+half-year one under its new file name, a stylesheet in `static/`, an English page) are applied to a
+copy of the test site; after each, the serve path (`pipeline.build` with a `BuildCache`) must write the same
 bytes as a build that kept nothing. Pages need no list of what they depend on for this to hold.
 """
 from __future__ import annotations
@@ -110,8 +112,51 @@ def _site_yaml(site: Edited, n: int) -> None:
     site.edit("site.yaml", lambda text: re.sub(r"description: [^\n]*", f"description: Mô tả số {n}", text))
 
 
+def _province_name(site: Edited, n: int) -> None:
+    site.edit("content/provinces.yaml", lambda text: re.sub(r"(name: Lâm Đồng)[^\n]*", rf"\1 {n % 7}", text, count=1))
+
+
+def _publisher(site: Edited, n: int) -> None:
+    site.edit(LAM_DONG_2019, lambda text: re.sub(r"(publisher: Báo Lâm Đồng)[^\n]*", rf"\1 {n % 9}", text, count=1))
+
+
+def _includes(site: Edited, n: int) -> None:
+    """Swap which blocks' "good" includes "excellent": their derived counts and shares change."""
+    site.edit(LAM_DONG_2019, lambda text: text.replace("good_includes_excellent: false", "good_includes_excellent: ?")
+              .replace("good_includes_excellent: true", "good_includes_excellent: false", 1)
+              .replace("good_includes_excellent: ?", "good_includes_excellent: true"))
+
+
+HALF_YEAR = "period:\n  kind: half_year\n  number: 1\n  until: 2019-06-30\n  as_written: 6 tháng đầu năm\n"
+
+
+def _period(site: Edited, n: int) -> None:
+    """A full-year record becomes the year's first half (so it leaves the trends), its file renamed as a
+    maintainer must; and back."""
+    full = site.root / "content/records/tuyen-quang/khoi-cac-co-quan/2019.yaml"
+    half = full.with_name("2019-h1.yaml")
+    if full.exists():
+        half.write_text(full.read_text(encoding="utf-8").replace("year: 2019\n", "year: 2019\n" + HALF_YEAR, 1),
+                        encoding="utf-8")
+        full.unlink()
+    else:
+        full.write_text(half.read_text(encoding="utf-8").replace(HALF_YEAR, ""), encoding="utf-8")
+        half.unlink()
+
+
+def _static(site: Edited, n: int) -> None:
+    (site.root / "static").mkdir(exist_ok=True)
+    theme = (THEME / "static" / "style.css").read_text(encoding="utf-8")
+    (site.root / "static" / "style.css").write_text(f"{theme}\n/* {n} */\n", encoding="utf-8")
+
+
+def _english_page(site: Edited, n: int) -> None:
+    site.edit("content/pages/about.en.md", lambda text: text + f"\nOne more paragraph, {n}.\n")
+
+
 EDITS: tuple[Callable[[Edited, int], None], ...] = (
-    _number, _qualifier, _committee_name, _label, _record, _template, _content_page, _site_yaml)
+    _number, _qualifier, _committee_name, _label, _record, _template, _content_page, _site_yaml,
+    _province_name, _publisher, _includes, _period, _static, _english_page)
 
 
 @contextmanager
