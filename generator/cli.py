@@ -159,6 +159,10 @@ def _serve(s: Parser) -> None:
     s.add_argument("-p", "--port", type=int, default=8000,
                    help=say("port (default 8000; the next free one if busy)"))
     s.add_argument("--open", action="store_true", help=say("open the site in a web browser"))
+    s.add_argument("--poll", action="store_true",
+                   help=say("look at the site's files every half second instead of waiting for the system to "
+                            "say they changed (on a network drive, or a Windows folder seen from WSL); chosen by "
+                            "itself when no change is heard"))
     s.set_defaults(func=serve.cmd_serve)
 
 

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.cache import FOLDER
 from generator.cli import main
+from generator.commands.init import GITIGNORE
+from generator.livereload.watch import PROBE
 from generator.load.config import Config
 from generator.publish.ghpages import published_url
 
@@ -69,6 +72,22 @@ def test_init_creates_a_portal_that_builds(tmp_path: Path, capsys: pytest.Captur
     page = (target / "output/provinces/ha-noi/index.html").read_text(encoding="utf-8")
     assert "VÍ DỤ — không phải số liệu thật" in page
     assert main(["init", str(target)]) == 2  # never over an existing portal
+
+
+def test_a_new_portal_keeps_what_builds_and_serve_leave_out_of_git(tmp_path: Path) -> None:
+    """A new portal's .gitignore (as this repository's) leaves out the built site, the build's lock and
+    staging beside it, the build cache and the probe `serve` writes; never a record."""
+    target = tmp_path / "new-portal"
+    assert main(["init", str(target)]) == 0
+    assert main(["build", "--site", str(target), "-q"]) == 0
+    (target / PROBE).write_bytes(b"")  # as if `serve` were stopped during its first second
+    git("init", "-q", cwd=target)
+    git("add", "-A", cwd=target)
+    tracked = git("ls-files", cwd=target).split()
+    assert ".gitignore" in tracked and "content/records/ha-noi/khoi-cac-co-quan/2024.yaml" in tracked
+    assert [name for name in tracked if name.startswith(("output/", ".output", FOLDER)) or name == PROBE] == []
+    assert {line for line in GITIGNORE} <= set((ROOT / ".gitignore").read_text(encoding="utf-8").splitlines())
+    assert f"{FOLDER}/" in GITIGNORE
 
 
 def test_pages_workflow_builds_with_the_documented_command() -> None:

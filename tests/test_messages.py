@@ -329,9 +329,12 @@ def test_serve_is_given_the_chosen_language(tmp_path: Path, monkeypatch: pytest.
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     given: list[Messages] = []
-    monkeypatch.setattr(server, "serve", lambda *args, say: given.append(say) or 0)
+    polled: list[bool] = []
+    monkeypatch.setattr(server, "serve", lambda *args, say, poll: given.append(say) or polled.append(poll) or 0)
     assert main(["serve", "-s", str(site), *options]) == 0
     assert [say.lang for say in given] == [lang]
+    assert main(["serve", "-s", str(site), "--poll", *options]) == 0
+    assert polled == [False, True]
 
 
 @pytest.mark.parametrize("message,vietnamese", [

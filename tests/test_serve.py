@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from tornado import ioloop
 from tornado.websocket import websocket_connect
+from watchdog.observers.api import BaseObserver, EventEmitter
 
 from generator.livereload.server import WATCHED
-from generator.livereload.watch import Watch
+from generator.livereload.watch import PROBE_WAIT, Watch
 from tests.conftest import copy_portal
 
 # One worker runs this module: its module-scoped fixture is made once (see tests/conftest.py).
@@ -359,16 +360,17 @@ def _templates_moved_in(site: Path) -> list[Path]:
     return [site / "templates" / "province.html"]
 
 
+@pytest.mark.parametrize("poll", [False, True], ids=["events", "polling"])
 @pytest.mark.parametrize("change", [_new_static, _content_made_again, _templates_moved_in])
 def test_a_watched_folder_made_or_replaced_while_serving_is_watched(
-        tmp_path: Path, event_loop_thread: ioloop.IOLoop, change) -> None:
+        tmp_path: Path, event_loop_thread: ioloop.IOLoop, change, poll: bool) -> None:
     """A watch holds a folder, not its name: `static/` or `templates/` made after the start (as
     `templates/README.md` tells maintainers to), or `content/` replaced, must still rebuild on each save."""
     site = tmp_path / "site"
     (site / "content").mkdir(parents=True)
     (site / "site.yaml").write_text("title: x\n", encoding="utf-8")
     rebuilds: list[float] = []
-    watch = Watch(site, WATCHED, lambda: rebuilds.append(time.monotonic()), event_loop_thread)
+    watch = Watch(site, WATCHED, lambda: rebuilds.append(time.monotonic()), event_loop_thread, poll=poll)
     watch.start()
     try:
         files = change(site)
@@ -378,5 +380,47 @@ def test_a_watched_folder_made_or_replaced_while_serving_is_watched(
             before = len(rebuilds)
             path.write_text(f"a: {n}\n", encoding="utf-8")
             wait_for(lambda before=before: len(rebuilds) > before, timeout=5)
+    finally:
+        watch.stop()
+
+
+class _Deaf(EventEmitter):
+    """An emitter that hears nothing, as on a network drive or a Windows folder seen from WSL."""
+
+    def queue_events(self, timeout: float) -> None:
+        time.sleep(timeout)
+
+
+def test_a_file_system_that_sends_no_events_is_polled(tmp_path: Path, event_loop_thread: ioloop.IOLoop) -> None:
+    """No event comes for the probe written at the start: the files are then looked at instead, and a save
+    rebuilds. The probe is gone afterwards and rebuilt nothing."""
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "site.yaml").write_text("title: x\n", encoding="utf-8")
+    rebuilds: list[float] = []
+    watch = Watch(site, WATCHED, lambda: rebuilds.append(time.monotonic()), event_loop_thread,
+                  observer=lambda: BaseObserver(_Deaf))
+    watch.start()
+    try:
+        assert watch.polling
+        assert sorted(p.name for p in site.iterdir()) == ["content", "site.yaml"]
+        time.sleep(1.2)  # two looks at the files
+        assert rebuilds == []
+        (site / "content" / "a.yaml").write_text("a: 1\n", encoding="utf-8")
+        wait_for(lambda: bool(rebuilds), timeout=5)
+    finally:
+        watch.stop()
+
+
+def test_a_file_system_that_sends_events_is_not_polled(tmp_path: Path, event_loop_thread: ioloop.IOLoop) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    watch = Watch(site, WATCHED, lambda: None, event_loop_thread)
+    started = time.monotonic()
+    watch.start()
+    try:
+        assert not watch.polling
+        assert time.monotonic() - started < PROBE_WAIT / 2  # the probe's event came at once
+        assert list(site.iterdir()) == []
     finally:
         watch.stop()

@@ -9,6 +9,10 @@ from pathlib import Path
 from generator.commands import info, tr
 
 SKELETON = Path(__file__).parent.parent / "skeleton"
+# What a new portal keeps out of git: the built site; the build's lock, staging and aside folders beside
+# it; what builds keep to be fast next time; and the file `serve` writes for a moment at its start to
+# see that the file system sends events. This repository's own .gitignore lists the same.
+GITIGNORE = ("/output/", ".output.*", ".portal-cache/", ".portal-watch-probe")
 
 
 def init(target: Path) -> list[str]:
@@ -24,7 +28,7 @@ def init(target: Path) -> list[str]:
         shutil.copyfile(src.resolve(), dest)  # links in the package are copied as files
         written.append(dest.relative_to(target).as_posix())
     (target / "static").mkdir(exist_ok=True)
-    (target / ".gitignore").write_text("output/\n", encoding="utf-8")
+    (target / ".gitignore").write_text("".join(f"{line}\n" for line in GITIGNORE), encoding="utf-8")
     return written + [".gitignore"]
 
 

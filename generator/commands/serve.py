@@ -10,4 +10,4 @@ from generator.commands import tr
 def cmd_serve(args: argparse.Namespace) -> int:
     from generator.livereload.server import serve
 
-    return serve(Path(args.site), args.host, args.port, args.open, say=tr(args))
+    return serve(Path(args.site), args.host, args.port, args.open, say=tr(args), poll=args.poll)

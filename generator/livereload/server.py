@@ -215,7 +215,7 @@ def _announce(host: str, asked: int, port: int, path: str, say: Messages | None 
 
 
 def serve(site: Path, host: str, port: int, open_browser: bool, base_path: str | None = None,
-          say: Messages | None = None) -> int:
+          say: Messages | None = None, poll: bool = False) -> int:
     from generator.load.config import load as load_config
 
     say = say or messages("en")
@@ -228,17 +228,20 @@ def serve(site: Path, host: str, port: int, open_browser: bool, base_path: str |
     path = base_path or (config.base_path if config else "/")
     dev = DevSite(site, Path(tempfile.mkdtemp(prefix="portal-serve-")), path, say=say)
     try:
-        return _run(dev, host, port, chosen, open_browser)
+        return _run(dev, host, port, chosen, open_browser, poll)
     finally:
         shutil.rmtree(dev.www, ignore_errors=True)
 
 
-def _run(dev: DevSite, host: str, asked: int, port: int, open_browser: bool) -> int:
+def _run(dev: DevSite, host: str, asked: int, port: int, open_browser: bool, poll: bool) -> int:
     dev.rebuild()
     server = PortalServer(app=make_app(dev, allowed_hosts(host, port)), watcher=NoPolling())
     server.script = b'<script src="/livereload.js?port=' + str(port).encode() + b'"></script>'
-    watch = Watch(dev.site, WATCHED, dev.rebuild_and_reload, ioloop.IOLoop.current())
+    watch = Watch(dev.site, WATCHED, dev.rebuild_and_reload, ioloop.IOLoop.current(), poll=poll)
     watch.start()
+    if watch.polling and not poll:
+        print(dev.say("This folder's file system does not say when files change (a network drive, or a Windows "
+                      "folder seen from WSL?): looking at the files every half second instead."), file=sys.stderr)
     url = _announce(host, asked, port, dev.base_path, dev.say)
     if open_browser:
         ioloop.IOLoop.current().call_later(0.5, lambda: webbrowser.open(url))

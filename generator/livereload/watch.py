@@ -8,12 +8,19 @@ saving many) gives one rebuild; changes made during a rebuild give one more afte
 A folder's watch holds the folder itself, not its name: a `static/` or `templates/` made while `serve`
 runs, or a `content/` deleted and made again (restored from a copy, another branch checked out), would
 go unwatched. So each watched folder is watched again whenever the site folder shows it changed.
+
+Some file systems send no events at all: a network drive, a Windows folder seen from WSL, a folder shared
+into a virtual machine or container. There `serve` would never rebuild. So at the start a file is
+written beside site.yaml until its event arrives; when none does within a second, the files are looked
+at every half second instead (watchdog's polling observer), as `--poll` asks from the start.
 """
 from __future__ import annotations
 
 import contextlib
 import os
 import stat
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,12 +28,16 @@ from livereload.watcher import Watcher
 from tornado import ioloop
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
-from watchdog.observers.api import ObservedWatch
+from watchdog.observers.api import BaseObserver, ObservedWatch
+from watchdog.observers.polling import PollingObserver
 
 # Only these change what a build reads: reading a file (opened, closed without writing) does not, and
 # the build itself reads every file.
 CHANGES = frozenset({"created", "modified", "deleted", "moved"})
 SETTLE = 0.005  # seconds to wait for the rest of a burst of events before rebuilding
+POLL_EVERY = 0.5  # seconds between looks at every watched file, where no events come
+PROBE = ".portal-watch-probe"  # written beside site.yaml at the start, to see that events come; then removed
+PROBE_WAIT = 1.0  # seconds to wait for the probe's event
 
 
 class NoPolling(Watcher):  # type: ignore[misc]  # livereload has no type hints
@@ -54,6 +65,9 @@ class _Changes(FileSystemEventHandler):
         if event.event_type not in CHANGES:
             return
         paths = [str(p) for p in (event.src_path, getattr(event, "dest_path", "") or "") if p]
+        if any(Path(p).name == PROBE for p in paths):
+            self.watch.heard.set()
+            return
         if any(self.watch.wanted(p) for p in paths):
             top = frozenset(Path(p).name for p in paths if self.watch.at_top(p))
             if top:  # before the rebuild is asked for: it reads what a new folder holds
@@ -65,13 +79,15 @@ class Watch:
     """Calls `rebuild` on the event loop after the files it watches change."""
 
     def __init__(self, site: Path, names: tuple[str, ...], rebuild: Callable[[], None],
-                 loop: ioloop.IOLoop) -> None:
+                 loop: ioloop.IOLoop, poll: bool = False, observer: Callable[[], BaseObserver] = Observer) -> None:
         self.site = site.resolve()
         self.names = names
         self.rebuild = rebuild
         self.loop = loop
         self.pending = False
-        self.observer = Observer()
+        self.polling = poll  # looking at the files every POLL_EVERY seconds: asked for, or no events came
+        self.observer: BaseObserver = PollingObserver(timeout=POLL_EVERY) if poll else observer()
+        self.heard = threading.Event()  # the probe's event arrived
         self.handler = _Changes(self, lambda: self.loop.add_callback(self._changed))
         # each watched name that is a folder -> its watch, and the folder it was made for (device, inode)
         self.folders: dict[str, tuple[ObservedWatch, tuple[int, int]]] = {}
@@ -112,10 +128,37 @@ class Watch:
                                                                  recursive=True), folder)
 
     def start(self) -> None:
+        """Watch; when the file system sends no events, poll instead (`polling` tells which)."""
+        self._observe()
+        if not self.polling and not self._events_come():
+            self.observer.stop()
+            self.observer = PollingObserver(timeout=POLL_EVERY)
+            self.folders.clear()
+            self.polling = True
+            self._observe()
+
+    def _observe(self) -> None:
         self.observer.schedule(self.handler, str(self.site), recursive=False)  # site.yaml and new folders
         self.follow()
         self.observer.daemon = True
         self.observer.start()
+
+    def _events_come(self) -> bool:
+        """Write the probe file (again and again: the watch may not be in place yet) until its event
+        arrives or PROBE_WAIT passed, then remove it. A site folder that cannot be written is trusted."""
+        probe = self.site / PROBE
+        deadline = time.monotonic() + PROBE_WAIT
+        try:
+            while not self.heard.wait(0.05 if probe.exists() else 0):
+                if time.monotonic() > deadline:
+                    return False
+                probe.write_bytes(b"")
+            return True
+        except OSError:
+            return True
+        finally:
+            with contextlib.suppress(OSError):
+                probe.unlink()
 
     def stop(self) -> None:
         self.observer.stop()
