@@ -15,6 +15,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from generator import __version__, cache, pipeline
 from generator.cache import BuildCache
 from generator.cli import main
 from generator.hashing import digest
-from generator.load import registry
+from generator.load import records, registry
 from generator.load.site import load_site
 from generator.model.problems import Problems
 from generator.output import writer
@@ -211,6 +212,45 @@ def test_a_qualifier_added_shows_on_every_page_after_a_cached_rebuild(compiled: 
         _assert_same(cached, _fresh(site, compiled))
         assert cached is not None
         assert "gần 145" in cached["indicators/admissions/index.html"].decode()
+
+
+def _all_records_changed_at(site: Edited, ns: int) -> None:
+    for path in (site.root / "content/records").rglob("*.yaml"):
+        os.utime(path, ns=(ns, ns))
+
+
+def test_an_edit_of_the_same_length_in_the_same_clock_tick_is_seen(compiled: MemoryBytecodeCache) -> None:
+    """On a FAT-formatted USB stick a file's time moves in 2 s steps: a figure corrected to one of the same
+    length within a step leaves the file's size and time as they were. The rebuild must still show it."""
+    with _copy() as site:
+        step = 2_000_000_000
+        tick = time.time_ns() // step * step  # the time a 2 s clock gives both saves
+        _all_records_changed_at(site, tick)
+        cache = _cache(compiled)
+        first = _build(site, "cached", cache)
+        site.edit(LAM_DONG_2019, lambda text: text.replace("admitted: {count: 145", "admitted: {count: 146"))
+        _all_records_changed_at(site, tick)
+        cached = _build(site, "cached", cache)
+        fresh = _fresh(site, compiled)
+        assert first is not None and fresh is not None
+        page = "indicators/admissions/index.html"
+        assert first[page] != fresh[page]  # the edit shows
+        _assert_same(cached, fresh)
+
+
+def test_a_record_file_unchanged_since_long_before_is_not_read_again(compiled: MemoryBytecodeCache) -> None:
+    """Only files whose time is too recent to tell a later save apart are read again."""
+    with _copy() as site:
+        _all_records_changed_at(site, time.time_ns() - 3600 * 10**9)
+        cache = _cache(compiled)
+        _build(site, "cached", cache)
+        with mock.patch.object(records, "_load_one", wraps=records._load_one) as read:
+            _build(site, "cached", cache)
+            assert read.call_count == 0
+            _number(site, 3)  # saved now: read, and read again next time, when it may have changed unseen
+            _build(site, "cached", cache)
+            _build(site, "cached", cache)
+            assert [call.args[1] for call in read.call_args_list] == [LAM_DONG_2019] * 2
 
 
 @settings(max_examples=2, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import partial
@@ -63,7 +64,12 @@ Loaded = tuple[tuple[int, int], str, "Record | None", list[Problem]]  # (size, t
 @dataclass
 class RecordCache:
     """Parsed record files, kept by `serve` between rebuilds: by path, with the file's (size, mtime),
-    its content hash, the record and the file's own problems."""
+    its content hash, the record and the file's own problems.
+
+    A file's time only tells a change from the next one when they fall in different ticks of its
+    clock: 2 s on a FAT-formatted USB stick, 1 s on some network drives. So a file read within RACY_NS
+    of its time (or with a time still to come) is kept under a key no file has, and read again next
+    time: an edit of the same length saved in the same tick would otherwise keep the old figures."""
 
     files: dict[str, Loaded] = field(default_factory=dict)
 
@@ -360,11 +366,14 @@ def load_all(root: Path, problems: Problems, cache: RecordCache | None = None,
 
 
 Found = tuple[str, str, tuple[int, int], "Loaded | None"]  # display, file, (size, time), kept or None
+RACY_NS = 3_000_000_000  # the coarsest file clock (FAT's 2 s), and a second for clocks a little apart
+UNSURE = (-2, -2)  # the key of a file read within RACY_NS of its time: matches no file's (size, time)
 
 
 def _read(say: Messages, item: Found) -> Loaded:
     display, file, key, _ = item
-    return (key, *_load_one(Path(file), display, say))
+    loaded = _load_one(Path(file), display, say)
+    return (UNSURE if key[1] >= time.time_ns() - RACY_NS else key, *loaded)
 
 
 def _found(root: Path, problems: Problems, cache: RecordCache | None) -> list[Found]:
