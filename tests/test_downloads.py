@@ -16,6 +16,7 @@ import json
 import re
 import sys
 import tempfile
+import weakref
 import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
@@ -160,6 +161,24 @@ def test_rows_made_by_workers_are_written_as_rows_made_here(tmp_path: Path, monk
     cache.pieces.clear()
     assert written(site.config, index, tmp_path / "partly", cache, workers=2) == alone
     assert shared == [len(index.records), len(forgotten)]
+
+
+def test_without_a_cache_each_row_is_let_go_once_written() -> None:
+    """A build without a cache (`--clean`, a first build) holds one record's row at a time: holding
+    them all to the end of the downloads raised the build's peak memory by 14 MB at 3,000 records and
+    by 122 MB at 30,000. With a cache, every row is kept for the next build."""
+    site = load_site(ROOT / "tests/site", Problems())
+    assert site is not None
+    index = build_index(site.registry, derive_all(site.records), site.reviewed)
+    for cache in (None, downloads.RowCache()):
+        alive: weakref.WeakSet[downloads.Row] = weakref.WeakSet()
+        held = []
+        for _, row in downloads.rows(index, cache):
+            alive.add(row)
+            held.append(len(alive))
+        del row
+        assert len(held) == len(index.records) > 3
+        assert held == ([1] * len(held) if cache is None else list(range(1, len(held) + 1)))
 
 
 # -- every figure, in the portal, the test site and generated records -------------------------------

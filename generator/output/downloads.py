@@ -424,12 +424,12 @@ def rows(index: SiteIndex, cache: RowCache | None = None, workers: int = 1) -> I
     kept = cache.rows if cache is not None else {}
     todo = [i for i, key in enumerate(keys) if not (key[0] and key in kept)]
     made = in_order(shared_out(_made_row, list(zip(index.records, keys, strict=True)), todo, forking(workers)), todo)
-    used: dict[RowKey, Row] = {}
+    used: dict[RowKey, Row] = {}  # only with a cache: without one, each row is let go once written
     for key in keys:
         found = kept.get(key) if key[0] else None
         if found is None:
             found = next(made)
-        if key[0]:
+        if key[0] and cache is not None:
             used[key] = found
         yield key, found
     if cache is not None:
