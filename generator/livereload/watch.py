@@ -11,7 +11,7 @@ go unwatched. So each watched folder is watched again whenever the site folder s
 
 Some file systems send no events at all: a network drive, a Windows folder seen from WSL, a folder shared
 into a virtual machine or container. There `serve` would never rebuild. So at the start a file is
-written beside site.yaml until its event arrives; when none does within a second, the files are looked
+written beside site.yaml until its event arrives; when none does within two seconds, the files are looked
 at every half second instead (watchdog's polling observer), as `--poll` asks from the start.
 """
 from __future__ import annotations
@@ -37,7 +37,7 @@ CHANGES = frozenset({"created", "modified", "deleted", "moved"})
 SETTLE = 0.005  # seconds to wait for the rest of a burst of events before rebuilding
 POLL_EVERY = 0.5  # seconds between looks at every watched file, where no events come
 PROBE = ".portal-watch-probe"  # written beside site.yaml at the start, to see that events come; then removed
-PROBE_WAIT = 1.0  # seconds to wait for the probe's event
+PROBE_WAIT = 2.0  # seconds to wait for the probe's event (a busy machine delivers it late, not never)
 
 
 class NoPolling(Watcher):  # type: ignore[misc]  # livereload has no type hints
