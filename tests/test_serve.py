@@ -392,9 +392,11 @@ class _Deaf(EventEmitter):
         time.sleep(timeout)
 
 
-def test_a_file_system_that_sends_no_events_is_polled(tmp_path: Path, event_loop_thread: ioloop.IOLoop) -> None:
+def test_a_file_system_that_sends_no_events_is_polled(tmp_path: Path, event_loop_thread: ioloop.IOLoop,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """No event comes for the probe written at the start: the files are then looked at instead, and a save
     rebuilds. The probe is gone afterwards and rebuilt nothing."""
+    monkeypatch.setattr(watch_module, "PROBE_WAIT", 0.3)  # nothing can hear it here: no need to wait long
     site = tmp_path / "site"
     (site / "content").mkdir(parents=True)
     (site / "site.yaml").write_text("title: x\n", encoding="utf-8")
@@ -405,7 +407,7 @@ def test_a_file_system_that_sends_no_events_is_polled(tmp_path: Path, event_loop
     try:
         assert watch.polling
         assert sorted(p.name for p in site.iterdir()) == ["content", "site.yaml"]
-        time.sleep(1.2)  # two looks at the files
+        time.sleep(2.2 * watch_module.POLL_EVERY)  # two looks at the files
         assert rebuilds == []
         (site / "content" / "a.yaml").write_text("a: 1\n", encoding="utf-8")
         wait_for(lambda: bool(rebuilds), timeout=5)
