@@ -226,18 +226,24 @@ def test_all_ports_busy_exits_2(site: Path, capsys: pytest.CaptureFixture[str]) 
     from generator.cli import main
     from generator.livereload.server import PORTS_TO_TRY
 
-    held = []
-    start = free_port()
+    held: list[socket.socket] = []
     try:
-        for port in range(start, start + PORTS_TO_TRY):
-            s = socket.socket()
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
+        for _ in range(50):  # other tests' connections come and go in the same range: try other ranges
+            start = free_port()
+            for port in range(start, start + PORTS_TO_TRY):
+                s = socket.socket()
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    s.close()
+                    break
+                s.listen()
+                held.append(s)
+            if len(held) == PORTS_TO_TRY:
+                break
+            for s in held:
                 s.close()
-                continue
-            s.listen()
-            held.append(s)
+            held = []
         if len(held) < PORTS_TO_TRY:
             pytest.skip("another program holds one of the ports")  # pragma: no cover
         assert main(["serve", "--site", str(site), "--port", str(start)]) == 2
