@@ -9,7 +9,7 @@ import yaml
 
 from generator.cache import FOLDER
 from generator.cli import main
-from generator.commands.init import GITIGNORE
+from generator.commands.init import gitignore
 from generator.livereload.watch import PROBE
 from generator.load.config import Config
 from generator.publish.ghpages import published_url
@@ -86,8 +86,8 @@ def test_a_new_portal_keeps_what_builds_and_serve_leave_out_of_git(tmp_path: Pat
     tracked = git("ls-files", cwd=target).split()
     assert ".gitignore" in tracked and "content/records/ha-noi/khoi-cac-co-quan/2024.yaml" in tracked
     assert [name for name in tracked if name.startswith(("output/", ".output", FOLDER)) or name == PROBE] == []
-    assert {line for line in GITIGNORE} <= set((ROOT / ".gitignore").read_text(encoding="utf-8").splitlines())
-    assert f"{FOLDER}/" in GITIGNORE
+    assert {line for line in gitignore()} <= set((ROOT / ".gitignore").read_text(encoding="utf-8").splitlines())
+    assert f"{FOLDER}/" in gitignore()
 
 
 def test_pages_workflow_builds_with_the_documented_command() -> None:

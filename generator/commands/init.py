@@ -9,10 +9,17 @@ from pathlib import Path
 from generator.commands import info, tr
 
 SKELETON = Path(__file__).parent.parent / "skeleton"
-# What a new portal keeps out of git: the built site; the build's lock, staging and aside folders beside
-# it; what builds keep to be fast next time; and the file `serve` writes for a moment at its start to
-# see that the file system sends events. This repository's own .gitignore lists the same.
-GITIGNORE = ("/output/", ".output.*", ".portal-cache/", ".portal-watch-probe")
+
+
+def gitignore() -> tuple[str, ...]:
+    """What a new portal keeps out of git: the built site; the build's lock, staging and aside folders
+    beside it; what builds keep to be fast next time; and the file `serve` writes for a moment at its
+    start to see that the file system sends events. This repository's own .gitignore lists the same.
+    (Imported here, not at the top: every command imports this module, and not every one needs those.)"""
+    from generator.cache import FOLDER
+    from generator.livereload.watch import PROBE
+
+    return ("/output/", ".output.*", f"{FOLDER}/", PROBE)
 
 
 def init(target: Path) -> list[str]:
@@ -28,7 +35,7 @@ def init(target: Path) -> list[str]:
         shutil.copyfile(src.resolve(), dest)  # links in the package are copied as files
         written.append(dest.relative_to(target).as_posix())
     (target / "static").mkdir(exist_ok=True)
-    (target / ".gitignore").write_text("".join(f"{line}\n" for line in GITIGNORE), encoding="utf-8")
+    (target / ".gitignore").write_text("".join(f"{line}\n" for line in gitignore()), encoding="utf-8")
     return written + [".gitignore"]
 
 

@@ -56,6 +56,11 @@ class NoPolling(Watcher):  # type: ignore[misc]  # livereload has no type hints
         return None, None
 
 
+def _poller() -> BaseObserver:
+    """Looks at every watched file each POLL_EVERY seconds: where the file system sends no events."""
+    return PollingObserver(timeout=POLL_EVERY)
+
+
 class _Changes(FileSystemEventHandler):
     def __init__(self, watch: Watch, changed: Callable[[], None]) -> None:
         self.watch = watch
@@ -64,12 +69,13 @@ class _Changes(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in CHANGES:
             return
-        paths = [str(p) for p in (event.src_path, getattr(event, "dest_path", "") or "") if p]
-        if any(Path(p).name == PROBE for p in paths):
+        paths = [Path(str(p)).resolve() for p in (event.src_path, getattr(event, "dest_path", "") or "") if p]
+        if any(p.name == PROBE for p in paths):
             self.watch.heard.set()
             return
         if any(self.watch.wanted(p) for p in paths):
-            top = frozenset(Path(p).name for p in paths if self.watch.at_top(p))
+            # Directly in the site folder: where a watched folder is made, removed or replaced.
+            top = frozenset(p.name for p in paths if p.parent == self.watch.site)
             if top:  # before the rebuild is asked for: it reads what a new folder holds
                 self.watch.follow(renew=frozenset() if event.event_type == "modified" else top)
             self.changed()
@@ -86,23 +92,20 @@ class Watch:
         self.loop = loop
         self.pending = False
         self.polling = poll  # looking at the files every POLL_EVERY seconds: asked for, or no events came
-        self.observer: BaseObserver = PollingObserver(timeout=POLL_EVERY) if poll else observer()
+        self.observer: BaseObserver = _poller() if poll else observer()
         self.heard = threading.Event()  # the probe's event arrived
         self.handler = _Changes(self, lambda: self.loop.add_callback(self._changed))
         # each watched name that is a folder -> its watch, and the folder it was made for (device, inode)
         self.folders: dict[str, tuple[ObservedWatch, tuple[int, int]]] = {}
 
-    def wanted(self, path: str) -> bool:
-        """Inside one of the watched names (site.yaml, content/, …), not elsewhere in the site folder."""
+    def wanted(self, path: Path) -> bool:
+        """Inside one of the watched names (site.yaml, content/, …), not elsewhere in the site folder;
+        `path` is resolved."""
         try:
-            first = Path(path).resolve().relative_to(self.site).parts[:1]
+            first = path.relative_to(self.site).parts[:1]
         except ValueError:
             return False
         return bool(first) and first[0] in self.names
-
-    def at_top(self, path: str) -> bool:
-        """Directly in the site folder: where a watched folder is made, removed or replaced."""
-        return Path(path).resolve().parent == self.site
 
     def follow(self, renew: frozenset[str] = frozenset()) -> None:
         """Watch each watched name that is a folder now, the folder it is now: a watch made for a folder
@@ -132,7 +135,7 @@ class Watch:
         self._observe()
         if not self.polling and not self._events_come():
             self.observer.stop()
-            self.observer = PollingObserver(timeout=POLL_EVERY)
+            self.observer = _poller()
             self.folders.clear()
             self.polling = True
             self._observe()

@@ -222,9 +222,6 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
         return None
     several = {p for p, n in Counter(p for p, _ in figures).items() if n > 1}
 
-    def label(province: str, committee: str) -> str:
-        return committee_label(province, committee, several, names, committee_names)
-
     keys = sorted(figures)
     if by_series:  # lines over the years: only the committees with two or more full years
         keys = [k for k in keys if len(figures[k]) >= MIN_YEARS]
@@ -234,7 +231,7 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
 
     def one(i: int, k: Committee) -> Series:
         found, key = figures[k], k[0] if k[0] not in several else f"{k[0]}.{k[1]}"
-        shape = (label(*k), tuple(years), PALETTE[i % len(PALETTE)], key)
+        shape = (committee_label(*k, several, names, committee_names), tuple(years), PALETTE[i % len(PALETTE)], key)
 
         def make() -> Series:
             return Series(shape[0], [found[y][0] if y in found else None for y in years], shape[2], key,
