@@ -199,7 +199,7 @@ def _downloads(out: _Checked, config: Config, index: SiteIndex, rows: downloads.
         return kept.sizes
     with downloads.scratch(out.near) as scratch:
         digests: dict[str, str] = {}  # taken as each file was written: not read back
-        sizes = downloads.write(scratch, config, index, rows, digests, workers)
+        sizes = downloads.write(scratch, config, index, rows, digests, workers, kept=out.out.kept)
         made = {name: out.put_file(f"data/{name}", scratch / "data" / name, digests[name]) for name in sizes}
     if rows is not None:
         rows.written = downloads.Written(key, sizes, made) if key else None

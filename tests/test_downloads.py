@@ -129,14 +129,26 @@ def read(output: Path, path: str) -> str:
 
 
 def written(config: Any, index: Any, folder: Path, cache: downloads.RowCache | None = None,
-            workers: int = 1) -> dict[str, bytes]:
-    """Every download `write` streams into `folder`, read back; the sizes and digests it reports are
-    the files' own (the digests, taken as the files were written, key the output's cache)."""
+            workers: int = 1, kept: downloads.KeptFile | None = None) -> dict[str, bytes]:
+    """Every download `write` streams into `folder`, read back. The sizes it reports are the files'
+    own, and so are the digests (taken as the files were written, they key the output's cache): a text
+    file's is its pieces' (see `downloads._Text`), the same as a write without a cache reports for the
+    same bytes, and each piece a cache keeps has its own bytes' digest."""
     made: dict[str, str] = {}
-    sizes = downloads.write(folder, config, index, cache, made, workers)
+    sizes = downloads.write(folder, config, index, cache, made, workers, kept=kept)
     files = downloads.read_back(folder)
     assert {name: len(body) for name, body in files.items()} == {"data/" + k: v for k, v in sizes.items()}
-    assert {name: digest(body) for name, body in files.items()} == {"data/" + k: v for k, v in made.items()}
+    fresh: dict[str, str] = {}
+    downloads.write(folder.with_name(folder.name + "-fresh"), config, index, None, fresh)
+    laid = cache.layouts if cache is not None else {}
+    for name, body in files.items():
+        short = name.removeprefix("data/")
+        if short in ("records.csv", "figures.csv", "records.json", "sources.csv") or short.startswith("provinces/"):
+            assert made[short] == fresh[short], short
+            for span in (laid[short].spans.values() if short in laid else ()):
+                assert digest(body[span.start:span.start + span.length]) == span.digest, short
+        else:
+            assert made[short] == digest(body), short
     return files
 
 
@@ -456,6 +468,48 @@ def test_downloads_are_the_same_bytes_on_every_build_with_or_without_the_cache(t
     again = written(renamed, index, tmp_path / "d", cache)
     assert again["data/records.xlsx"] != first["data/records.xlsx"]  # its about sheet names the portal
     assert again["data/figures.csv"] == first["data/figures.csv"]
+
+
+def test_an_edit_makes_again_only_its_own_pieces_of_the_text_downloads(test_site: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the last output's files at hand, a text download's pieces made from unchanged rows are
+    copied from the file the last build wrote: after an edit only the edited record's block of rows is
+    read from the cache (where each row is kept compressed), and the files are the bytes a write
+    without a cache makes. A file the output no longer holds as written is not read: all is made."""
+    monkeypatch.setattr(downloads, "BLOCK", 2)  # the test site's 11 records in six blocks
+    reads: list[str] = []
+    read_row = downloads.Row.json_and_tidy
+    monkeypatch.setattr(downloads.Row, "json_and_tidy", lambda row: reads.append(row.province) or read_row(row))
+
+    def index() -> tuple[Any, Any]:
+        site = load_site(test_site, Problems())
+        assert site is not None
+        return site.config, build_index(site.registry, derive_all(site.records), site.reviewed)
+
+    cache = downloads.RowCache()
+    before: dict[str, str] = {}
+    downloads.write(tmp_path / "before", *index(), cache, before)
+    assert len(reads) == 11
+    record = sorted((test_site / "content/records").rglob("*.yaml"))[5]
+    unedited = index()
+    record.write_text(record.read_text(encoding="utf-8").replace("    title: ", "    title: Đã sửa ", 1), encoding="utf-8")
+
+    def kept(relative: str, made: str) -> Path | None:
+        return tmp_path / "before" / relative if before.get(relative.removeprefix("data/")) == made else None
+
+    def blocks(config: Any, index: Any) -> list[list[downloads.RowKey]]:
+        keys = [downloads._row_key(index, d) for d in index.records]
+        return [keys[i:i + 2] for i in range(0, len(keys), 2)]
+
+    made_again = sum(len(b) for b in blocks(*index()) if b not in blocks(*unedited))
+    assert 0 < made_again < 11
+    for kept_file, read in ((kept, made_again), (lambda relative, made: None, 11)):
+        del reads[:]
+        downloads.write(tmp_path / f"after-{read}", *index(), dataclasses.replace(cache), {}, kept=kept_file)
+        assert len(reads) == read
+        after = downloads.read_back(tmp_path / f"after-{read}")
+        assert after == written(*index(), tmp_path / f"alone-{read}")
+        assert after["data/figures.csv"] != downloads.read_back(tmp_path / "before")["data/figures.csv"]
 
 
 def test_nothing_is_repeated_that_a_join_gives(test_site_output: Path) -> None:

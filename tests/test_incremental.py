@@ -34,7 +34,7 @@ from generator.hashing import digest
 from generator.load import records, registry
 from generator.load.site import load_site
 from generator.model.problems import Problems
-from generator.output import writer
+from generator.output import downloads, writer
 from generator.output.atomic import MARKER, MARKER_TEXT
 from generator.render.labels import THEME, load_labels
 from generator.render.renderer import MemoryBytecodeCache, RenderCache
@@ -166,7 +166,9 @@ def _copy() -> Iterator[Edited]:
         root = Path(folder) / "site"
         shutil.copytree(SITE, root, ignore=shutil.ignore_patterns(".portal-cache", "output"))  # the sources alone
         site = Edited(root)
-        with mock.patch.object(pipeline, "load_labels", site.load_labels):
+        # Blocks of three records: the test site's downloads in several pieces, most of them copied from
+        # the last output's files after an edit (see `downloads._Text`), as at national scale.
+        with mock.patch.object(pipeline, "load_labels", site.load_labels), mock.patch.object(downloads, "BLOCK", 3):
             yield site
 
 
@@ -349,29 +351,40 @@ def test_a_cache_is_never_read_by_other_code(tmp_path: Path) -> None:
         assert cache.cache_folder(root).name != name
 
 
-def _tamper(page: Path) -> None:
-    """Change a built page by hand (as a maintainer might, or another program)."""
-    page.write_bytes(page.read_bytes().replace(b"<main", b"<main data-edited-by-hand", 1))
+TAMPERED = {"index.html": (b"<main", b"<main data-edited-by-hand"),  # a page
+            # a download of a province the edit leaves alone, and the whole table: the same size, changed
+            "data/provinces/vinh-long.csv": (b"vinh-long", b"VINH-LONG"),
+            "data/figures.csv": (b"vinh-long", b"VINH-LONG")}
 
 
+def _tamper(output: Path, name: str) -> None:
+    """Change a built file by hand (as a maintainer might, or another program)."""
+    before, after = TAMPERED[name]
+    data = (output / name).read_bytes()
+    assert before in data
+    (output / name).write_bytes(data.replace(before, after, 1))
+
+
+@pytest.mark.parametrize("name", list(TAMPERED))
 @pytest.mark.parametrize("path", ["serve", "build"])
-def test_an_output_page_changed_by_hand_is_made_again(compiled: MemoryBytecodeCache, path: str) -> None:
-    """An unchanged page is taken from the last output only while that file is still the one the last
-    build wrote: one changed since is rendered and written again."""
+def test_an_output_file_changed_by_hand_is_made_again(compiled: MemoryBytecodeCache, path: str, name: str) -> None:
+    """An unchanged page is taken from the last output, and a download's unchanged pieces are copied
+    from it, only while that file is still the one the last build wrote: one changed since is made
+    again whole."""
     with _copy() as site:
-        page = site.root.parent / "kept/index.html"
+        output = site.root.parent / "kept"
         if path == "serve":
             kept = _cache(compiled)
             _build(site, "kept", kept)
-            _tamper(page)
+            _tamper(output, name)
             _number(site, 3)
             cached = _build(site, "kept", kept)
         else:
             _cli_build(site.root, "kept")
-            _tamper(page)
+            _tamper(output, name)
             _number(site, 3)
             cached = _cli_build(site.root, "kept")
-        assert cached is not None and b"data-edited-by-hand" not in cached["index.html"]
+        assert cached is not None and TAMPERED[name][1] not in cached[name]
         _assert_same(cached, _fresh(site, compiled))
 
 
@@ -409,7 +422,7 @@ def test_a_one_off_build_fills_the_spare_instead_of_making_every_folder(compiled
         assert _beside(site, "kept") == [".kept.spare"]
         spare = site.root.parent / ".kept.spare"
         folders = sum(1 for p in spare.rglob("*") if p.is_dir())
-        _tamper(spare / "about" / "index.html")  # a page the edit below does not change
+        _tamper(spare / "about", "index.html")  # a page the edit below does not change
         (spare / "provinces" / "stray.html").write_text("left here by hand", encoding="utf-8")
         _number(site, 2)
         with mock.patch("pathlib.Path.mkdir", autospec=True, side_effect=Path.mkdir) as made:

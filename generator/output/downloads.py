@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from generator.hashing import digest, file_digest, hasher
 from generator.load.config import Config
@@ -402,6 +402,7 @@ class RowCache:
     rows: dict[RowKey, Row] = field(default_factory=dict)
     written: Written | None = None
     pieces: dict[PieceKey, deflate.Piece] = field(default_factory=dict)
+    layouts: dict[str, Layout] = field(default_factory=dict)  # the text downloads' pieces, by path under data/
 
 
 def _row_key(index: SiteIndex, d: Derived) -> RowKey:
@@ -456,7 +457,7 @@ class _Block:
     keys: list[RowKey]
     rows: list[Row]
 
-    @property
+    @functools.cached_property
     def made_of(self) -> str | None:
         """A digest of what its rows are made from; None when a record has no content hash."""
         return None if any(not k[0] for k in self.keys) else digest(repr(self.keys).encode("utf-8"))
@@ -465,6 +466,11 @@ class _Block:
     def sheet_rows(self) -> list[tuple[str, ...]]:
         """Each row's workbook rows, read once, only when a piece of this block is made."""
         return [r.sheet_rows() for r in self.rows]
+
+    @functools.cached_property
+    def plain(self) -> list[tuple[bytes, bytes]]:
+        """Each row's JSON and tidy lines, read once, only when a piece of this block is made."""
+        return [r.json_and_tidy() for r in self.rows]
 
 
 def _blocks(keyed: Iterable[tuple[RowKey, Row]]) -> Iterator[_Block]:
@@ -537,27 +543,105 @@ def articles(index: SiteIndex) -> int:
 
 
 class _Text:
-    """A UTF-8 text file under the downloads folder, written line by line, its size counted and its
-    digest taken as it is written (tens of megabytes at national scale: not read back to be digested)."""
+    """A UTF-8 text file under the downloads folder, written piece by piece, its size counted and its
+    digest taken as it is written (tens of megabytes at national scale: never read back whole).
 
-    def __init__(self, folder: Path, relative: str, header: str) -> None:
+    Its digest is that of its pieces' digests and lengths, in order, not of its bytes: a piece copied
+    from the file the last build wrote (see `_Old`) comes with its digest, so an edited record costs
+    the hashing of its own piece only. A file is cut into the same pieces by every build."""
+
+    def __init__(self, folder: Path, relative: str, header: str, old: _Old | None = None) -> None:
         self.relative = relative
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         self.file = path.open("wb")
         self.size = 0
         self.hash = hasher()
+        self.old = old
+        self.spans: dict[str, Span] = {}
         self.write(header.encode("utf-8"))
 
     def write(self, data: bytes) -> None:
+        """A piece made of nothing a cache knows (a header, a separator)."""
+        self._append(data, digest(data), None)
+
+    def piece(self, made_of: str | None, make: Callable[[], bytes]) -> None:
+        """The piece made from `made_of` (a digest of its rows' keys): copied from the last build's file
+        when it holds one, else made by `make()`."""
+        found = self.old.read(made_of) if self.old is not None and made_of is not None else None
+        if found is not None:
+            self._append(*found, made_of)
+            return
+        data = make()
+        self._append(data, digest(data), made_of)
+
+    def _append(self, data: bytes, made: str, made_of: str | None) -> None:
         self.file.write(data)
-        self.hash.update(data)
+        self.hash.update(f"{len(data)} {made}\n".encode("ascii"))
+        if made_of is not None:
+            self.spans[made_of] = Span(self.size, len(data), made)
         self.size += len(data)
 
-    def close(self) -> tuple[int, str]:
-        """Its size and digest."""
+    def close(self) -> tuple[int, str, Layout]:
+        """Its size, digest and layout."""
         self.file.close()
-        return self.size, self.hash.hexdigest()
+        if self.old is not None:
+            self.old.close()
+        made = self.hash.hexdigest()
+        return self.size, made, Layout(made, self.spans)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a piece lies in a text download, and its bytes' digest."""
+
+    start: int
+    length: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A text download as a build wrote it: its digest, and its pieces by what each is made of."""
+
+    digest: str
+    spans: dict[str, Span]
+
+
+KeptFile = Callable[[str, str], "Path | None"]  # (path in the output, digest) -> the last output's file, if unchanged
+
+
+class _Old:
+    """The file the last build wrote at the same path, read piece by piece; opened only when a piece is
+    asked for, and only when the output still holds it unchanged (`kept` says so)."""
+
+    def __init__(self, relative: str, layout: Layout, kept: KeptFile) -> None:
+        self.relative, self.layout, self.kept = relative, layout, kept
+        self.file: BinaryIO | None = None
+        self.usable = True
+
+    def read(self, made_of: str) -> tuple[bytes, str] | None:
+        """The piece made from `made_of` and its digest; None when the file has none or is gone."""
+        span = self.layout.spans.get(made_of)
+        if span is None or not self.usable:
+            return None
+        if self.file is None:
+            path = self.kept(f"data/{self.relative}", self.layout.digest)
+            try:
+                self.file = path.open("rb") if path is not None else None
+            except OSError:
+                self.file = None
+            if self.file is None:
+                self.usable = False
+                return None
+        self.file.seek(span.start)
+        data = self.file.read(span.length)
+        return (data, span.digest) if len(data) == span.length else None
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
 
 Article = tuple[tuple[Any, ...], bytes]  # an article's cells and its line of sources.csv
@@ -565,36 +649,49 @@ Article = tuple[tuple[Any, ...], bytes]  # an article's cells and its line of so
 
 @dataclass
 class _Tables:
-    """The CSV and JSON downloads being written, block by block, and the articles seen so far."""
+    """The CSV and JSON downloads being written, block by block, and the articles seen so far; each
+    piece copied from the last build's file when made from the same rows (`layouts`, `kept`)."""
 
     data: Path
     wide: _Text
     tidy: _Text
     json: _Text
+    layouts: dict[str, Layout]
+    kept: KeptFile | None
     per_province: dict[str, _Text] = field(default_factory=dict)
     sources: dict[str, Article] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, data: Path) -> _Tables:
-        return cls(data, _Text(data, "records.csv", BOM + HEADER), _Text(data, "figures.csv", BOM + TIDY_HEADER),
-                   _Text(data, "records.json", "["))
+    def open(cls, data: Path, layouts: dict[str, Layout], kept: KeptFile | None) -> _Tables:
+        def text(relative: str, header: str) -> _Text:
+            return _Text(data, relative, header, _old(relative, layouts, kept))
+        return cls(data, text("records.csv", BOM + HEADER), text("figures.csv", BOM + TIDY_HEADER),
+                   text("records.json", "["), layouts, kept)
 
     def add(self, block: _Block) -> None:
         """A block's records, written a block at a time: many small writes cost more."""
-        plain = [r.json_and_tidy() for r in block.rows]
-        self.wide.write(b"".join(r.csv_line for r in block.rows))
-        self.tidy.write(b"".join(tidy for _, tidy in plain))
-        self.json.write((b"\n" if self.json.size == 1 else b",\n") + b",\n".join(json for json, _ in plain))
-        for province, rows in itertools.groupby(block.rows, key=lambda r: r.province):
+        made_of = block.made_of
+        self.wide.piece(made_of, functools.partial(_wide_lines, block.rows))
+        self.tidy.piece(made_of, lambda: b"".join(tidy for _, tidy in block.plain))
+        self.json.write(b"\n" if self.json.size == 1 else b",\n")
+        self.json.piece(made_of, lambda: b",\n".join(json for json, _ in block.plain))
+        start = 0
+        for province, group in itertools.groupby(block.rows, key=lambda r: r.province):
+            rows = list(group)
             if province not in self.per_province:
-                self.per_province[province] = _Text(self.data, f"provinces/{province}.csv", BOM + HEADER)
-            self.per_province[province].write(b"".join(r.csv_line for r in rows))
+                relative = f"provinces/{province}.csv"
+                self.per_province[province] = _Text(self.data, relative, BOM + HEADER,
+                                                    _old(relative, self.layouts, self.kept))
+            # The block's rows start..start+len: what the block is made of tells what they are.
+            part = None if made_of is None else f"{made_of} {start} {len(rows)}"
+            self.per_province[province].piece(part, functools.partial(_wide_lines, rows))
+            start += len(rows)
         for r in block.rows:
             for cells, line in zip(r.sources, r.source_lines, strict=True):
                 _add_source(self.sources, cells, line)
 
-    def close(self) -> tuple[dict[str, tuple[int, str]], list[tuple[Any, ...]]]:
-        """{file: (size, digest)}, with sources.csv written, and the articles in its order."""
+    def close(self) -> tuple[dict[str, tuple[int, str, Layout]], list[tuple[Any, ...]]]:
+        """{file: (size, digest, layout)}, with sources.csv written, and the articles in its order."""
         self.json.write(b"\n]\n")
         ordered = [self.sources[key] for key in sorted(self.sources)]
         listed = _Text(self.data, "sources.csv", BOM + SOURCES_HEADER)
@@ -603,10 +700,21 @@ class _Tables:
         return {t.relative: t.close() for t in files}, [cells for cells, _ in ordered]
 
 
+def _wide_lines(rows: list[Row]) -> bytes:
+    return b"".join(r.csv_line for r in rows)
+
+
+def _old(relative: str, layouts: dict[str, Layout], kept: KeptFile | None) -> _Old | None:
+    layout = layouts.get(relative)
+    return _Old(relative, layout, kept) if layout is not None and kept is not None else None
+
+
 def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None = None,
-          digests: dict[str, str] | None = None, workers: int = 1) -> dict[str, int]:
+          digests: dict[str, str] | None = None, workers: int = 1, kept: KeptFile | None = None) -> dict[str, int]:
     """Write every file under data/ into `folder`, record by record, and return {path under data/: bytes};
-    `digests`, when given, gets each file's digest (`hashing.file_digest`'s), taken as it was written.
+    `digests`, when given, gets each file's digest, taken as it was written (for a text file, that of
+    its pieces: see `_Text`). With a `cache` and `kept` (the last output's files), a text file's pieces
+    made from unchanged rows are copied from the file the last build wrote, not made again.
 
     All records wide (CSV, JSON) and every figure tidy (CSV) with its articles in a table of their own
     (sources.csv, joined by source_id), the three in one workbook; the wide CSV once more per province;
@@ -616,7 +724,7 @@ def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None
     """
     updated = last_updated(index)
     data = folder / "data"
-    tables = _Tables.open(data)
+    tables = _Tables.open(data, cache.layouts if cache is not None else {}, kept)
     pieces = _Pieces(workbook.Writer([("figures", [c[0] for c in TIDY_COLUMNS]), ("records", [c[0] for c in COLUMNS]),
                                       ("sources", [c[0] for c in SOURCE_COLUMNS])]),
                      cache.pieces if cache is not None else {})
@@ -624,12 +732,13 @@ def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None
         tables.add(block)
         pieces.add_block(block)
     closed, cells = tables.close()
-    sizes = {name: size for name, (size, _) in closed.items()}
+    sizes = {name: size for name, (size, _, _) in closed.items()}
     pieces.add_sources(cells)
     if cache is not None:
         cache.pieces = pieces.used
+        cache.layouts = {name: layout for name, (_, _, layout) in closed.items()}
     sizes["records.xlsx"] = pieces.book.save(data / "records.xlsx", _about(config, updated), updated)
-    made = {name: d for name, (_, d) in closed.items()} | {"records.xlsx": file_digest(data / "records.xlsx")}
+    made = {name: d for name, (_, d, _) in closed.items()} | {"records.xlsx": file_digest(data / "records.xlsx")}
     provinces = sorted(tables.per_province)
     for relative, body in (("schema/records.json", _schema(COLUMNS)), ("schema/figures.json", _tidy_schema()),
                            ("schema/sources.json", _schema(SOURCE_COLUMNS, primary="source_id")),

@@ -52,6 +52,10 @@ class Output(Protocol):
         """A file of the output already written to disk (a download streamed to a scratch folder on the
         output's file system): moved in, never read into memory where the output is a folder."""
 
+    def kept(self, relative: str, digest: str) -> Path | None:
+        """The last build's file at `relative`, when the output still holds it with these bytes (a
+        download read piece by piece while its successor is written); None when not."""
+
 
 @dataclass
 class InMemory:
@@ -67,6 +71,9 @@ class InMemory:
 
     def put_file(self, relative: str, path: Path, digest: str) -> None:
         self.files[relative] = path.read_bytes()
+
+    def kept(self, relative: str, digest: str) -> Path | None:
+        return None
 
 
 def _unchanged(folder: Path, relative: str, kept: Kept | None, digest: str) -> bool:
@@ -204,6 +211,10 @@ class Staging:
         os.replace(path, new)
         self.files[relative] = _kept(new, digest)
 
+    def kept(self, relative: str, digest: str) -> Path | None:
+        path = self.target / relative
+        return path if _unchanged(self.target, relative, self.previous.get(relative), digest) else None
+
     def reuse(self, relative: str, digest: str) -> bool:
         """Keep the spare's file, or hard-link the old output's (a copy where links are not possible).
         Safe with the swap: the old folder's names are removed afterwards, the new folder's stay, and no
@@ -290,6 +301,10 @@ class InPlace:
         shutil.move(path, held)
         self.files[relative] = digest
         self.moved[relative] = held
+
+    def kept(self, relative: str, digest: str) -> Path | None:
+        path = self.target / relative
+        return path if _unchanged(self.target, relative, self.written.files.get(relative), digest) else None
 
     def reuse(self, relative: str, digest: str) -> bool:
         if not _unchanged(self.target, relative, self.written.files.get(relative), digest):
