@@ -36,6 +36,29 @@ def hasher() -> hashlib.blake2b:
     return hashlib.blake2b(digest_size=DIGEST_SIZE)
 
 
+class PiecesDigest:
+    """The digest of a file written in pieces: that of each piece's length and digest, in order, not of
+    its bytes. A piece kept from an earlier build comes with its digest, so a file made mostly of such
+    pieces (a download at national scale, tens of megabytes) is digested without hashing them again.
+    Every build cuts a file into the same pieces, so the same bytes have the same digest."""
+
+    def __init__(self) -> None:
+        self._hash = hasher()
+
+    def add(self, length: int, made: str) -> None:
+        """A piece of `length` bytes whose digest is `made`."""
+        self._hash.update(f"{length} {made}\n".encode("ascii"))
+
+    def add_bytes(self, data: bytes) -> str:
+        """A piece given by its bytes; returns their digest."""
+        made = digest(data)
+        self.add(len(data), made)
+        return made
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
 def file_digest(path: Path) -> str:
     """`digest` of a file's bytes, read in pieces (a download can be larger than is worth holding)."""
     h = hasher()

@@ -143,7 +143,7 @@ def written(config: Any, index: Any, folder: Path, cache: downloads.RowCache | N
     laid = cache.layouts if cache is not None else {}
     for name, body in files.items():
         short = name.removeprefix("data/")
-        if short in ("records.csv", "figures.csv", "records.json", "sources.csv") or short.startswith("provinces/"):
+        if short in ("records.csv", "figures.csv", "records.json", "sources.csv", "records.xlsx") or short.startswith("provinces/"):
             assert made[short] == fresh[short], short
             for span in (laid[short].spans.values() if short in laid else ()):
                 assert digest(body[span.start:span.start + span.length]) == span.digest, short

@@ -15,7 +15,9 @@ so joining pieces costs one multiplication each.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from generator.hashing import digest
 
 _POLY = 0xEDB88320  # the CRC-32 polynomial, bit-reflected as zlib computes it
 _ONE = 1 << 31  # the polynomial 1 (x^0), bit-reflected
@@ -71,12 +73,16 @@ class Piece:
     crc: int  # of the text
     size: int  # of the text, in bytes
     factor: int  # shift(size), made once with the piece
+    made: str  # digest of `body`, made once with the piece (see `hashing.PiecesDigest`)
 
     @classmethod
     def of(cls, text: bytes, level: int) -> Piece:
         packer = zlib.compressobj(level, zlib.DEFLATED, -15)
         body = packer.compress(text) + packer.flush(zlib.Z_FULL_FLUSH)
-        return cls(body, zlib.crc32(text), len(text), shift(len(text)))
+        return cls(body, zlib.crc32(text), len(text), shift(len(text)), digest(body))
+
+
+_END_MADE = digest(END)
 
 
 @dataclass
@@ -84,12 +90,14 @@ class Stream:
     """A deflate stream being joined: its pieces' bodies in order, and the CRC, size and length so far."""
 
     bodies: list[bytes]
+    made: list[str] = field(default_factory=list)  # each body's digest
     crc: int = 0
     size: int = 0  # uncompressed
     length: int = 0  # compressed
 
     def add(self, piece: Piece) -> None:
         self.bodies.append(piece.body)
+        self.made.append(piece.made)
         self.crc = multiply(piece.factor, self.crc) ^ piece.crc
         self.size += piece.size
         self.length += len(piece.body)
@@ -97,4 +105,5 @@ class Stream:
     def end(self) -> None:
         """Close the stream with a final empty block; nothing may be added after."""
         self.bodies.append(END)
+        self.made.append(_END_MADE)
         self.length += len(END)

@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from generator.hashing import digest, file_digest, hasher
+from generator.hashing import PiecesDigest, digest
 from generator.load.config import Config
 from generator.model.derive import ROWS, Derived, Value
 from generator.model.types import BLOCK_FIGURES, BLOCKS, Figure, PartialDate, Record, Source
@@ -544,11 +544,9 @@ def articles(index: SiteIndex) -> int:
 
 class _Text:
     """A UTF-8 text file under the downloads folder, written piece by piece, its size counted and its
-    digest taken as it is written (tens of megabytes at national scale: never read back whole).
-
-    Its digest is that of its pieces' digests and lengths, in order, not of its bytes: a piece copied
-    from the file the last build wrote (see `_Old`) comes with its digest, so an edited record costs
-    the hashing of its own piece only. A file is cut into the same pieces by every build."""
+    digest taken as it is written (tens of megabytes at national scale: never read back whole). A piece
+    copied from the file the last build wrote (see `_Old`) comes with its digest (`PiecesDigest`), so
+    an edited record costs the hashing of its own piece only."""
 
     def __init__(self, folder: Path, relative: str, header: str, old: _Old | None = None) -> None:
         self.relative = relative
@@ -556,7 +554,7 @@ class _Text:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.file = path.open("wb")
         self.size = 0
-        self.hash = hasher()
+        self.hash = PiecesDigest()
         self.old = old
         self.spans: dict[str, Span] = {}
         self.write(header.encode("utf-8"))
@@ -577,7 +575,7 @@ class _Text:
 
     def _append(self, data: bytes, made: str, made_of: str | None) -> None:
         self.file.write(data)
-        self.hash.update(f"{len(data)} {made}\n".encode("ascii"))
+        self.hash.add(len(data), made)
         if made_of is not None:
             self.spans[made_of] = Span(self.size, len(data), made)
         self.size += len(data)
@@ -712,9 +710,10 @@ def _old(relative: str, layouts: dict[str, Layout], kept: KeptFile | None) -> _O
 def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None = None,
           digests: dict[str, str] | None = None, workers: int = 1, kept: KeptFile | None = None) -> dict[str, int]:
     """Write every file under data/ into `folder`, record by record, and return {path under data/: bytes};
-    `digests`, when given, gets each file's digest, taken as it was written (for a text file, that of
-    its pieces: see `_Text`). With a `cache` and `kept` (the last output's files), a text file's pieces
-    made from unchanged rows are copied from the file the last build wrote, not made again.
+    `digests`, when given, gets each file's digest, taken as it was written (for the text files and the
+    workbook, that of their pieces: see `hashing.PiecesDigest`). With a `cache` and `kept` (the last
+    output's files), a text file's pieces made from unchanged rows are copied from the file the last
+    build wrote, not made again.
 
     All records wide (CSV, JSON) and every figure tidy (CSV) with its articles in a table of their own
     (sources.csv, joined by source_id), the three in one workbook; the wide CSV once more per province;
@@ -737,8 +736,8 @@ def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None
     if cache is not None:
         cache.pieces = pieces.used
         cache.layouts = {name: layout for name, (_, _, layout) in closed.items()}
-    sizes["records.xlsx"] = pieces.book.save(data / "records.xlsx", _about(config, updated), updated)
-    made = {name: d for name, (_, d, _) in closed.items()} | {"records.xlsx": file_digest(data / "records.xlsx")}
+    sizes["records.xlsx"], book = pieces.book.save(data / "records.xlsx", _about(config, updated), updated)
+    made = {name: d for name, (_, d, _) in closed.items()} | {"records.xlsx": book}
     provinces = sorted(tables.per_province)
     for relative, body in (("schema/records.json", _schema(COLUMNS)), ("schema/figures.json", _tidy_schema()),
                            ("schema/sources.json", _schema(SOURCE_COLUMNS, primary="source_id")),

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
+from generator.hashing import PiecesDigest
 from generator.model.types import PartialDate
 from generator.output import deflate
 
@@ -179,8 +180,10 @@ class Writer:
         """`rows` rows made by `rows_piece` from `next_row(sheet)` on (perhaps by an earlier build)."""
         self.sheets[sheet].add(piece, rows)
 
-    def save(self, path: Path, about: list[tuple[str, str]], updated: dt.date | PartialDate | None) -> int:
-        """Write the workbook to `path` with its dates set to the data's last update; returns its size."""
+    def save(self, path: Path, about: list[tuple[str, str]],
+             updated: dt.date | PartialDate | None) -> tuple[int, str]:
+        """Write the workbook to `path` with its dates set to the data's last update; returns its size
+        and digest (that of its pieces: see `hashing.PiecesDigest`)."""
         self.append("about", about)
         when = _when(updated)
         names = list(self.sheets)
@@ -197,9 +200,10 @@ class Writer:
             sheet.add(_piece(_SHEET_END), 0)
             sheet.stream.end()
             parts.append((f"xl/worksheets/sheet{i}.xml", sheet.stream))
+        made = PiecesDigest()
         with path.open("wb") as out:
-            _zip(out, parts, when)
-        return path.stat().st_size
+            _zip(out, parts, when, made)
+        return path.stat().st_size, made.hexdigest()
 
 
 def xlsx(sheets: list[tuple[str, list[str], Iterable[Sequence[Any]]]], about: list[tuple[str, str]],
@@ -208,7 +212,7 @@ def xlsx(sheets: list[tuple[str, list[str], Iterable[Sequence[Any]]]], about: li
     writer = Writer([(name, header) for name, header, _ in sheets])
     for name, _, rows in sheets:
         writer.append(name, rows)
-    return writer.save(path, about, updated)
+    return writer.save(path, about, updated)[0]
 
 
 def _when(updated: dt.date | PartialDate | None) -> dt.datetime:
@@ -262,11 +266,17 @@ def _workbook_rels(sheets: int) -> str:
             f'Type="{_RELS}/styles" Target="styles.xml"/></Relationships>')
 
 
-def _zip(out: IO[bytes], parts: list[tuple[str, bytes | deflate.Stream]], when: dt.datetime) -> None:
-    """A zip of `parts`, each deflated (sheets were deflated in pieces), every entry dated `when`.
+def _zip(out: IO[bytes], parts: list[tuple[str, bytes | deflate.Stream]], when: dt.datetime,
+         made: PiecesDigest) -> None:
+    """A zip of `parts`, each deflated (sheets were deflated in pieces), every entry dated `when`;
+    `made` is given each piece written.
 
     Written here rather than with `zipfile`, which cannot take data already compressed.
     """
+    def write(data: bytes) -> None:
+        out.write(data)
+        made.add_bytes(data)
+
     stamp = ((when.hour << 11) | (when.minute << 5) | (when.second // 2),
              ((when.year - 1980) << 9) | (when.month << 5) | when.day)
     directory = []
@@ -276,14 +286,15 @@ def _zip(out: IO[bytes], parts: list[tuple[str, bytes | deflate.Stream]], when: 
             raise ValueError(f"{name} is too large for a workbook ({stream.size} bytes)")
         offset, encoded = out.tell(), name.encode("ascii")
         fields = (8, *stamp, stream.crc, stream.length, stream.size, len(encoded), 0)
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, *fields) + encoded)
+        write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, *fields) + encoded)
         out.writelines(stream.bodies)
+        for body, body_made in zip(stream.bodies, stream.made, strict=True):
+            made.add(len(body), body_made)
         directory.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, *fields, 0, 0, 0, 0, offset)
                          + encoded)
     at = out.tell()
     listing = b"".join(directory)
-    out.write(listing)
-    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(listing), at, 0))
+    write(listing + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(listing), at, 0))
 
 
 def _whole(data: bytes) -> deflate.Stream:
