@@ -38,11 +38,13 @@ from generator.cache import BuildCache
 from generator.i18n import Messages, messages
 from generator.livereload.watch import NoPolling, Watch
 from generator.model.problems import Problem, Problems
+from generator.output import atomic
 from generator.pipeline import build
 
 WATCHED = ("site.yaml", "content", "templates", "static")
 MAX_SEGMENT = 255  # longer than any file name a file system allows
 PORTS_TO_TRY = 20
+TIDY_AFTER = 1.0  # seconds after a reload: the pages' requests come first
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
 
@@ -79,10 +81,21 @@ class DevSite:
             return result is not None
 
     def rebuild_and_reload(self) -> None:
-        """Rebuild, then tell every open page to reload now (not after livereload's 3 s pause)."""
+        """Rebuild, then tell every open page to reload now (not after livereload's 3 s pause); what the
+        rebuild replaced is removed a little later, when the pages have been served again."""
         self.rebuild()
         if LiveReloadHandler.waiters:
             LiveReloadHandler.reload_waiters()
+        ioloop.IOLoop.current().call_later(TIDY_AFTER, self.tidy)
+
+    def tidy(self) -> None:
+        """Remove what the last rebuild left beside the output (the downloads it replaced: see
+        `writer.InPlace`), unless a rebuild is running (it removes them itself first)."""
+        if self.lock.acquire(blocking=False):
+            try:
+                atomic.clean_stale(self.output)
+            finally:
+                self.lock.release()
 
 
 def resolve(root: Path, url_path: str) -> Path | None:
@@ -226,11 +239,14 @@ def serve(site: Path, host: str, port: int, open_browser: bool, base_path: str |
         return 2
     config = load_config(site, Problems())
     path = base_path or (config.base_path if config else "/")
-    dev = DevSite(site, Path(tempfile.mkdtemp(prefix="portal-serve-")), path, say=say)
+    # The site is served from a folder inside a temporary one, so that what a build keeps beside its
+    # output (its lock file, the downloads a rebuild replaced) is inside it too, and removed with it.
+    temporary = Path(tempfile.mkdtemp(prefix="portal-serve-"))
+    dev = DevSite(site, temporary / "www", path, say=say)
     try:
         return _run(dev, host, port, chosen, open_browser, poll)
     finally:
-        shutil.rmtree(dev.www, ignore_errors=True)
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def _run(dev: DevSite, host: str, asked: int, port: int, open_browser: bool, poll: bool) -> int:

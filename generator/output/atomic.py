@@ -114,7 +114,8 @@ def refusal(output: Path) -> Text | None:
 
 def staging_dir(output: Path, kind: str = "build") -> Path:
     """A fresh folder beside the output for this process: `build`, the whole site being staged; `held`,
-    the files `serve` holds until its build passed. `clean_stale` removes it if the build was killed."""
+    the files `serve` holds until its build passed; `old`, second names of the files it replaced.
+    `clean_stale` removes it (the first two only if the build was killed)."""
     path = staging_path(output, kind)
     if path.exists():
         shutil.rmtree(path)

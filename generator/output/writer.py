@@ -10,6 +10,7 @@ Either way, a build that fails leaves the previous output exactly as it was.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -257,7 +258,11 @@ class Staging:
 
 class InPlace:
     """`serve`'s folder, updated in place: files whose bytes changed are held until `commit` (which
-    runs only when the whole build passed), then each replaced atomically; files gone are removed."""
+    runs only when the whole build passed), then each replaced atomically; files gone are removed.
+
+    A replaced download keeps a second name in a folder beside the output (`.<output>.old-<pid>`), so
+    the rename does not free its tens of megabytes: that folder is removed by `atomic.clean_stale`,
+    which `serve` calls once the open pages were told to reload (and the next build calls first)."""
 
     def __init__(self, target: Path, written: WrittenFiles) -> None:
         self.target = target
@@ -317,10 +322,15 @@ class InPlace:
         for relative, data in self.changed.items():
             atomic.replace_file(self.target, relative, data)
             kept[relative] = _kept(self.target / relative, self.files[relative])
-        for relative, held in self.moved.items():
-            (self.target / relative).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(held, self.target / relative)
-            kept[relative] = _kept(self.target / relative, self.files[relative])
+        old = atomic.staging_dir(self.target, "old") if self.moved else None
+        for n, (relative, held) in enumerate(self.moved.items()):
+            path = self.target / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            assert old is not None
+            with contextlib.suppress(OSError):  # no old file, or no links here: the rename below frees it
+                os.link(path, old / str(n))
+            os.replace(held, path)
+            kept[relative] = _kept(path, self.files[relative])
         for gone in sorted(set(kept) - set(self.files)):
             (self.target / gone).unlink(missing_ok=True)
             _remove_empty_folders(self.target, (self.target / gone).parent)
