@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeAlias
 
@@ -204,19 +204,18 @@ NewestOf = Callable[[str, tuple[Derived, ...]], "tuple[Value, Derived] | None"]
 def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tuple[Derived, ...],
                     names: dict[str, str], committee_names: dict[str, str], by_series: bool = False,
                     embed: EmbedRef | None = None, figures_of: FiguresOf | None = None,
-                    series_of: SeriesOf | None = None) -> Chart | None:
+                    series_of: SeriesOf | None = None,
+                    by_committee: Mapping[Committee, tuple[Derived, ...]] | None = None) -> Chart | None:
     """One series per committee (a province may have several), one bar per full year.
 
     `figures_of(committee, its records)` and `series_of(committee, its records, what else the series
     shows, make)` may hand back a committee's figures and its series as made before from the same
     records (`serve` keeps them: an indicator's trend is made from every record); by default they are
-    made here."""
+    made here. `by_committee`: `items` by committee, when the caller has them so (the site index)."""
     figures_of = figures_of or (lambda k, records: committee_figures(ind, records))
     series_of = series_of or (lambda k, records, shape, make: make())
-    groups: dict[Committee, list[Derived]] = defaultdict(list)
-    for d in items:
-        groups[(d.record.province, d.record.committee)].append(d)
-    figures = {k: found for k, g in groups.items() if (found := figures_of(k, tuple(g)))}
+    groups = _by_committee(items) if by_committee is None else by_committee
+    figures = {k: found for k, g in groups.items() if (found := figures_of(k, g))}
     years = sorted({y for found in figures.values() for y in found})
     if len(years) < MIN_YEARS:
         return None
@@ -236,20 +235,38 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
         def make() -> Series:
             return Series(shape[0], [found[y][0] if y in found else None for y in years], shape[2], key,
                           sources_of(d for _, d in found.values()))
-        return series_of(k, tuple(groups[k]), shape, make)
+        return series_of(k, groups[k], shape, make)
 
     series = [one(i, k) for i, k in enumerate(keys)]
-    shown = [d for k in keys for _, d in figures[k].values()]
     table_by_series = by_series or len(series) > len(years)
     # A table by series credits each series' own sources (`table_sources`): rows by year are not made.
-    charted = {id(d) for found in figures.values() for _, d in found.values()}
-    rows = [] if table_by_series else [d for d in items if id(d) in charted]
+    rows = [] if table_by_series else _charted(items, figures)
     row_sources = [sources_of([d for d in rows if d.record.year == y]) for y in years] if rows else []
     return Chart(cid, title, unit, [str(y) for y in years], "line" if by_series else "bar", False, series,
                  max=100 if ind.unit == "percent" else None, by_series=table_by_series,
                  series_links=[f"provinces/{p}/" for p, _ in keys], percent=ind.unit != "members",
                  reference=100 if ind.unit == "percent_of_target" else None,
-                 embed=embed, years=span(shown), row_sources=row_sources)
+                 embed=embed, years=(years[0], years[-1]), row_sources=row_sources)  # the years of its records
+
+
+def _by_committee(items: Iterable[Derived]) -> dict[Committee, tuple[Derived, ...]]:
+    groups: dict[Committee, list[Derived]] = defaultdict(list)
+    for d in items:
+        groups[(d.record.province, d.record.committee)].append(d)
+    return {k: tuple(g) for k, g in groups.items()}
+
+
+def _by_province(items: Iterable[Derived]) -> dict[str, tuple[Derived, ...]]:
+    groups: dict[str, list[Derived]] = defaultdict(list)
+    for d in items:
+        groups[d.record.province].append(d)
+    return {k: tuple(g) for k, g in groups.items()}
+
+
+def _charted(items: Iterable[Derived], figures: dict[Committee, Figures]) -> list[Derived]:
+    """The records of `items` whose figure a chart shows, in their order."""
+    charted = {id(d) for found in figures.values() for _, d in found.values()}
+    return [d for d in items if id(d) in charted]
 
 
 def newest_value(ind: Indicator, items: Iterable[Derived]) -> tuple[Value, Derived] | None:
@@ -274,17 +291,16 @@ def committee_label(province: str, committee: str, several: set[str], names: dic
 
 def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[Derived] | tuple[Derived, ...],
                   names: dict[str, str], latest: bool = False, embed: EmbedRef | None = None,
-                  newest_of: NewestOf | None = None, committee_names: dict[str, str] | None = None) -> Chart | None:
+                  newest_of: NewestOf | None = None, committee_names: dict[str, str] | None = None,
+                  by_province: Mapping[str, tuple[Derived, ...]] | None = None) -> Chart | None:
     """Provinces side by side, best first; only when two or more have the figure. With `latest`, each
     province's newest full year (labelled "Province (year)"; `newest_of(province, its records)` gives
     it), else every full-year record given, named by its committee too where a province has several
-    (given `committee_names`)."""
+    (given `committee_names`). `by_province`: `items` by province, when the caller has them so."""
     if latest:  # each province's newest, chosen before sorting: a national ranking sorts 63 rows, not 3,000
         newest_of = newest_of or (lambda province, records: newest_value(ind, records))
-        by_province: dict[str, list[Derived]] = defaultdict(list)
-        for d in items:
-            by_province[d.record.province].append(d)
-        rows = [pair for slug, found in by_province.items() if (pair := newest_of(slug, tuple(found)))]
+        groups = _by_province(items) if by_province is None else by_province
+        rows = [pair for slug, found in groups.items() if (pair := newest_of(slug, found))]
     else:
         rows = [(v, d) for d in full_years(items) if (v := chartable(ind.value(d))) is not None]
     rows.sort(key=lambda pair: (-pair[0].number, pair[1].record.province))

@@ -6,7 +6,7 @@ year) and returns its pages with a typed context.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import groupby
@@ -79,18 +79,38 @@ class SitePlan:
 
 
 def plan_home(index: SiteIndex, labels: Labels, memo: PlanMemo | None = None) -> PlannedPage:
-    coverage: dict[str, dict[int, Coverage]] = {
-        slug: {y: ("full" if any(d.record.period.is_full_year for d in items if d.record.year == y) else "partial")
-               for y in {d.record.year for d in items}}
-        for slug, items in index.by_province.items()}
-    latest = {slug: found for slug, items in index.by_province.items()
-              if (found := latest_with_results(items)) is not None}
+    latest, coverage, articles, updated = index.once(("home",), lambda: _home_facts(index, memo))
     chart = home_chart(index, labels, memo)
-    articles = len(index.reviewed) or len({s.url for d in index.records for s in d.record.sources})
-    updated = newest_source_date(index.records)
     return PlannedPage("", "home", labels["home"]["heading"],
                        HomeContext(latest, coverage, index.years, INDICATORS, [chart] if chart else [],
                                    len(index.records), articles, updated))
+
+
+HomeFacts = tuple[dict[str, Derived], dict[str, dict[int, Coverage]], int, "dt.date | PartialDate | None"]
+
+
+def _home_facts(index: SiteIndex, memo: PlanMemo | None) -> HomeFacts:
+    """What the home page tells of every province, the same in both editions: each province's part
+    made from its own records (with a `memo`, kept from the last build while they are the same)."""
+    facts = {slug: made(memo, f"home:{slug}", items, partial(_province_facts, items))
+             for slug, items in index.by_province.items()}
+    latest = {slug: found for slug, (found, _, _, _) in facts.items() if found is not None}
+    coverage = {slug: covered for slug, (_, covered, _, _) in facts.items()}
+    articles = len(index.reviewed) or len(set().union(*(urls for _, _, urls, _ in facts.values())))
+    updated = newest_source_date(newest for _, _, _, newest in facts.values() if newest is not None)
+    return latest, coverage, articles, updated
+
+
+def _province_facts(items: tuple[Derived, ...]) -> tuple[Derived | None, dict[int, Coverage], frozenset[str],
+                                                          dt.date | PartialDate | None]:
+    """One province's part of the home page: its latest results, which of its years are full, the
+    addresses of its articles and the newest one's date."""
+    coverage: dict[int, Coverage] = {
+        y: ("full" if any(d.record.period.is_full_year for d in items if d.record.year == y) else "partial")
+        for y in {d.record.year for d in items}}
+    urls = frozenset(s.url for d in items for s in d.record.sources)
+    return latest_with_results(items), coverage, urls, newest_source_date(s.published for d in items
+                                                                          for s in d.record.sources)
 
 
 def home_chart(index: SiteIndex, labels: Labels, memo: PlanMemo | None = None) -> Chart | None:
@@ -111,13 +131,13 @@ def latest_ranking(index: SiteIndex, ind: Indicator, cid: str, title: str, unit:
     ranking = index.once(("latest-ranking", ind.id), lambda: ranking_chart(
         cid, title, unit, ind, index.records, index.names, latest=True, embed=embed,
         newest_of=lambda slug, records: made(memo, f"newest:{ind.id}:{slug}", records,
-                                             partial(newest_value, ind, records))))
+                                             partial(newest_value, ind, records)), by_province=index.by_province))
     return worded(ranking, cid, title, unit, embed, ranking=True)
 
 
-def newest_source_date(items: tuple[Derived, ...]) -> dt.date | PartialDate | None:
-    """The last-updated date a reader sees: the newest publication date among the records' sources."""
-    dates = [s.published for d in items for s in d.record.sources if s.published is not None]
+def newest_source_date(published: Iterable[dt.date | PartialDate | None]) -> dt.date | PartialDate | None:
+    """The last-updated date a reader sees: the newest of the records' sources' publication dates."""
+    dates = [day for day in published if day is not None]
 
     def order(day: dt.date | PartialDate) -> tuple[int, int, int]:
         if isinstance(day, PartialDate):
@@ -249,7 +269,7 @@ def plan_indicator(index: SiteIndex, ind_id: str, labels: Labels, memo: PlanMemo
         figures_of=lambda k, records: made(memo, f"figures:{ind.id}:{k[0]}:{k[1]}", records,
                                            partial(committee_figures, ind, records)),
         series_of=lambda k, records, shape, make: made(memo, f"series:{ind.id}:{k[0]}:{k[1]}", records, make,
-                                                       also=shape)))
+                                                       also=shape), by_committee=index.by_committee))
     charts = (latest_ranking(index, ind, f"indicator-{ind.id}-latest", f"{title} — {words['latest_ranking']}",
                              unit, EmbedRef(f"{ind.id}/latest"), memo),
               worded(trend, cid, over, unit, embed))  # made once for both editions
