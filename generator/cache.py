@@ -49,7 +49,7 @@ class BuildCache:
     derived: DeriveCache = field(default_factory=DeriveCache)  # derived records
     rows: RowCache = field(default_factory=RowCache)  # download rows
     render: RenderCache = field(default_factory=RenderCache)  # compiled templates, pages' keys and digests
-    links: LinkCache = field(default_factory=dict)  # each page's parsed links
+    links: LinkCache = field(default_factory=LinkCache)  # each page's parsed links, and the last check's answer
     written: WrittenFiles = field(default_factory=WrittenFiles)  # the files written last time, and where
     fingerprints: Fingerprints = field(default_factory=Fingerprints)  # of the derived records
     # `serve` only: each edition's pages as last planned (in memory, never on disk: see `plan.memo`)

@@ -21,8 +21,11 @@ from urllib.request import urlopen
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.model.problems import ERROR, WARNING, Severity
 from generator.output import linkcheck
 from tests.helpers import QuietHandler
 
@@ -285,6 +288,41 @@ def test_the_link_check_reads_tags_in_capitals_and_whole_id_attributes_only() ->
     problems = sorted(p.message for p in linkcheck.check(files, "/"))
     assert len(problems) == 3, problems
     assert "/gone.html" in problems[0] and "/gone.png" in problems[1] and "'#there'" in problems[2], problems
+
+
+NAMES = ("index.html", "b.html", "c/index.html", "c/d.html", "data/e.csv")
+_LINKS = st.sampled_from(["#x", "#y", "/b.html", "/b.html#x", "/c/", "/c/#y", "d.html", "/c/d.html#x",
+                          "/data/e.csv", "/gone.html", "../b.html#y"])
+_PAGE = st.builds(lambda ids, links: "".join(f'<p id="{i}">t</p>' for i in ids)
+                  + "\n".join(f'<a href="{link}">l</a>' for link in links),
+                  st.lists(st.sampled_from(["x", "y"]), unique=True), st.lists(_LINKS, max_size=4))
+_SITE = st.dictionaries(st.sampled_from(NAMES), _PAGE, min_size=1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SITE, st.lists(st.tuples(st.sampled_from(NAMES), st.none() | _PAGE, st.sampled_from([ERROR, WARNING])),
+                       min_size=1, max_size=8))
+def test_a_check_that_keeps_its_last_answer_finds_what_a_fresh_check_finds(
+        site: dict[str, str], edits: list[tuple[str, str | None, Severity]]) -> None:
+    """`serve` checks the links after every edit keeping its last answer, and checks again only the
+    pages whose links changed while the files and every page's ids are as they were. After any edits
+    (a file changed, added or removed; the level changed), it finds the problems, in the order, a
+    check from nothing finds."""
+    cache = linkcheck.LinkCache()
+    level: Severity = ERROR
+    for name, text, next_level in [("", None, ERROR), *edits]:
+        if name:
+            site = {**site, name: text} if text is not None else {k: v for k, v in site.items() if k != name}
+            level = next_level
+        data = {page: body.encode() for page, body in site.items()}
+        kept = linkcheck.Links("/", cache)
+        for page, body in data.items():
+            kept.add(page, body)
+        found = kept.problems(level)
+        kept.forget_others()
+        fresh = linkcheck.check(data, "/", level)
+        assert [(p.path, p.line, p.message, p.level) for p in found] == \
+            [(p.path, p.line, p.message, p.level) for p in fresh]
 
 
 class _Links(HTMLParser):

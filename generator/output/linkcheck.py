@@ -35,7 +35,23 @@ class Parsed:
         return zip(self.lines, self.written, self.targets, strict=True)
 
 
-LinkCache = dict[str, tuple[str, Parsed]]  # output path -> (digest of its bytes, parsed); kept between builds
+@dataclass
+class Answer:
+    """What a whole check found: its level, every file's name, each page as parsed then, and each page's
+    problems (a page's own: a link is broken or not whatever page it is on)."""
+
+    level: Severity
+    names: frozenset[str]
+    pages: dict[str, Parsed]
+    found: dict[str, list[Problem]]
+
+
+@dataclass
+class LinkCache:
+    """Kept between builds: each page's parsed links, and the last check's answer."""
+
+    pages: dict[str, tuple[str, Parsed]] = field(default_factory=dict)  # output path -> (bytes' digest, parsed)
+    answer: Answer | None = None
 
 
 # The output is written by our own templates, so attributes are always double-quoted: a regular
@@ -140,45 +156,65 @@ class Links:
         if not name.endswith(".html"):
             return
         key = self._key(made or digest(data))
-        hit = self.cache.get(name) if self.cache is not None else None
+        hit = self.cache.pages.get(name) if self.cache is not None else None
         if hit is None or hit[0] != key:
             hit = (key, parse(name, data, self.base_path, self.resolved))
             if self.cache is not None:
-                self.cache[name] = hit
+                self.cache.pages[name] = hit
         self.pages[name] = hit[1]
 
     def known(self, name: str, made: str) -> bool:
         """Whether the links of the page `name` with bytes of digest `made` were kept."""
-        hit = self.cache.get(name) if self.cache is not None else None
+        hit = self.cache.pages.get(name) if self.cache is not None else None
         return hit is not None and hit[0] == self._key(made)
 
     def add_known(self, name: str) -> bool:
         """A page whose links were kept (see `known`), taken unchanged from the last output."""
         assert self.cache is not None
         self.names.add(name)
-        self.pages[name] = self.cache[name][1]
+        self.pages[name] = self.cache.pages[name][1]
         return True
 
     def forget_others(self) -> None:
         """Drop from the cache the pages this build did not write."""
         if self.cache is not None:
-            for gone in set(self.cache) - set(self.pages):
-                del self.cache[gone]
+            for gone in set(self.cache.pages) - set(self.pages):
+                del self.cache.pages[gone]
 
     def problems(self, level: Severity = ERROR) -> list[Problem]:
-        """Problems for links that do not resolve, in page order."""
-        found = []
+        """Problems for links that do not resolve, in page order. With a cache, when the files are the
+        ones the last check saw and no page's ids changed, only the pages whose links changed are
+        checked again: every other page's answer is the same (`serve` checks after every edit)."""
+        last = self.cache.answer if self.cache is not None else None
+        again = self._changed_since(last, level) if last is not None else None
+        found: dict[str, list[Problem]] = {}
         whole: set[Target] = set()  # targets found to resolve: most pages share most links
         for name, parsed in sorted(self.pages.items()):
+            if again is not None and last is not None and name not in again:
+                found[name] = last.found[name]
+                continue
+            found[name] = mine = []
             for link in parsed.links():
                 if link[2] in whole:
                     continue
                 broken = self._broken(link, parsed.ids)
                 if broken is not None:
-                    found.append(Problem.deferred(f"output/{name}", link[0], 1, level, *broken))
+                    mine.append(Problem.deferred(f"output/{name}", link[0], 1, level, *broken))
                 elif link[2][0] != "anchor":  # an anchor resolves on its own page only
                     whole.add(link[2])
-        return found
+        if self.cache is not None:
+            self.cache.answer = Answer(level, frozenset(self.names), dict(self.pages), found)
+        return [problem for page in found.values() for problem in page]
+
+    def _changed_since(self, last: Answer, level: Severity) -> set[str] | None:
+        """The pages whose links changed since `last`, when only they need checking again; None when
+        every page does (other files, a page's ids changed: another page's link may now resolve or not)."""
+        if last.level != level or last.names != self.names:
+            return None
+        again = {name for name, parsed in self.pages.items() if last.pages.get(name) is not parsed}
+        if any(name not in last.pages or last.pages[name].ids != self.pages[name].ids for name in again):
+            return None
+        return again
 
     def _broken(self, link: Link, ids: frozenset[str]) -> tuple[Text, Text] | None:
         """(what is wrong, what would be right) for a link that does not resolve; None when it does."""
