@@ -410,10 +410,15 @@ def _row_key(index: SiteIndex, d: Derived) -> RowKey:
     return r.digest, index.names.get(r.province, ""), index.committee_names.get(f"{r.province}/{r.committee}", "")
 
 
+def _row_keys(index: SiteIndex) -> list[RowKey]:
+    """Each record's row key, in the site's order, made once per build."""
+    return index.once(("download-rows",), lambda: [_row_key(index, d) for d in index.records])
+
+
 def inputs_key(config: Config, index: SiteIndex) -> str | None:
     """Everything the downloads are made from: the settings and each record's row, in order (None when
     a record has no content hash, as in some tests: then they are always made)."""
-    keys = [_row_key(index, d) for d in index.records]
+    keys = _row_keys(index)
     return None if any(not k[0] for k in keys) else digest(repr((config, keys)).encode("utf-8"))
 
 
@@ -421,7 +426,7 @@ def rows(index: SiteIndex, cache: RowCache | None = None, workers: int = 1) -> I
     """Each record's row in the site's order, with its key, found in the cache or made (by `workers`
     forked processes when there are many to make, as in a first build). Once all were read, the cache
     keeps only these."""
-    keys = [_row_key(index, d) for d in index.records]
+    keys = _row_keys(index)
     kept = cache.rows if cache is not None else {}
     todo = [i for i, key in enumerate(keys) if not (key[0] and key in kept)]
     made = in_order(shared_out(_made_row, list(zip(index.records, keys, strict=True)), todo, forking(workers)), todo)
@@ -519,7 +524,7 @@ class _Pieces:
             self.add("sources", digest(repr(run).encode("utf-8")), len(run), _sheet_rows(run))
 
 
-SOURCES_PIECE = 512  # articles in one piece of the sources sheet
+SOURCES_PIECE = 64  # articles in one piece of the sources sheet: an edited title makes one piece again
 
 
 def _sheet_rows(cells: list[tuple[Any, ...]]) -> Callable[[], list[str]]:
@@ -739,9 +744,7 @@ def write(folder: Path, config: Config, index: SiteIndex, cache: RowCache | None
     sizes["records.xlsx"], book = pieces.book.save(data / "records.xlsx", _about(config, updated), updated)
     made = {name: d for name, (_, d, _) in closed.items()} | {"records.xlsx": book}
     provinces = sorted(tables.per_province)
-    for relative, body in (("schema/records.json", _schema(COLUMNS)), ("schema/figures.json", _tidy_schema()),
-                           ("schema/sources.json", _schema(SOURCE_COLUMNS, primary="source_id")),
-                           ("datapackage.json", datapackage(config, provinces, updated))):
+    for relative, body in (*_schemas(), ("datapackage.json", datapackage(config, provinces, updated))):
         (data / relative).parent.mkdir(parents=True, exist_ok=True)
         (data / relative).write_bytes(body)
         sizes[relative] = len(body)
@@ -818,6 +821,13 @@ def _schema(columns: list[Column], primary: str | None = None,
     if foreign:
         schema["foreignKeys"] = [foreign]
     return _json_bytes(schema)
+
+
+@functools.cache
+def _schemas() -> tuple[tuple[str, bytes], ...]:
+    """The tables' schemas, made once: they depend on nothing a build reads."""
+    return (("schema/records.json", _schema(COLUMNS)), ("schema/figures.json", _tidy_schema()),
+            ("schema/sources.json", _schema(SOURCE_COLUMNS, primary="source_id")))
 
 
 def _tidy_schema() -> bytes:
