@@ -35,12 +35,13 @@ class Item(TypedDict):
 def search_index(found: list[Entry], labels: Labels, url: Callable[[str], str]) -> bytes:
     """JSON for the search box, in the search page's order (the box ranks what matches)."""
     strings: dict[str, int] = {}
-
-    def at(text: str) -> int:
-        return strings.setdefault(text, len(strings))
-
-    items = [_item(e, url(e.url), at(labels["site"][f"kind_{e.kind}"]), at(e.detail),
-                   tuple(at(p) for p in e.folded_parts)) for e in found]
+    place = strings.setdefault  # called inline below: tens of thousands of parts per edition
+    kinds = {kind: f"kind_{kind}" for kind in {e.kind for e in found}}
+    items = []
+    for e in found:
+        kind = place(labels["site"][kinds[e.kind]], len(strings))
+        detail = place(e.detail, len(strings))
+        items.append(_item(e, url(e.url), kind, detail, tuple([place(p, len(strings)) for p in e.folded_parts])))
     return ('{"s":' + script_json(list(strings)) + ',"e":[' + ",".join(items) + "]}\n").encode("utf-8")
 
 
