@@ -86,7 +86,9 @@ def plan_home(index: SiteIndex, labels: Labels, memo: PlanMemo | None = None) ->
                                    len(index.records), articles, updated))
 
 
+# latest, coverage, articles, updated: of every province, and of one
 HomeFacts = tuple[dict[str, Derived], dict[str, dict[int, Coverage]], int, "dt.date | PartialDate | None"]
+ProvinceFacts = tuple["Derived | None", dict[int, Coverage], frozenset[str], "dt.date | PartialDate | None"]
 
 
 def _home_facts(index: SiteIndex, memo: PlanMemo | None) -> HomeFacts:
@@ -101,8 +103,7 @@ def _home_facts(index: SiteIndex, memo: PlanMemo | None) -> HomeFacts:
     return latest, coverage, articles, updated
 
 
-def _province_facts(items: tuple[Derived, ...]) -> tuple[Derived | None, dict[int, Coverage], frozenset[str],
-                                                          dt.date | PartialDate | None]:
+def _province_facts(items: tuple[Derived, ...]) -> ProvinceFacts:
     """One province's part of the home page: its latest results, which of its years are full, the
     addresses of its articles and the newest one's date."""
     coverage: dict[int, Coverage] = {
