@@ -287,6 +287,21 @@ def test_changed_downloads_wait_beside_the_output_until_the_build_passed(compile
         assert files_under(site.root.parent / "served")["data/figures.csv"] != first["data/figures.csv"]
 
 
+def test_downloads_replaced_where_files_cannot_be_linked_are_simply_replaced(compiled: MemoryBytecodeCache) -> None:
+    """`serve` keeps a second name of each download it replaces until the pages reloaded; where the
+    file system has no links (a FAT drive), the replacement frees the old file at once instead, and the
+    output is the same."""
+    with _copy() as site:
+        cache = _cache(compiled)
+        _build(site, "served", cache)
+        _number(site, 5)
+        with mock.patch.object(writer.os, "link", side_effect=OSError("no links here")):
+            served = _build(site, "served", cache)
+        _assert_same(served, _fresh(site, compiled))
+        old = [p for p in site.root.parent.iterdir() if p.name.startswith(".served.old-")]
+        assert len(old) == 1 and not any(old[0].iterdir())
+
+
 def test_two_workers_build_what_one_builds(compiled: MemoryBytecodeCache) -> None:
     with _copy() as site:
         one = _build(site, "one", _cache(compiled), workers=1)
