@@ -1,11 +1,12 @@
 """How long from saving a record file to the live-reload message reaching the browser.
 
-    python benchmarks/preview_latency.py --records 3000 --edits 9
+    python benchmarks/preview_latency.py --records 3000 --edits 9 [--edit figure]
 
 Writes a synthetic site (benchmarks/dataset.py) to a temporary folder, starts `python -m generator
 serve` on it, connects as a browser does (the livereload protocol: hello, then info), then saves one
-record file at a time with its first source's title changed and times until the `reload` message
-arrives. Prints each time and the median. A benchmark, not a test: the time depends on the machine.
+record file at a time with its first source's title changed (or, with `--edit figure`, a block's
+excellent count) and times until the `reload` message arrives. Prints each time and the median. A
+benchmark, not a test: the time depends on the machine.
 """
 from __future__ import annotations
 
@@ -48,12 +49,20 @@ def _wait_up(port: int, timeout: float) -> None:
     raise SystemExit("the preview server did not start")
 
 
-def _edited(text: str, n: int) -> str:
+EXCELLENT = re.compile(r"(good_includes_excellent: true\n  good: [^\n]*\n  excellent: )(\d+)")
+
+
+def _edited(text: str, n: int, kind: str) -> str:
     """The record with its first source's title changed (shown on its province, committee and year
-    pages in both languages): a real edit, which always builds."""
-    changed = re.sub(r"(\n    title: [^\n]*?)(?: \(edit \d+\))?\n", lambda m: f"{m.group(1)} (edit {n})\n", text, count=1)
+    pages in both languages), or with a block's excellent count one up, then back (a figure its
+    province's, year's and indicator's pages chart): a real edit, which always builds."""
+    if kind == "figure":
+        changed = EXCELLENT.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + (1 if n % 2 == 0 else -1)}", text, count=1)
+    else:
+        changed = re.sub(r"(\n    title: [^\n]*?)(?: \(edit \d+\))?\n", lambda m: f"{m.group(1)} (edit {n})\n", text,
+                         count=1)
     if changed == text:
-        raise SystemExit("the record has no source title to edit")
+        raise SystemExit(f"the record has no {kind} to edit")
     return changed
 
 
@@ -66,7 +75,7 @@ async def _drain(ws: WebSocketClientConnection) -> None:
             return
 
 
-async def _measure(port: int, record: Path, edits: int) -> list[float]:
+async def _measure(port: int, record: Path, edits: int, kind: str) -> list[float]:
     ws = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
     await ws.write_message(json.dumps({"command": "hello",
                                        "protocols": ["http://livereload.com/protocols/official-7"]}))
@@ -77,7 +86,7 @@ async def _measure(port: int, record: Path, edits: int) -> list[float]:
         await _drain(ws)
         text = record.read_text(encoding="utf-8")
         started = time.perf_counter()
-        record.write_text(_edited(text, n), encoding="utf-8")
+        record.write_text(_edited(text, n, kind), encoding="utf-8")
         while True:
             message = json.loads(await asyncio.wait_for(ws.read_message(), timeout=120))
             if message.get("command") == "reload":
@@ -92,23 +101,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=3000)
     parser.add_argument("--edits", type=int, default=9)
+    parser.add_argument("--edit", choices=("title", "figure"), default="title",
+                        help="what each save changes: a source's title, or a block's excellent count")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
         write(site, args.records)
         (site / "site.yaml").write_text(re.sub(r"base_url: [^\n]*", "base_url: /",
                                                (site / "site.yaml").read_text(encoding="utf-8")), encoding="utf-8")
-        record = sorted((site / "content" / "records").rglob("*.yaml"))[0]
+        records = sorted((site / "content" / "records").rglob("*.yaml"))
+        record = next((r for r in records if args.edit == "title" or EXCELLENT.search(r.read_text(encoding="utf-8"))),
+                      records[0])
         port = _free_port()
         server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site),
                                    "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             _wait_up(port, timeout=600)
-            times = asyncio.run(_measure(port, record, args.edits))
+            times = asyncio.run(_measure(port, record, args.edits, args.edit))
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(f"records {args.records}, edits {len(times)}: median {statistics.median(times) * 1000:.0f} ms "
+    print(f"records {args.records}, {args.edit} edits {len(times)}: median {statistics.median(times) * 1000:.0f} ms "
           f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
 
 
