@@ -36,7 +36,7 @@ from generator.output.linkcheck import LinkCache
 from generator.output.writer import WrittenFiles
 from generator.pickling import Pickler
 from generator.plan.memo import PlanMemo
-from generator.render.renderer import RenderCache
+from generator.render.renderer import Fragments, RenderCache
 
 FOLDER = ".portal-cache"  # beside site.yaml; listed in .gitignore
 
@@ -59,7 +59,7 @@ class BuildCache:
     def in_memory(cls) -> BuildCache:
         """The cache `serve` keeps between rebuilds: all of the above, and each edition's pages as last
         planned (`plan.memo`), which a one-off build, planning once, has no use for."""
-        return cls(plans={})
+        return cls(plans={}, render=RenderCache(fragments=Fragments()))
 
 
 # Each file on disk -> the fields of `BuildCache` it holds.

@@ -132,6 +132,8 @@ def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache
             return None
         all_pages += edition  # only what the sitemap needs: each edition's pages and data are freed here
     fingerprints.end_build()
+    if cache and cache.render.fragments is not None:
+        cache.render.fragments.end_build()
     if cards:
         cards.prune()
     _put_all(out, _static_files(config))
@@ -168,14 +170,16 @@ def _edition(site: Site, lang: Language, index: SiteIndex, data_summary: DataSum
     if memo is not None:
         shared.fingerprints.lasting(memo.kept())  # kept for the next build: their keys' walks too
     settings = RenderSettings(config, labels, lang, index, content_pages, shared.has_feed)
-    renderer = Renderer(settings, shared.bytecode)
+    # Keys serve only the cache: a build without one (--clean, check) does not walk every page for them.
+    edition = edition_key(settings, shared.templates, shared.fingerprints) if cache else None
+    fragments = cache.render.fragments if cache else None
+    renderer = Renderer(settings, shared.bytecode, (fragments, edition, shared.fingerprints)
+                        if fragments is not None and edition is not None else None)
     template_errors = renderer.check_templates()
     if template_errors:
         problems.extend(template_errors)
         return None
-    # Keys serve only the cache: a build without one (--clean, check) does not walk every page for them.
-    keys = page_keys(site_plan.pages, edition_key(settings, shared.templates, shared.fingerprints),
-                     shared.fingerprints) if cache else None
+    keys = page_keys(site_plan.pages, edition, shared.fingerprints) if edition is not None else None
     try:
         for name, html, made in stream_pages(renderer, site_plan.pages, cache.render if cache else None, keys,
                                              shared.workers, reuse=out.reuse):

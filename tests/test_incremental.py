@@ -26,6 +26,7 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from generator import __version__, cache, pipeline
 from generator.cache import BuildCache
@@ -37,7 +38,7 @@ from generator.model.problems import Problems
 from generator.output import downloads, writer
 from generator.output.atomic import MARKER, MARKER_TEXT
 from generator.render.labels import THEME, load_labels
-from generator.render.renderer import MemoryBytecodeCache, RenderCache
+from generator.render.renderer import Fragments, MemoryBytecodeCache, RenderCache
 from tests.goldens import SITE, files_under
 
 LAM_DONG_2019 = "content/records/lam-dong/khoi-cac-co-quan/2019.yaml"
@@ -179,7 +180,7 @@ def compiled() -> MemoryBytecodeCache:
 
 
 def _cache(compiled: MemoryBytecodeCache) -> BuildCache:
-    return BuildCache(render=RenderCache(bytecode=compiled), plans={})  # as `serve` keeps it
+    return BuildCache(render=RenderCache(bytecode=compiled, fragments=Fragments()), plans={})  # as `serve` keeps it
 
 
 def _build(site: Edited, output: str, cache: BuildCache, workers: int = 1) -> dict[str, bytes] | None:
@@ -300,6 +301,26 @@ def test_downloads_replaced_where_files_cannot_be_linked_are_simply_replaced(com
         _assert_same(served, _fresh(site, compiled))
         old = [p for p in site.root.parent.iterdir() if p.name.startswith(".served.old-")]
         assert len(old) == 1 and not any(old[0].iterdir())
+
+
+def test_serve_takes_the_unchanged_rows_of_a_chart_from_its_fragments(compiled: MemoryBytecodeCache) -> None:
+    """A national trend's table has a row per committee; after an edit, `serve` renders the rows whose
+    arguments changed and takes the others as the last build made them (`renderer.Fragments`). Here
+    the kept rows are marked, so the page shows which were taken: all but the edited committee's."""
+    with _copy() as site:
+        cache = _cache(compiled)
+        _build(site, "served", cache)
+        fragments = cache.render.fragments
+        assert fragments is not None and fragments.kept
+        fragments.kept = {key: Markup('<tr data-kept="yes"></tr>') for key in fragments.kept}
+        _number(site, 7)
+        served = _build(site, "served", cache)
+        assert served is not None
+        page = served["indicators/admissions/index.html"].decode()
+        # The trend's row of the edited committee is made again; the latest ranking's rows (Lâm Đồng's
+        # latest year is not the one edited) are taken.
+        assert re.findall(r'<tr data-key="([^"]*)"', page) == ["lam-dong"]
+        assert page.count('<tr data-kept="yes">') >= 2
 
 
 def test_two_workers_build_what_one_builds(compiled: MemoryBytecodeCache) -> None:

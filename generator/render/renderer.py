@@ -64,6 +64,22 @@ class RenderCache:
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # output path -> (inputs' key, digest)
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
     rendered: int = 0  # pages rendered by the last build, both editions (the rest came from the last output)
+    fragments: Fragments | None = None  # `serve` only: pieces of pages (see `Fragments`)
+
+
+@dataclass
+class Fragments:
+    """Pieces of pages kept from build to build by `serve`: the HTML a macro made, by its name, the
+    edition's key and a fingerprint of its arguments. For pieces that are many and that an edit mostly
+    leaves as they were: a national trend's table has a row per committee, and a changed figure
+    changes one. Such a macro must show nothing but its arguments and the edition's globals (which
+    the edition's key covers). Only the pieces the last build used are kept."""
+
+    kept: dict[str, Markup] = field(default_factory=dict)
+    used: dict[str, Markup] = field(default_factory=dict)
+
+    def end_build(self) -> None:
+        self.kept, self.used = self.used, {}
 
 
 @dataclass(frozen=True)
@@ -81,12 +97,14 @@ class RenderSettings:
 class Renderer:
     """Renders pages in one language: its labels, its number and date formats, its URL prefix."""
 
-    def __init__(self, settings: RenderSettings, bytecode: jinja2.BytecodeCache | None = None):
+    def __init__(self, settings: RenderSettings, bytecode: jinja2.BytecodeCache | None = None,
+                 pieces: tuple[Fragments, str, Fingerprints] | None = None):
         self.settings = settings
         self.bytecode = bytecode
         self.config = settings.config
         self.lang = settings.lang
         self.prefix, self.locale = LANGUAGES[settings.lang]
+        self.pieces = pieces  # with `serve`'s fragments: them, the edition's key and the build's fingerprints
         self.env = self._environment()
 
     def __reduce__(self) -> tuple[type[Renderer], tuple[RenderSettings, jinja2.BytecodeCache | None]]:
@@ -121,7 +139,23 @@ class Renderer:
                            row_source_links=wording.row_source_links, permalink=wording.permalink,
                            anchor=record_anchor, row_anchor=row_anchor)
         env.globals["newest_first"] = views.newest_first
+        env.globals["fragment"] = self.fragment
         return env
+
+    def fragment(self, name: str, macro: Callable[..., Markup], *args: object) -> Markup:
+        """`macro(*args)`, taken from `serve`'s fragments when an earlier build made it from equal
+        arguments in the same edition (see `Fragments`); `name` names the macro among all templates'."""
+        if self.pieces is None:
+            return macro(*args)
+        fragments, edition, fingerprints = self.pieces
+        key = digest(f"{edition}:{name}:{fingerprints.of(args)}".encode())
+        made = fragments.used.get(key)
+        if made is None:
+            made = fragments.kept.get(key)
+        if made is None:
+            made = macro(*args)
+        fragments.used[key] = made
+        return made
 
     def url(self, path: str) -> str:
         """A page of this language's edition, under the base path so the site works in a sub-folder."""
