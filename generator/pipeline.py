@@ -133,7 +133,7 @@ def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache
         all_pages += edition  # only what the sitemap needs: each edition's pages and data are freed here
     fingerprints.end_build()
     if cache and cache.render.fragments is not None:
-        cache.render.fragments.end_build()
+        cache.render.fragments.end_build(set(cache.render.pages))
     if cards:
         cards.prune()
     _put_all(out, _static_files(config))

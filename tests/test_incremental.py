@@ -323,6 +323,29 @@ def test_serve_takes_the_unchanged_rows_of_a_chart_from_its_fragments(compiled: 
         assert page.count('<tr data-kept="yes">') >= 2
 
 
+def test_a_fragment_is_kept_while_a_page_that_used_it_last_is_there() -> None:
+    """A page that an edit does not render keeps its rows for the next edit that does; the rows of a
+    page gone, or that a page no longer uses, are let go."""
+    fragments = Fragments()
+
+    def render(page: str, *keys: str) -> list[bool]:
+        fragments.rendering(page)
+        found = [fragments.get(key) is not None for key in keys]
+        for key in keys:
+            fragments.kept.setdefault(key, Markup(key))
+        return found
+
+    assert render("a", "x") == [False] and render("b", "y") == [False]
+    fragments.end_build({"a", "b"})
+    assert render("b", "y") == [True]  # a is not rendered by this build
+    fragments.end_build({"a", "b"})
+    assert render("a", "x") == [True] and render("b", "z") == [False]
+    fragments.end_build({"a", "b"})
+    assert set(fragments.kept) == {"x", "z"}  # y: b no longer uses it
+    fragments.end_build({"b"})
+    assert set(fragments.kept) == {"z"}  # x: a is gone
+
+
 def test_two_workers_build_what_one_builds(compiled: MemoryBytecodeCache) -> None:
     with _copy() as site:
         one = _build(site, "one", _cache(compiled), workers=1)

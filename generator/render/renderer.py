@@ -73,13 +73,26 @@ class Fragments:
     edition's key and a fingerprint of its arguments. For pieces that are many and that an edit mostly
     leaves as they were: a national trend's table has a row per committee, and a changed figure
     changes one. Such a macro must show nothing but its arguments and the edition's globals (which
-    the edition's key covers). Only the pieces the last build used are kept."""
+    the edition's key covers). A piece is kept while a page rendered in this `serve` last used it
+    (pages rendered by worker processes, as in the first build, keep none)."""
 
     kept: dict[str, Markup] = field(default_factory=dict)
-    used: dict[str, Markup] = field(default_factory=dict)
+    by_page: dict[str, set[str]] = field(default_factory=dict)  # output path -> the pieces its last render used
+    page: str = ""  # the page being rendered
 
-    def end_build(self) -> None:
-        self.kept, self.used = self.used, {}
+    def rendering(self, page: str) -> None:
+        self.page = page
+        self.by_page[page] = set()
+
+    def get(self, key: str) -> Markup | None:
+        self.by_page[self.page].add(key)
+        return self.kept.get(key)
+
+    def end_build(self, pages: set[str]) -> None:
+        """The build ended with these pages: forget the others' pieces, and those no page uses."""
+        self.by_page = {page: keys for page, keys in self.by_page.items() if page in pages}
+        live = set().union(*self.by_page.values())
+        self.kept = {key: made for key, made in self.kept.items() if key in live}
 
 
 @dataclass(frozen=True)
@@ -149,12 +162,9 @@ class Renderer:
             return macro(*args)
         fragments, edition, fingerprints = self.pieces
         key = digest(f"{edition}:{name}:{fingerprints.of(args)}".encode())
-        made = fragments.used.get(key)
+        made = fragments.get(key)
         if made is None:
-            made = fragments.kept.get(key)
-        if made is None:
-            made = macro(*args)
-        fragments.used[key] = made
+            made = fragments.kept[key] = macro(*args)
         return made
 
     def url(self, path: str) -> str:
@@ -207,6 +217,8 @@ class Renderer:
                 self.env.get_template(name)
 
     def render(self, page: PlannedPage) -> str:
+        if self.pieces is not None:
+            self.pieces[0].rendering(self.prefix + page.output_path)
         template = self.env.get_template(self.template_name(page.template))
         context: dict[str, Any] = {"page": page, **page.context.variables()}
         return template.render(context)
