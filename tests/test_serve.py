@@ -303,6 +303,34 @@ def test_busy_port_open_and_clean_exit(test_site_at_root: Path, tmp_path: Path) 
     assert code == 0 and not list(temp.iterdir())  # nor the build's lock file, nor anything beside the output
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is not sent to processes on Windows")
+def test_a_stop_by_sigterm_leaves_nothing_behind(test_site_at_root: Path, tmp_path: Path) -> None:
+    """`kill` (or a service manager stopping it) ends `serve` as Ctrl+C does: it exits 0 and leaves no
+    temporary folder (at national scale, tens of megabytes)."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(test_site_at_root),
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "TMPDIR": str(temp)})
+    try:
+        wait_for(lambda: _served_root(port))
+        assert list(temp.iterdir())
+    finally:
+        proc.terminate()
+        code = proc.wait(timeout=20)
+    errors = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    assert code == 0 and "Traceback" not in errors, errors
+    assert not list(temp.iterdir())
+
+
+def _served_root(port: int) -> bool:
+    try:
+        return get(port, "/")[0] == 200
+    except OSError:
+        return False
+
+
 @pytest.fixture
 def event_loop_thread() -> Iterator[ioloop.IOLoop]:
     """A Tornado event loop running in its own thread, as the server's runs in the main one."""

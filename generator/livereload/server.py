@@ -18,6 +18,7 @@ import html
 import ipaddress
 import mimetypes
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -243,10 +244,15 @@ def serve(site: Path, host: str, port: int, open_browser: bool, base_path: str |
     # output (its lock file, the downloads a rebuild replaced) is inside it too, and removed with it.
     temporary = Path(tempfile.mkdtemp(prefix="portal-serve-"))
     dev = DevSite(site, temporary / "www", path, say=say)
+    signal.signal(signal.SIGTERM, _interrupted)  # `kill`, or a service manager's stop, ends it as Ctrl+C does
     try:
         return _run(dev, host, port, chosen, open_browser, poll)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _run(dev: DevSite, host: str, asked: int, port: int, open_browser: bool, poll: bool) -> int:
