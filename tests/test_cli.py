@@ -150,3 +150,20 @@ def test_the_documented_committee_example_checks(tmp_path: Path, capsys: pytest.
     with (site / "content/committees.yaml").open("a", encoding="utf-8") as fh:
         fh.write(example)
     assert main(["check", "-s", str(site)]) == 0, capsys.readouterr().err
+
+
+def test_a_python_without_the_portals_packages_is_told_how_to_install_them(tmp_path: Path) -> None:
+    """`python -m generator` run with a Python that lacks a package the portal needs (the system's, not
+    the project's .venv) says which one and how to install them, in both languages, and exits 2: not
+    a traceback and exit 1, which would read as problems found in the site."""
+    stub = tmp_path / "without" / "babel"
+    stub.mkdir(parents=True)
+    (stub / "__init__.py").write_text('raise ModuleNotFoundError("No module named \'babel\'", name="babel")\n',
+                                      encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=ROOT,
+                          capture_output=True, text=True, encoding="utf-8",
+                          env={**os.environ, "PYTHONPATH": str(stub.parent)})
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "thiếu gói 'babel'" in done.stderr and "lacks the package 'babel'" in done.stderr
+    assert ".venv" in done.stderr  # the project's Python, or how to make it
