@@ -76,9 +76,9 @@ def _shown(port: int, text: str) -> bool:
     return text in get(port, "/portal/provinces/lam-dong/")[1]
 
 
-def _up(port: int) -> bool:
+def _up(port: int, path: str = "/portal/") -> bool:
     try:
-        return get(port, "/portal/")[0] == 200
+        return get(port, path)[0] == 200
     except OSError:
         return False
 
@@ -314,7 +314,7 @@ def test_a_stop_by_sigterm_leaves_nothing_behind(test_site_at_root: Path, tmp_pa
                              "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env={**os.environ, "TMPDIR": str(temp)})
     try:
-        wait_for(lambda: _served_root(port))
+        wait_for(lambda: _up(port, "/"))
         assert list(temp.iterdir())
     finally:
         proc.terminate()
@@ -322,13 +322,6 @@ def test_a_stop_by_sigterm_leaves_nothing_behind(test_site_at_root: Path, tmp_pa
     errors = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     assert code == 0 and "Traceback" not in errors, errors
     assert not list(temp.iterdir())
-
-
-def _served_root(port: int) -> bool:
-    try:
-        return get(port, "/")[0] == 200
-    except OSError:
-        return False
 
 
 @pytest.fixture

@@ -322,20 +322,25 @@ class InPlace:
         for relative, data in self.changed.items():
             atomic.replace_file(self.target, relative, data)
             kept[relative] = _kept(self.target / relative, self.files[relative])
-        old = atomic.staging_dir(self.target, "old") if self.moved else None
-        for n, (relative, held) in enumerate(self.moved.items()):
-            path = self.target / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            assert old is not None
-            with contextlib.suppress(OSError):  # no old file, or no links here: the rename below frees it
-                os.link(path, old / str(n))
-            os.replace(held, path)
-            kept[relative] = _kept(path, self.files[relative])
+        if self.moved:
+            self._move_in(kept)
         for gone in sorted(set(kept) - set(self.files)):
             (self.target / gone).unlink(missing_ok=True)
             _remove_empty_folders(self.target, (self.target / gone).parent)
             del kept[gone]
         self.written.files = kept
+
+    def _move_in(self, kept: dict[str, Kept]) -> None:
+        """Rename the changed downloads into place, each replaced file kept under a second name in a
+        folder beside the output (see the class's docstring)."""
+        old = atomic.staging_dir(self.target, "old")
+        for n, (relative, held) in enumerate(self.moved.items()):
+            path = self.target / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError):  # no old file, or no links here: the rename below frees it
+                os.link(path, old / str(n))
+            os.replace(held, path)
+            kept[relative] = _kept(path, self.files[relative])
 
 
 def opened(target: Path, written: WrittenFiles | None, in_place: bool) -> Staging | InPlace:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypeVar
 
 from generator.model.derive import DISJOINT, Cited, Derived, DisjointLevel, Value
 from generator.model.indicators import Indicator
@@ -214,7 +214,7 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
     made here. `by_committee`: `items` by committee, when the caller has them so (the site index)."""
     figures_of = figures_of or (lambda k, records: committee_figures(ind, records))
     series_of = series_of or (lambda k, records, shape, make: make())
-    groups = _by_committee(items) if by_committee is None else by_committee
+    groups = _grouped(items, _committee) if by_committee is None else by_committee
     figures = {k: found for k, g in groups.items() if (found := figures_of(k, g))}
     years = sorted({y for found in figures.values() for y in found})
     if len(years) < MIN_YEARS:
@@ -249,17 +249,18 @@ def indicator_chart(cid: str, title: str, unit: str, ind: Indicator, items: tupl
                  embed=embed, years=(years[0], years[-1]), row_sources=row_sources)  # the years of its records
 
 
-def _by_committee(items: Iterable[Derived]) -> dict[Committee, tuple[Derived, ...]]:
-    groups: dict[Committee, list[Derived]] = defaultdict(list)
-    for d in items:
-        groups[(d.record.province, d.record.committee)].append(d)
-    return {k: tuple(g) for k, g in groups.items()}
+K = TypeVar("K")
 
 
-def _by_province(items: Iterable[Derived]) -> dict[str, tuple[Derived, ...]]:
-    groups: dict[str, list[Derived]] = defaultdict(list)
+def _committee(d: Derived) -> Committee:
+    return d.record.province, d.record.committee
+
+
+def _grouped(items: Iterable[Derived], key: Callable[[Derived], K]) -> dict[K, tuple[Derived, ...]]:
+    """`items` by `key`, each group in their order (as the site index groups every record)."""
+    groups: dict[K, list[Derived]] = defaultdict(list)
     for d in items:
-        groups[d.record.province].append(d)
+        groups[key(d)].append(d)
     return {k: tuple(g) for k, g in groups.items()}
 
 
@@ -299,7 +300,7 @@ def ranking_chart(cid: str, title: str, unit: str, ind: Indicator, items: list[D
     (given `committee_names`). `by_province`: `items` by province, when the caller has them so."""
     if latest:  # each province's newest, chosen before sorting: a national ranking sorts 63 rows, not 3,000
         newest_of = newest_of or (lambda province, records: newest_value(ind, records))
-        groups = _by_province(items) if by_province is None else by_province
+        groups = _grouped(items, lambda d: d.record.province) if by_province is None else by_province
         rows = [pair for slug, found in groups.items() if (pair := newest_of(slug, found))]
     else:
         rows = [(v, d) for d in full_years(items) if (v := chartable(ind.value(d))) is not None]

@@ -99,7 +99,7 @@ def _home_facts(index: SiteIndex, memo: PlanMemo | None) -> HomeFacts:
     latest = {slug: found for slug, (found, _, _, _) in facts.items() if found is not None}
     coverage = {slug: covered for slug, (_, covered, _, _) in facts.items()}
     articles = len(index.reviewed) or len(set().union(*(urls for _, _, urls, _ in facts.values())))
-    updated = newest_source_date(newest for _, _, _, newest in facts.values() if newest is not None)
+    updated = newest_source_date(newest for _, _, _, newest in facts.values())
     return latest, coverage, articles, updated
 
 
