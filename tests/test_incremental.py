@@ -37,6 +37,7 @@ from generator.load.site import load_site
 from generator.model.problems import Problems
 from generator.output import downloads, writer
 from generator.output.atomic import MARKER, MARKER_TEXT
+from generator.plan import planner
 from generator.render.labels import THEME, load_labels
 from generator.render.renderer import Fragments, MemoryBytecodeCache, RenderCache
 from tests.goldens import SITE, files_under
@@ -574,6 +575,25 @@ def test_a_title_edit_makes_again_only_the_pages_that_show_titles(compiled: Memo
         assert built is not None
         assert "provinces/lam-dong/" in rendered and "en/provinces/lam-dong/" in rendered
         assert [url for url in rendered if "indicators/" in url] == []
+
+
+def test_a_title_edit_leaves_the_pages_that_only_list_the_record(compiled: MemoryBytecodeCache) -> None:
+    """At national scale a province's first page lists its older records as lines, and a year's page lists
+    its records by province: lines that name a record by place and period. A title edit renders the
+    record's own page of its years again, not those two."""
+    with _copy() as site, mock.patch.object(planner, "PROVINCE_PAGE_SIZE", 1), \
+            mock.patch.object(planner, "YEAR_PAGE_SIZE", 1):
+        kept = _cache(compiled)
+        first = _build(site, "kept", kept)
+        assert first is not None and 'id="other-years"' in first["provinces/lam-dong/index.html"].decode()
+        assert 'class="year-records"' in first["years/2019/index.html"].decode()
+        site.edit(LAM_DONG_2019, lambda text: re.sub(r"(\n    title: [^\n]*)", r"\1 (sửa)", text, count=1))
+        rendered, built = _rendered_by_build(site, kept)
+        assert built is not None and built != first
+        for prefix in ("", "en/"):
+            assert f"{prefix}provinces/lam-dong/2015-2019/" in rendered, rendered
+            assert f"{prefix}provinces/lam-dong/" not in rendered and f"{prefix}years/2019/" not in rendered, rendered
+        _assert_same(built, _fresh(site, compiled))
 
 
 def test_a_figure_edit_makes_the_sources_page_again_only_if_it_shows_it(compiled: MemoryBytecodeCache) -> None:

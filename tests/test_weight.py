@@ -16,6 +16,7 @@ from generator.pipeline import build
 from generator.plan import planner
 from generator.plan.index import build_index
 from generator.plan.page import YearContext
+from generator.plan.sources import Named
 from generator.render.labels import load_labels
 from tests.conftest import ROOT
 
@@ -147,7 +148,7 @@ def test_the_planner_lists_a_year_by_province_only_beyond_the_threshold() -> Non
                 assert ctx == whole
                 continue
             assert not ctx.records
-            assert [d for _, found in ctx.by_province for d in found] == whole.records
+            assert [n for _, found in ctx.by_province for n in found] == [Named.of(d) for d in whole.records]
             slugs = [slug for slug, _ in ctx.by_province]
             assert len(slugs) == len(set(slugs))
-            assert all(d.record.province == slug for slug, found in ctx.by_province for d in found)
+            assert all(n.province == slug for slug, found in ctx.by_province for n in found)

@@ -14,7 +14,7 @@ from generator.model.types import Committee, PartialDate, Province
 from generator.plan.charts import Chart
 from generator.plan.index import ProvinceView
 from generator.plan.search import SearchGroup
-from generator.plan.sources import ArticleRow, Place
+from generator.plan.sources import ArticleRow, Named, Place
 
 if TYPE_CHECKING:  # plan.share reads the page contexts below
     from generator.plan.share import ShareCard
@@ -58,12 +58,13 @@ class Pager:
     """A long province page split by years: /provinces/x/ shows the newest year, /provinces/x/2015-2019/
     each fixed span of five years (an address that never changes). `listed`: the records of the other
     years, each kept on the first page as a line with the record's anchor that leads to its span's page,
-    so links made before the paging stay whole."""
+    so links made before the paging stay whole. A line names its record (`Named`): an edit to the
+    record's figures or articles leaves the first page, and its key, as they were."""
 
     province: str
     span: str | None  # the span of years this page shows (2015-2019); None on the province's first page
     spans: tuple[str, ...]  # every span with records, newest first
-    listed: tuple[tuple[str, Derived], ...] = ()  # (its span, the record)
+    listed: tuple[tuple[str, Named], ...] = ()  # (its span, the record)
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,13 @@ class YearsContext(PageContext):
 class YearContext(PageContext):
     """A year's page. At national scale (`planner.YEAR_PAGE_SIZE`) the records are not tabled here:
     `by_province` lists each province's records of the year as lines that keep the table rows' anchors
-    and lead to each record on its province's page, and `records` is empty."""
+    and lead to each record on its province's page (each `Named`: an edit to a record's figures or
+    articles leaves the page as it was), and `records` is empty."""
 
     year: int
     records: list[Derived]
     charts: list[Chart]
-    by_province: tuple[tuple[str, tuple[Derived, ...]], ...] = ()  # (province slug, its records of the year)
+    by_province: tuple[tuple[str, tuple[Named, ...]], ...] = ()  # (province slug, its records of the year)
 
 
 @dataclass(frozen=True)

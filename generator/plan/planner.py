@@ -203,7 +203,7 @@ def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels,
     pages = [PlannedPage(url, "province", view.name, replace(
         main, records=tuple(d for d in items if d.record.year == newest),
         pager=Pager(view.slug, None, spans,
-                    tuple((_span(d.record.year), d) for d in items if d.record.year != newest))))]
+                    tuple((_span(d.record.year), sources.Named.of(d)) for d in items if d.record.year != newest))))]
     for span in spans:
         mine = tuple(d for d in items if _span(d.record.year) == span)
         pages.append(PlannedPage(f"{url}{span}/", "province", f"{view.name}: {span.replace('-', '–')}", replace(
@@ -250,7 +250,8 @@ def plan_year(index: SiteIndex, year: int, labels: Labels) -> PlannedPage:
     context = YearContext(year, items, [chart] if chart else [])
     if len(items) > YEAR_PAGE_SIZE:
         context = replace(context, records=[], by_province=tuple(
-            (slug, tuple(found)) for slug, found in groupby(items, key=lambda d: d.record.province)))
+            (slug, tuple(sources.Named.of(d) for d in found))
+            for slug, found in groupby(items, key=lambda d: d.record.province)))
     return PlannedPage(f"years/{year}/", "year", year_title(year, labels), context)
 
 
