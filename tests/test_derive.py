@@ -5,14 +5,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from generator.load.site import load_site
-from generator.model.derive import ROUNDED, derive_block, derive_record
+from generator.model.derive import ROUNDED, Shared, derive_block, derive_record
 from generator.model.indicators import indicator
 from generator.model.problems import Problems
-from generator.model.types import Figure, RatingBlock
+from generator.model.types import QUALIFIERS, Figure, RatingBlock
 from generator.plan.charts import chartable, indicator_chart, level_chart
 from generator.plan.planner import latest_with_results
 from generator.render.labels import load_labels
@@ -155,6 +155,32 @@ def test_percent_arithmetic_is_marked_approximate(good_pct: Decimal, excellent_p
             assert share.qualifier == ROUNDED and share.base_unstated == unstated
         if share is not None:
             assert (chartable(share) is None) == unstated
+
+
+small = st.integers(min_value=0, max_value=6)  # few numbers, so that records share many values
+figures = st.one_of(st.none(), st.builds(
+    Figure, count=st.one_of(st.none(), small), of=st.one_of(st.none(), small),
+    percent=st.one_of(st.none(), percents, st.sampled_from([Decimal("4"), Decimal("4.0"), Decimal("4.00")])),
+    qualifier=st.one_of(st.none(), st.sampled_from(QUALIFIERS)), base_unstated=st.booleans()))
+blocks = st.builds(RatingBlock, total=figures, rated=figures, excellent=figures, good=figures, completed=figures,
+                   not_completed=figures, good_includes_excellent=st.sampled_from([None, True, False]))
+
+
+@example([RatingBlock(rated=Figure(count=10), excellent=Figure(count=3)),  # 3 / 10, then 3 / 7
+          RatingBlock(rated=Figure(count=7), excellent=Figure(count=3))])
+@given(st.lists(blocks, min_size=2, max_size=10))
+def test_values_shared_between_records_are_those_each_would_have_alone(found: list[RatingBlock]) -> None:
+    """Derived with one `Shared`, each block is written exactly as when derived alone (4.00 is not 4),
+    and an equal stated count is one object for all of them."""
+    shared = Shared()
+    together = [derive_block(b, shared) for b in found]
+    assert [repr(d) for d in together] == [repr(derive_block(b)) for b in found]
+    by_count: dict[tuple[object, ...], object] = {}
+    for block, derived_block in zip(found, together, strict=True):
+        for name in ("total", "rated"):
+            figure, value = block.level(name), getattr(derived_block, name)
+            if figure is not None and figure.count is not None and value is not None and not value.derived:
+                assert by_count.setdefault((figure.count, figure.qualifier, figure.of), value) is value
 
 
 def test_exceeded_by_percent_gives_derived_percent_of_target(derived) -> None:
