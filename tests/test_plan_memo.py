@@ -134,17 +134,17 @@ def test_pages_taken_from_the_memo_equal_pages_planned_afresh(sites: Site, build
 
 def test_a_page_is_taken_only_when_made_from_the_same_records(loaded: Site) -> None:
     """The memo's worth: after one record's figure changes, its province's pages are planned again and
-    another province's pages are the very objects planned before."""
+    another province's pages are the very objects planned before, share cards and all."""
     edited = Edited([derive_record(r) for r in loaded.records])
     memos: dict[str, PlanMemo] = {}
-    before = {p.url: p.context for p in next(_planned(loaded, edited, memos))}
+    before = {p.url: p for p in next(_planned(loaded, edited, memos))}
     first = edited.original[0].record
     edited.apply(("figure", 0, 7))
-    after = {p.url: p.context for p in next(_planned(loaded, edited, memos))}
+    after = {p.url: p for p in next(_planned(loaded, edited, memos))}
     own = f"provinces/{first.province}/"
     other = next(url for url in before if url.startswith("provinces/") and url.count("/") == 2 and url != own)
-    assert after[other] is before[other]
-    assert after[own] is not before[own] and after[own] != before[own]
+    assert after[other] is before[other] and after[other].share is not None
+    assert after[own].context is not before[own].context and after[own].context != before[own].context
 
 
 def test_other_labels_plan_every_page_again(loaded: Site) -> None:

@@ -375,8 +375,8 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
         pages += made(memo, f"year:{year}", index.by_year[year], _listed(plan_year, index, year, labels))
     pages.append(plan_indicators(labels))
     for ind in INDICATORS:
-        pages += made(memo, f"indicator:{ind.id}", index.records, _listed(plan_indicator, index, ind.id, labels, memo))
-    pages = _span_cards([share.attach(p, index, labels, memo) for p in pages])  # province and indicator pages' cards
+        pages += made(memo, f"indicator:{ind.id}", index.records,
+                      partial(_indicator_pages, index, ind.id, labels, memo))
     pages += [plan_content_page(cp) for cp in content_pages]
     pages += [plan_not_found(labels), *plan_sources(index, labels, sources_page_size, memo),
               plan_data(index, labels, data)]
@@ -393,7 +393,15 @@ def _listed(make: Callable[..., PlannedPage], *args: object) -> Callable[[], lis
 
 
 def _province_pages(index: SiteIndex, view: ProvinceView, labels: Labels, page_size: int | None) -> list[PlannedPage]:
-    return plan_province(index, view, labels, page_size) + plan_committees(index, view)
+    """A province's pages (its own, its spans of years, its committees), each with its share card: taken
+    again whole by `serve` while the province's records are the same objects."""
+    return _span_cards([share.attach(p, index, labels) for p in plan_province(index, view, labels, page_size)]
+                       + plan_committees(index, view))
+
+
+def _indicator_pages(index: SiteIndex, ind_id: str, labels: Labels, memo: PlanMemo | None) -> list[PlannedPage]:
+    """An indicator's page, with its share card."""
+    return [share.attach(plan_indicator(index, ind_id, labels, memo), index, labels, memo)]
 
 
 def _province_records(index: SiteIndex, view: ProvinceView) -> tuple[Derived, ...]:
