@@ -116,7 +116,7 @@ class Derived:
 class Shared:
     """Equal values made once for many records. Of a national site's million values, the stated counts
     and the shares worked out from them are mostly the same few (the same 39, the same "39 / 212"):
-    made once, they save some 200 MB at 30,000 records, and the time of making them again. Values are
+    made once, they save some 130 MB at 30,000 records, and the time of making them again. Values are
     frozen, so sharing them changes nothing else."""
 
     def __init__(self) -> None:

@@ -58,8 +58,8 @@ class Pager:
     """A long province page split by years: /provinces/x/ shows the newest year, /provinces/x/2015-2019/
     each fixed span of five years (an address that never changes). `listed`: the records of the other
     years, each kept on the first page as a line with the record's anchor that leads to its span's page,
-    so links made before the paging stay whole. A line names its record (`Named`): an edit to the
-    record's figures or articles leaves the first page, and its key, as they were."""
+    so links made before the paging stay whole. A line names its record (`Named`, its place and period):
+    a title edit to a record of another year leaves the first page, and its key, as they were."""
 
     province: str
     span: str | None  # the span of years this page shows (2015-2019); None on the province's first page
@@ -98,8 +98,8 @@ class YearsContext(PageContext):
 class YearContext(PageContext):
     """A year's page. At national scale (`planner.YEAR_PAGE_SIZE`) the records are not tabled here:
     `by_province` lists each province's records of the year as lines that keep the table rows' anchors
-    and lead to each record on its province's page (each `Named`: an edit to a record's figures or
-    articles leaves the page as it was), and `records` is empty."""
+    and lead to each record on its province's page (each `Named`, its place and period: a title edit
+    leaves the page, and its key, as they were), and `records` is empty."""
 
     year: int
     records: list[Derived]
