@@ -54,6 +54,16 @@ def test_published_url_for_github(remote: str, expected: str, tmp_path: Path) ->
     assert published_url(config, remote) == expected
 
 
+@pytest.mark.parametrize(("url", "path"), [("https://x.github.io/portal/", "/portal/"), ("/", "/"),
+                                             ("https://example.org/", "/"), ("/a/b", "/a/b/")])
+def test_a_config_given_another_base_url_has_that_base_path(tmp_path: Path, url: str, path: str) -> None:
+    """The base path is worked out once per settings: a build given --base-url must not keep the old one."""
+    config = Config(root=tmp_path, title="t", description="", base_url="https://x.github.io/old/",
+                    output_dir=tmp_path, chartjs=None)  # type: ignore[arg-type]
+    assert config.base_path == "/old/"
+    assert config.with_base_url(url).base_path == path and config.base_path == "/old/"
+
+
 def test_deploy_without_a_remote_says_so(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     git("init", "-q", cwd=site)
     assert main(["deploy", "--site", str(site)]) == 1

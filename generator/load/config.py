@@ -1,6 +1,7 @@
 """site.yaml: the portal's settings, typed and checked."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -76,9 +77,9 @@ class Config:
     deploy_keep: tuple[str, ...] = ()  # files on the published branch that deploy must keep
     licence: Licence = DEFAULT_LICENCE
 
-    @property
+    @functools.cached_property
     def base_path(self) -> str:
-        """The path part of base_url: "/" or "/portal/"."""
+        """The path part of base_url: "/" or "/portal/". Worked out once: every link of every page asks."""
         match = re.match(r"^[a-z]+://[^/]+(/.*)?$", self.base_url)
         path = (match.group(1) or "/") if match else self.base_url
         return path if path.endswith("/") else path + "/"
