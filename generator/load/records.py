@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
+from stat import S_ISLNK
 from typing import Any
 
 from generator.hashing import digest
@@ -381,13 +382,15 @@ def _found(root: Path, problems: Problems, cache: RecordCache | None) -> list[Fo
     found: list[Found] = []
     real_root = root.resolve()
     for display, file in record_files(root, problems):
-        # os.walk does not enter linked folders, so only a linked file itself can lead outside
-        if os.path.islink(file) and not _inside(Path(file), real_root):
-            problems.add(display, 0, 0, later("this record is a link to a file outside the site"),
-                         later("copy the file into content/records instead of linking to it"))
-            continue
         try:
-            stat = os.stat(file)
+            stat = os.lstat(file)  # one call for a plain file, which is nearly every one
+            if S_ISLNK(stat.st_mode):
+                # os.walk does not enter linked folders, so only a linked file itself can lead outside
+                if not _inside(Path(file), real_root):
+                    problems.add(display, 0, 0, later("this record is a link to a file outside the site"),
+                                 later("copy the file into content/records instead of linking to it"))
+                    continue
+                stat = os.stat(file)
             key = (stat.st_size, stat.st_mtime_ns)
         except OSError:  # a dangling or looping link: read_input says so, at the file
             key = (-1, -1)
