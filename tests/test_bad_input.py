@@ -69,6 +69,13 @@ def outside_link(kind: str) -> Mutation:
     return apply
 
 
+def inside_link(site: Path) -> None:
+    """A record file that is a link to a file elsewhere in the site: read as the file it leads to."""
+    (site / "notes").mkdir()
+    (site / "notes/2018.yaml").write_text(MINIMAL, encoding="utf-8")
+    (site / NEW).symlink_to(Path("../../../../notes/2018.yaml"))
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -197,6 +204,9 @@ CASES += [
          "content/committees.yaml:27:20: error: committee 'phu-tho/dang-bo-cac-co-quan-dang' links to unknown"),
     Case("lineage at its line", replace_in("content/provinces.yaml", "merged_into: ha-noi", "merged_into: hue"),
          "content/provinces.yaml:18:18: error: 'ha-noi' says it merged into 'hue'"),
+    Case("record linked to nowhere", link_at(NEW, "/nonexistent/2018.yaml"),
+         f"{NEW}:1:1: error: cannot read the file (it is a link to something that does not exist"),
+    Case("record linked to a file inside the site", inside_link, ""),
     Case("template linked from outside", link_at("templates/evil.html", "/etc/hostname"),
          "templates/evil.html:1:1: error: this template is a link to something outside the site"),
     Case("escape character in a record", minimal("title: Tổng kết năm 2018", 'title: "Tổng kết\\e[2J"'),
