@@ -168,6 +168,8 @@ blocks = st.builds(RatingBlock, total=figures, rated=figures, excellent=figures,
 
 @example([RatingBlock(rated=Figure(count=10), excellent=Figure(count=3)),  # 3 / 10, then 3 / 7
           RatingBlock(rated=Figure(count=7), excellent=Figure(count=3))])
+@example([RatingBlock(good=Figure(count=5), excellent=Figure(count=2), good_includes_excellent=True),  # 5 − 2,
+          RatingBlock(good=Figure(count=4), excellent=Figure(count=1), good_includes_excellent=True)])  # 4 − 1
 @given(st.lists(blocks, min_size=2, max_size=10))
 def test_values_shared_between_records_are_those_each_would_have_alone(found: list[RatingBlock]) -> None:
     """Derived with one `Shared`, each block is written exactly as when derived alone (4.00 is not 4),

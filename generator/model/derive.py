@@ -115,13 +115,16 @@ class Derived:
 
 class Shared:
     """Equal values made once for many records. Of a national site's million values, the stated counts
-    and the shares worked out from them are mostly the same few (the same 39, the same "39 / 212"):
-    made once, they save some 130 MB at 30,000 records, and the time of making them again. Values are
+    and percents and the shares, sums and differences worked out from them are mostly the same few (the
+    same 39, the same "39 / 212"): made once, they save some 150 MB at 30,000 records, and the time of
+    making them again. Each is keyed by what it is made from, as written (4.0 is not 4). Values are
     frozen, so sharing them changes nothing else."""
 
     def __init__(self) -> None:
         self._counts: dict[tuple[int, Qualifier | None, int | None], Value] = {}
         self._ratios: dict[tuple[int, int], Value] = {}
+        self._percents: dict[tuple[str, Qualifier | None, bool], Value] = {}
+        self._sums: dict[tuple[str, Unit, str], Value] = {}
         # Keyed by its values' identities: the table keeps them alive, so no other value takes one.
         self._levels: dict[tuple[int, int], LevelValues] = {}
 
@@ -138,6 +141,22 @@ class Shared:
         if value is None:
             value = self._ratios[count, base] = Value(_share(Decimal(count) * 100 / Decimal(base)), "percent",
                                                       derived=True, how=f"{count} / {base}")
+        return value
+
+    def percent(self, percent: Decimal, qualifier: Qualifier | None, base_unstated: bool) -> Value:
+        """A percent as the article states it (keyed as written: 4.0 is not 4)."""
+        key = (str(percent), qualifier, base_unstated)
+        value = self._percents.get(key)
+        if value is None:
+            value = self._percents[key] = Value(percent, "percent", qualifier=qualifier, base_unstated=base_unstated)
+        return value
+
+    def derived(self, number: Decimal, unit: Unit, how: str) -> Value:
+        """A sum or difference of exact values, marked derived with its arithmetic."""
+        key = (str(number), unit, how)
+        value = self._sums.get(key)
+        if value is None:
+            value = self._sums[key] = Value(number, unit, derived=True, how=how)
         return value
 
     def level(self, count: Value | None, share: Value | None) -> LevelValues:
@@ -158,13 +177,13 @@ def _share(value: Decimal) -> Decimal:
     return value.quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _stated_share(fig: Figure | None, rated: int | None) -> Value | None:
+def _stated_share(fig: Figure | None, rated: int | None, shared: Shared) -> Value | None:
     """The figure's own percent, when it is a share of those rated."""
     if fig is None or fig.percent is None:
         return None
     if fig.of is not None and fig.of != rated:
         return None  # a share of something else, e.g. excellent as a share of good
-    return Value(fig.percent, "percent", qualifier=fig.qualifier, base_unstated=fig.base_unstated)
+    return shared.percent(fig.percent, fig.qualifier, fig.base_unstated)
 
 
 def _level(count: Value | None, stated: Value | None, rated: int | None, shared: Shared) -> LevelValues:
@@ -174,24 +193,24 @@ def _level(count: Value | None, stated: Value | None, rated: int | None, shared:
     return shared.level(count, share)
 
 
-def _combine(a: Value | None, b: Value | None, sign: int, how_op: str) -> Value | None:
+def _combine(a: Value | None, b: Value | None, sign: int, how_op: str, shared: Shared) -> Value | None:
     """a ± b for two exact values of the same unit, marked derived."""
     if a is None or b is None or a.qualifier or b.qualifier or a.unit != b.unit:
         return None
     number = a.number + sign * b.number
     if number < 0:
         return None
-    return Value(number, a.unit, derived=True, how=f"{_plain(a.number)} {how_op} {_plain(b.number)}")
+    return shared.derived(number, a.unit, f"{_plain(a.number)} {how_op} {_plain(b.number)}")
 
 
 def _combine_shares(a: Value | None, b: Value | None, sign: int, how_op: str,
-                    counts: tuple[Value | None, Value | None]) -> Value | None:
+                    counts: tuple[Value | None, Value | None], shared: Shared) -> Value | None:
     """a ± b for two stated percents, only when the article gives no exact counts for both.
 
     Each percent was rounded by the article, so the result is approximate and says so."""
     if all(c is not None and c.qualifier is None for c in counts):
         return None  # counts exist: the share comes from count ÷ rated, or not at all
-    value = _combine(a, b, sign, how_op)
+    value = _combine(a, b, sign, how_op, shared)
     if value is None or a is None or b is None:
         return None
     return replace(value, qualifier=ROUNDED, base_unstated=a.base_unstated or b.base_unstated)
@@ -205,37 +224,38 @@ GoodViews = tuple[Value | None, Value | None, Value | None, Value | None]
 
 
 def _good_views(counts: dict[Level, Value | None], shares: dict[Level, Value | None],
-                includes: bool | None) -> GoodViews:
+                includes: bool | None, shared: Shared) -> GoodViews:
     """(good-only count, good-only share, good-or-above count, good-or-above share)."""
     pair = (counts["good"], counts["excellent"])
     if includes:  # the stated "good" is good-or-above; good-only needs excellent taken out
-        return (_combine(counts["good"], counts["excellent"], -1, "−"),
-                _combine_shares(shares["good"], shares["excellent"], -1, "−", pair), counts["good"], shares["good"])
+        return (_combine(counts["good"], counts["excellent"], -1, "−", shared),
+                _combine_shares(shares["good"], shares["excellent"], -1, "−", pair, shared), counts["good"],
+                shares["good"])
     if includes is False:  # the stated "good" is good-only; good-or-above adds excellent
-        return (counts["good"], shares["good"], _combine(counts["good"], counts["excellent"], +1, "+"),
-                _combine_shares(shares["good"], shares["excellent"], +1, "+", pair))
+        return (counts["good"], shares["good"], _combine(counts["good"], counts["excellent"], +1, "+", shared),
+                _combine_shares(shares["good"], shares["excellent"], +1, "+", pair, shared))
     return None, None, None, None  # unknown: neither view can be claimed
 
 
-def _derived_rated(parts: list[Value | None]) -> Value | None:
+def _derived_rated(parts: list[Value | None], shared: Shared) -> Value | None:
     """Those rated, as the sum of all four disjoint levels, when each is an exact count."""
     exact = [p for p in parts if p is not None and not p.qualifier]
     if len(exact) < len(parts):
         return None
-    return Value(sum((p.number for p in exact), Decimal(0)), "count", derived=True,
-                 how=" + ".join(_plain(p.number) for p in exact))
+    return shared.derived(sum((p.number for p in exact), Decimal(0)), "count",
+                          " + ".join(_plain(p.number) for p in exact))
 
 
 def derive_block(block: RatingBlock, shared: Shared | None = None) -> DerivedBlock:
     shared = shared or Shared()
     includes = block.good_includes_excellent
     counts: dict[Level, Value | None] = {lv: _stated_count(block.level(lv), shared) for lv in LEVELS}
-    only_count, _, _, _ = _good_views(counts, {lv: None for lv in counts}, includes)
+    only_count, _, _, _ = _good_views(counts, {lv: None for lv in counts}, includes, shared)
     rated = _stated_count(block.rated, shared) or _derived_rated(
-        [counts["excellent"], only_count, counts["completed"], counts["not_completed"]])
+        [counts["excellent"], only_count, counts["completed"], counts["not_completed"]], shared)
     rated_count = int(rated.number) if rated is not None and rated.qualifier is None else None
-    shares: dict[Level, Value | None] = {lv: _stated_share(block.level(lv), rated_count) for lv in counts}
-    only_count, only_share, above_count, above_share = _good_views(counts, shares, includes)
+    shares: dict[Level, Value | None] = {lv: _stated_share(block.level(lv), rated_count, shared) for lv in counts}
+    only_count, only_share, above_count, above_share = _good_views(counts, shares, includes, shared)
     levels: dict[DerivedLevel, LevelValues] = {
         "excellent": _level(counts["excellent"], shares["excellent"], rated_count, shared),
         "good_only": _level(only_count, only_share, rated_count, shared),
