@@ -152,6 +152,21 @@ def test_the_documented_committee_example_checks(tmp_path: Path, capsys: pytest.
     assert main(["check", "-s", str(site)]) == 0, capsys.readouterr().err
 
 
+def test_a_python_without_the_portals_packages_runs_the_command_with_the_projects(tmp_path: Path) -> None:
+    """The README's `python -m generator check`, typed with a Python that has none of the portal's packages
+    (here the interpreter the virtual environment was made from, without its site-packages): once the
+    quick start made .venv, the command runs with it and gives its own answer and exit code."""
+    bare = [sys._base_executable, "-S", "-m", "generator"]  # type: ignore[attr-defined]
+    done = subprocess.run([*bare, "check"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    gone = subprocess.run([*bare, "check", "-s", str(tmp_path / "none")], cwd=ROOT, capture_output=True,
+                          text=True, encoding="utf-8")
+    if (ROOT / ".venv").is_dir():  # as scripts/test.sh runs the tests
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        assert gone.returncode == 2 and "none" in gone.stderr and "lacks the package" not in gone.stderr
+    else:
+        assert done.returncode == 2 and "lacks the package" in done.stderr
+
+
 def test_a_python_without_the_portals_packages_is_told_how_to_install_them(tmp_path: Path) -> None:
     """`python -m generator` run with a Python that lacks a package the portal needs (the system's, not
     the project's .venv) says which one and how to install them, in both languages, and exits 2: not
