@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import ClassVar, Literal, get_args
+from typing import Any, ClassVar, Literal, TypeVar, get_args
 
 from generator.model.types import (
     BLOCKS,
@@ -37,6 +37,8 @@ from generator.model.types import (
 # Disjoint levels, best first, as stacked in charts; good_or_above is the headline sum.
 DisjointLevel = Literal["excellent", "good_only", "completed", "not_completed"]
 DISJOINT: tuple[DisjointLevel, ...] = get_args(DisjointLevel)
+T = TypeVar("T")
+
 # The levels a record's table shows, in order.
 DerivedLevel = Literal["excellent", "good_only", "good_or_above", "completed", "not_completed"]
 ROWS: tuple[DerivedLevel, ...] = get_args(DerivedLevel)
@@ -121,50 +123,36 @@ class Shared:
     written (4.0 is not 4). Values are frozen, so sharing them changes nothing else."""
 
     def __init__(self) -> None:
-        self._counts: dict[tuple[int, Qualifier | None, int | None], Value] = {}
-        self._ratios: dict[tuple[int, int], Value] = {}
-        self._percents: dict[tuple[str, Qualifier | None, bool], Value] = {}
-        self._sums: dict[tuple[str, Unit, str], Value] = {}
-        # Keyed by its values' identities: the table keeps them alive, so no other value takes one.
-        self._levels: dict[tuple[int, int], LevelValues] = {}
+        # (kind, what it is made from) -> the value. A level is keyed by its values' identities: the
+        # table keeps them alive, so no other value takes one.
+        self._made: dict[tuple[object, ...], Any] = {}
+
+    def _once(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
+        found: T | None = self._made.get(key)
+        if found is None:
+            found = self._made[key] = make()
+        return found
 
     def count(self, count: int, qualifier: Qualifier | None, of: int | None) -> Value:
-        key = (count, qualifier, of)
-        value = self._counts.get(key)
-        if value is None:
-            value = self._counts[key] = Value(Decimal(count), "count", qualifier=qualifier, of=of)
-        return value
+        return self._once(("count", count, qualifier, of),
+                          lambda: Value(Decimal(count), "count", qualifier=qualifier, of=of))
 
     def ratio(self, count: int, base: int) -> Value:
         """count ÷ base as a percent, marked derived."""
-        value = self._ratios.get((count, base))
-        if value is None:
-            value = self._ratios[count, base] = Value(_share(Decimal(count) * 100 / Decimal(base)), "percent",
-                                                      derived=True, how=f"{count} / {base}")
-        return value
+        return self._once(("ratio", count, base), lambda: Value(
+            _share(Decimal(count) * 100 / Decimal(base)), "percent", derived=True, how=f"{count} / {base}"))
 
     def percent(self, percent: Decimal, qualifier: Qualifier | None, base_unstated: bool) -> Value:
         """A percent as the article states it (keyed as written: 4.0 is not 4)."""
-        key = (str(percent), qualifier, base_unstated)
-        value = self._percents.get(key)
-        if value is None:
-            value = self._percents[key] = Value(percent, "percent", qualifier=qualifier, base_unstated=base_unstated)
-        return value
+        return self._once(("percent", str(percent), qualifier, base_unstated),
+                          lambda: Value(percent, "percent", qualifier=qualifier, base_unstated=base_unstated))
 
     def derived(self, number: Decimal, unit: Unit, how: str) -> Value:
         """A sum or difference of exact values, marked derived with its arithmetic."""
-        key = (str(number), unit, how)
-        value = self._sums.get(key)
-        if value is None:
-            value = self._sums[key] = Value(number, unit, derived=True, how=how)
-        return value
+        return self._once(("sum", str(number), unit, how), lambda: Value(number, unit, derived=True, how=how))
 
     def level(self, count: Value | None, share: Value | None) -> LevelValues:
-        key = (id(count), id(share))
-        level = self._levels.get(key)
-        if level is None:
-            level = self._levels[key] = LevelValues(count, share)
-        return level
+        return self._once(("level", id(count), id(share)), lambda: LevelValues(count, share))
 
 
 def _stated_count(fig: Figure | None, shared: Shared) -> Value | None:
