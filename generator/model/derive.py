@@ -119,7 +119,7 @@ class Shared:
     """Equal values made once for many records. Of a national site's million values, the stated counts
     and percents and the shares, sums and differences worked out from them are mostly the same few (the
     same 39, the same "39 / 212"): made once, they halve what the derived records hold (3,000 records:
-    28.4 → 14.2 MB), and save the time of making them again. Each is keyed by what it is made from, as
+    28.4 → 14.2 MB) in about the time of making each afresh. Each is keyed by what it is made from, as
     written (4.0 is not 4). Values are frozen, so sharing them changes nothing else."""
 
     def __init__(self) -> None:
