@@ -1,7 +1,7 @@
 """What a build keeps between rebuilds, so one edited record costs little: each stage's own cache, typed
 and documented where the stage is. `serve` keeps one in memory; `build` keeps one on disk beside the
 site, in `.portal-cache/` (safe to delete: the next build is only slower; ignored when unreadable;
-neither read nor written by `build --clean`).
+neither read nor written by `build --clean`; read, never written, by `check`).
 
 On disk it is a folder named after the generator's version, its code and the Python version (so a
 cache made by other code is never read), holding three files read and written independently: the
@@ -54,6 +54,7 @@ class BuildCache:
     fingerprints: Fingerprints = field(default_factory=Fingerprints)  # of the derived records
     # `serve` only: each edition's pages as last planned (in memory, never on disk: see `plan.memo`)
     plans: dict[str, PlanMemo] | None = None
+    read: bool = False  # whether `load` found any of it on disk
 
     @classmethod
     def in_memory(cls) -> BuildCache:
@@ -91,24 +92,27 @@ def load(root: Path) -> BuildCache:
     folder = cache_folder(root)
     with collector_paused():
         for part, names in PARTS.items():
-            _read(folder / f"{part}.pickle", cache, names)
+            cache.read = _read(folder / f"{part}.pickle", cache, names) or cache.read
         # What was read lasts the whole build: left out of collection at once, or the collector's first
         # pass would walk all of it (a third of a second at national scale); the build's end undoes it.
         gc.freeze()
     return cache
 
 
-def _read(path: Path, cache: BuildCache, names: tuple[str, ...]) -> None:
+def _read(path: Path, cache: BuildCache, names: tuple[str, ...]) -> bool:
+    """Whether the part at `path` was read into `cache`."""
     try:
         with open(path, "rb") as fh:
             kept = pickle.load(fh)
     except Exception:  # missing, truncated, corrupt or from other code: build without it
-        return
+        return False
     defaults = [getattr(cache, name) for name in names]
     if (isinstance(kept, tuple) and len(kept) == len(names)
             and all(type(value) is type(default) for value, default in zip(kept, defaults, strict=True))):
         for name, value in zip(names, kept, strict=True):
             setattr(cache, name, value)
+        return True
+    return False
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ from generator.load.config import Config
 from generator.load.content_pages import for_language
 from generator.load.site import Site, load_site
 from generator.model.derive import derive_all
-from generator.model.problems import ERROR, WARNING, Problems
+from generator.model.problems import ERROR, WARNING, Problem, Problems
 from generator.output import atomic, downloads, feeds, linkcheck, share_cards, writer
 from generator.output.search_index import search_index
 from generator.plan.index import SiteIndex, build_index
@@ -104,9 +104,36 @@ def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
     return None if planned is None else (planned, out.files)
 
 
+def check(root: Path, problems: Problems, cache: BuildCache | None = None,
+          on_loaded: Callable[[Site], None] | None = None) -> None:
+    """Add to `problems` whatever a build of the site under `root` would report, writing nothing.
+
+    Every file is made as `build` makes it (the same functions, in the same order, with as many
+    workers) and dropped once the link check has what it needs of it: nothing is held but each page's
+    links and ids. With `cache`, the one the last build left on disk (read, never written), what did
+    not change since is not parsed or made again: an unchanged page's links are the ones that build
+    found in it."""
+    with _collector_eased():
+        site = load_site(root, problems, cache=cache.records if cache else None,
+                         checked=cache.checked if cache else None, inputs=cache.inputs if cache else None)
+        if site is None or problems.errors:
+            return  # the build stops here too: rendering needs a site that loads
+        if on_loaded is not None:
+            on_loaded(site)
+        links = linkcheck.Links(site.config.base_path, cache.links if cache else None)
+        out = _Checked(writer.Nowhere(), links)
+        if render_into(site, problems, out, cache, default_workers(len(site.records)), keeps=False) is not None:
+            problems.extend(_link_problems(links, site.config))
+
+
+def _link_problems(links: linkcheck.Links, config: Config) -> list[Problem]:
+    return links.problems(ERROR if config.link_check == "error" else WARNING)
+
+
 def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache | None = None,
-                workers: int = 1) -> list[feeds.Listed] | None:
-    """Make every file of the site into `out`, as it is made; None on template errors.
+                workers: int = 1, keeps: bool = True) -> list[feeds.Listed] | None:
+    """Make every file of the site into `out`, as it is made; None on template errors. Without `keeps`
+    (`check`), nothing made is kept on disk for the next build.
 
     Every page is rendered once per language: Vietnamese at the root, English under en/.
     """
@@ -122,7 +149,7 @@ def render_into(site: Site, problems: Problems, out: _Checked, cache: BuildCache
     fingerprints.lasting(list(derived))  # derived records last from build to build: remembered
     if cache:
         cache.render.rendered = 0
-    cards = share_cards.CardCache.beside(config.root) if cache else None  # drawn share cards, on disk
+    cards = share_cards.CardCache.beside(config.root, read_only=not keeps) if cache else None  # drawn cards, on disk
     # Templates compiled once for both editions (and, in `serve`, kept between builds).
     bytecode = cache.render.bytecode if cache else MemoryBytecodeCache()
     shared = _Shared(out, cache, fingerprints, bytecode, cards, templates, bool(feed), workers)
@@ -279,7 +306,7 @@ def _build(root: Path, problems: Problems, output: Path | None, base_url: str | 
             if planned is None:
                 return None
             notify("rendered")
-            problems.extend(links.problems(ERROR if site.config.link_check == "error" else WARNING))
+            problems.extend(_link_problems(links, site.config))
             links.forget_others()
             if problems.errors or (strict and problems.warnings):
                 return None

@@ -169,10 +169,10 @@ def test_problems_are_sorted_and_all_reported(test_site: Path, capsys: pytest.Ca
 
 def test_strict_turns_warnings_into_failure(test_site: Path, capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.load import site as site_module
+    from generator import pipeline
     from generator.model.problems import Problems
 
-    real = site_module.load_site
+    real = pipeline.load_site
 
     def with_a_warning(*args: object, **kwargs: object) -> object:
         """The real loading, plus one warning (no input gives a warning in `check` today)."""
@@ -181,7 +181,7 @@ def test_strict_turns_warnings_into_failure(test_site: Path, capsys: pytest.Capt
         problems.add("content/pages/about.md", 1, 1, "a warning", "a hint", level="warning")
         return loaded
 
-    monkeypatch.setattr(site_module, "load_site", with_a_warning)
+    monkeypatch.setattr(pipeline, "load_site", with_a_warning)
     code, lines = run_check(test_site, capsys)
     assert (code, lines) == (0, ["content/pages/about.md:1:1: warning: a warning; a hint"])
     code, lines = run_check(test_site, capsys, "--strict")

@@ -56,11 +56,12 @@ class CardCache:
     folder: Path
     drawing: str = field(default_factory=lambda: drawing_key())
     used: set[str] = field(default_factory=set)  # the files this build read or wrote
+    read_only: bool = False  # `check`, which writes nothing: cards are read, never kept or removed
 
     @classmethod
-    def beside(cls, root: Path) -> CardCache:
+    def beside(cls, root: Path, read_only: bool = False) -> CardCache:
         """The cards folder inside the site's build cache (`.portal-cache/cards/`)."""
-        return cls(root / FOLDER / "cards")
+        return cls(root / FOLDER / "cards", read_only=read_only)
 
     def _name(self, text: CardText) -> str:
         return digest(f"{self.drawing}:{text!r}".encode()) + ".png"
@@ -84,6 +85,8 @@ class CardCache:
 
     def keep(self, text: CardText, data: bytes) -> None:
         """Keep a card just drawn for the next build."""
+        if self.read_only:
+            return
         name = self._name(text)
         self.used.add(name)
         path = self.folder / name
@@ -97,7 +100,7 @@ class CardCache:
 
     def prune(self) -> None:
         """Remove the cards no page of this build showed (pages edited or gone)."""
-        if not self.folder.is_dir():
+        if self.read_only or not self.folder.is_dir():
             return
         for f in self.folder.iterdir():
             if f.name not in self.used:

@@ -77,6 +77,24 @@ class InMemory:
         return None
 
 
+class Nowhere:
+    """The output of `check`, which writes nothing: each file is dropped as it is made (the link check
+    keeps what it needs of it), and an unchanged one is taken as the last build made it, which the link
+    check answers for (`pipeline._Checked.reuse`: a page is reused only when its links were kept)."""
+
+    def put(self, relative: str, data: bytes, digest: str) -> None:
+        pass
+
+    def reuse(self, relative: str, digest: str) -> bool:
+        return True
+
+    def put_file(self, relative: str, path: Path, digest: str) -> None:
+        pass  # made in a scratch folder, which is removed with it
+
+    def kept(self, relative: str, digest: str) -> Path | None:
+        return None
+
+
 def _unchanged(folder: Path, relative: str, kept: Kept | None, digest: str) -> bool:
     """Whether `folder/relative` still holds the file the last build wrote, with these bytes."""
     if kept is None or kept.digest != digest:
