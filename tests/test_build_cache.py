@@ -17,7 +17,7 @@ from generator import cache, hashing, pipeline
 from generator.cli import main
 from generator.load.content_pages import for_language
 from generator.load.site import load_site
-from generator.model.derive import Cited, DeriveCache, Derived, derive_all
+from generator.model.derive import Cited, DeriveCache, Derived, derive_all, derive_record
 from generator.model.problems import Problems
 from generator.pickling import Pickler
 from generator.plan.index import build_index
@@ -43,6 +43,24 @@ def test_a_derived_record_is_pickled_as_its_record_and_derived_again(test_site_a
     data = written.getvalue()
     assert b"LevelValues" not in data and b"DerivedBlock" not in data
     assert pickle.loads(data) == derived
+
+
+def test_derived_records_read_back_share_their_equal_values_as_derive_all_makes_them(
+        test_site_at_root: Path) -> None:
+    """Read back from disk, the derived records are derived again with one `Shared`: a value two records
+    both state (a count, a count ÷ rated share) is one object, and each record derives as it would alone."""
+    kept = _built(test_site_at_root)
+    derived = list(kept.derived.derived.values())
+    made: dict[str, list[object]] = {}
+    for d in derived:
+        assert repr(d) == repr(derive_record(d.record))
+        for block in d.blocks.values():
+            for level in block.levels.values():
+                if level.count is not None:
+                    made.setdefault(repr(level.count), []).append(level.count)
+    repeated = [objects for objects in made.values() if len(objects) > 1]
+    assert repeated, "the test site has no value two records share"
+    assert all(all(o is objects[0] for o in objects) for objects in repeated)
 
 
 def test_derived_records_of_removed_or_edited_records_are_dropped(test_site_at_root: Path) -> None:
@@ -85,12 +103,12 @@ def test_the_cycle_collector_is_paused_while_the_cache_is_read_and_written_and_e
     afterwards."""
     _built(test_site_at_root)
     seen: list[bool] = []
-    real_load = pickle.load
+    real_load = cache._Unpickler.load
 
-    def load(file: Any) -> Any:
+    def load(self: cache._Unpickler) -> Any:
         seen.append(gc.isenabled())
-        return real_load(file)
-    monkeypatch.setattr(cache.pickle, "load", load)
+        return real_load(self)
+    monkeypatch.setattr(cache._Unpickler, "load", load)
     kept = cache.load(test_site_at_root)
     assert seen == [False] * len(cache.PARTS) and gc.isenabled()
     threshold = gc.get_threshold()
