@@ -290,6 +290,18 @@ def test_the_link_check_reads_tags_in_capitals_and_whole_id_attributes_only() ->
     assert "/gone.html" in problems[0] and "/gone.png" in problems[1] and "'#there'" in problems[2], problems
 
 
+def test_pages_with_the_same_ids_keep_one_set_of_them() -> None:
+    """What the link check keeps of a page lasts the whole build (and, in `serve`, between builds): a
+    page with the same ids as an earlier one (the other edition's, an embed like the others) keeps that
+    page's set, not its own; a page with other ids keeps its own."""
+    links = linkcheck.Links("/")
+    for name, ids in (("a.html", "x y"), ("en/a.html", "y x"), ("b.html", "x")):
+        links.add(name, "".join(f'<p id="{i}">t</p>' for i in ids.split()).encode())
+    assert links.pages["a.html"].ids == links.pages["en/a.html"].ids == {"x", "y"}
+    assert links.pages["en/a.html"].ids is links.pages["a.html"].ids
+    assert links.pages["b.html"].ids == {"x"}
+
+
 NAMES = ("index.html", "b.html", "c/index.html", "c/d.html", "data/e.csv")
 _LINKS = st.sampled_from(["#x", "#y", "/b.html", "/b.html#x", "/c/", "/c/#y", "d.html", "/c/d.html#x",
                           "/data/e.csv", "/gone.html", "../b.html#y"])

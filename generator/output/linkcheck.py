@@ -23,7 +23,7 @@ Link = tuple[int, str, Target]  # line in the page, as written, where it leads
 @dataclass(frozen=True, slots=True)
 class Parsed:
     """A page's internal links and its ids. The links are kept column by column, their texts and
-    targets shared with other pages' (see `Resolved`): every page's are kept until the end of a build,
+    targets shared with other pages' (see `Seen`): every page's are kept until the end of a build,
     and by `serve` and the cache between builds, a few hundred thousand at national scale."""
 
     lines: array[int]
@@ -110,16 +110,25 @@ def _resolve(page: str, base_path: str, link: str) -> Target | None:
     return ("inside", path[len(base_path):], parts.fragment)
 
 
-# link (with its page when relative) -> the link's first text and `_resolve`'s answer; every page that has
-# the link keeps that one text (a national build's pages hold a few hundred thousand links, mostly alike)
-Resolved = dict[object, tuple[str, Target | None]]
+@dataclass
+class Seen:
+    """What the pages of one base path have in common, kept once: a national build's pages hold a few
+    hundred thousand links, mostly alike, and many pages (the two editions of a page, the embeds) the
+    same ids."""
+
+    # link (with its page when relative) -> the link's first text and `_resolve`'s answer: every page that
+    # has the link keeps that one text
+    links: dict[object, tuple[str, Target | None]] = field(default_factory=dict)
+    ids: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)  # a page's ids -> the first equal set
 
 
-def parse(name: str, data: bytes, base_path: str, resolved: Resolved | None = None) -> Parsed:
-    """A page's internal links, resolved, and its ids. `resolved` keeps links resolved on earlier pages
-    of the same base path: a national build's pages hold a few hundred thousand, mostly the same ones."""
+def parse(name: str, data: bytes, base_path: str, seen: Seen | None = None) -> Parsed:
+    """A page's internal links, resolved, and its ids; `seen`: what earlier pages of the same base path
+    had in common with it."""
     links, ids = _parse(data.decode("utf-8"))
-    memo: Resolved = {} if resolved is None else resolved
+    seen = Seen() if seen is None else seen
+    memo = seen.links
+    ids = seen.ids.setdefault(ids, ids)
     lines, written, targets = array("L"), [], []
     for line, link in links:
         if link.startswith(("https://", "http://")):
@@ -145,7 +154,7 @@ class Links:
     cache: LinkCache | None = None
     names: set[str] = field(default_factory=set)
     pages: dict[str, Parsed] = field(default_factory=dict)
-    resolved: Resolved = field(default_factory=dict)
+    seen: Seen = field(default_factory=Seen)
 
     def _key(self, made: str) -> str:
         return f"{self.base_path}\0{made}"  # links resolve against the base path
@@ -158,7 +167,7 @@ class Links:
         key = self._key(made or digest(data))
         hit = self.cache.pages.get(name) if self.cache is not None else None
         if hit is None or hit[0] != key:
-            hit = (key, parse(name, data, self.base_path, self.resolved))
+            hit = (key, parse(name, data, self.base_path, self.seen))
             if self.cache is not None:
                 self.cache.pages[name] = hit
         self.pages[name] = hit[1]
