@@ -95,15 +95,6 @@ class _Checked:
                 and self.links.add_known(relative))
 
 
-def render_site(site: Site, problems: Problems, cache: BuildCache | None = None,
-                workers: int = 1) -> tuple[list[feeds.Listed], dict[str, bytes]] | None:
-    """Everything the output folder will hold, in memory, as {relative path: bytes} (for `check`, which
-    then checks the links); None on template errors."""
-    out = writer.InMemory()
-    planned = render_into(site, problems, _Checked(out, None), cache, workers)
-    return None if planned is None else (planned, out.files)
-
-
 def check(root: Path, problems: Problems, cache: BuildCache | None = None,
           on_loaded: Callable[[Site], None] | None = None) -> None:
     """Add to `problems` whatever a build of the site under `root` would report, writing nothing.
@@ -114,8 +105,7 @@ def check(root: Path, problems: Problems, cache: BuildCache | None = None,
     not change since is not parsed or made again: an unchanged page's links are the ones that build
     found in it."""
     with _collector_eased():
-        site = load_site(root, problems, cache=cache.records if cache else None,
-                         checked=cache.checked if cache else None, inputs=cache.inputs if cache else None)
+        site = _loaded(root, problems, cache)
         if site is None or problems.errors:
             return  # the build stops here too: rendering needs a site that loads
         if on_loaded is not None:
@@ -124,6 +114,13 @@ def check(root: Path, problems: Problems, cache: BuildCache | None = None,
         out = _Checked(writer.Nowhere(), links)
         if render_into(site, problems, out, cache, default_workers(len(site.records)), keeps=False) is not None:
             problems.extend(_link_problems(links, site.config))
+
+
+def _loaded(root: Path, problems: Problems, cache: BuildCache | None, workers: int | None = None) -> Site | None:
+    """The site, with what `cache` kept of the records, their problems and the other inputs."""
+    return load_site(root, problems, cache=cache.records if cache else None,
+                     checked=cache.checked if cache else None, workers=workers,
+                     inputs=cache.inputs if cache else None)
 
 
 def _link_problems(links: linkcheck.Links, config: Config) -> list[Problem]:
@@ -286,9 +283,7 @@ def _build(root: Path, problems: Problems, output: Path | None, base_url: str | 
            in_place: bool | None) -> BuildResult | None:
     notify = on_stage or atomic.no_stage
     started = time.perf_counter()
-    site = load_site(root, problems, cache=cache.records if cache else None,
-                     checked=cache.checked if cache else None, workers=workers,
-                     inputs=cache.inputs if cache else None)
+    site = _loaded(root, problems, cache, workers)
     if site is None or problems.errors or (strict and problems.warnings):
         return None
     notify("loaded")

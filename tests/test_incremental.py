@@ -191,11 +191,9 @@ def _build(site: Edited, output: str, cache: BuildCache, workers: int = 1) -> di
 
 
 def _fresh(site: Edited, compiled: MemoryBytecodeCache) -> dict[str, bytes] | None:
-    """What a build that keeps nothing from before but compiled templates would write."""
-    problems = Problems()
-    loaded = load_site(site.root, problems)
-    rendered = pipeline.render_site(loaded, problems, _cache(compiled)) if loaded and not problems.errors else None
-    return None if rendered is None else {MARKER: MARKER_TEXT, **rendered[1]}
+    """What a build that keeps nothing from before but compiled templates writes, into a new folder."""
+    with tempfile.TemporaryDirectory(dir=site.root.parent) as folder:
+        return _build(site, str(Path(folder) / "out"), _cache(compiled))
 
 
 def _assert_same(cached: dict[str, bytes] | None, fresh: dict[str, bytes] | None) -> None:

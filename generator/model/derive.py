@@ -37,8 +37,6 @@ from generator.model.types import (
 # Disjoint levels, best first, as stacked in charts; good_or_above is the headline sum.
 DisjointLevel = Literal["excellent", "good_only", "completed", "not_completed"]
 DISJOINT: tuple[DisjointLevel, ...] = get_args(DisjointLevel)
-T = TypeVar("T")
-
 # The levels a record's table shows, in order.
 DerivedLevel = Literal["excellent", "good_only", "good_or_above", "completed", "not_completed"]
 ROWS: tuple[DerivedLevel, ...] = get_args(DerivedLevel)
@@ -113,6 +111,9 @@ class Derived:
         """Pickled as its record, derived again when read back (the build cache on disk): deriving takes
         less time than writing and reading the hundred-odd values of each derived record."""
         return derive_record, (self.record,)
+
+
+T = TypeVar("T")
 
 
 class Shared:

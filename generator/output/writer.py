@@ -58,25 +58,6 @@ class Output(Protocol):
         download read piece by piece while its successor is written); None when not."""
 
 
-@dataclass
-class InMemory:
-    """The output held in memory (`check`, which writes nothing, and tests)."""
-
-    files: dict[str, bytes] = field(default_factory=dict)
-
-    def put(self, relative: str, data: bytes, digest: str) -> None:
-        self.files[relative] = data
-
-    def reuse(self, relative: str, digest: str) -> bool:
-        return False
-
-    def put_file(self, relative: str, path: Path, digest: str) -> None:
-        self.files[relative] = path.read_bytes()
-
-    def kept(self, relative: str, digest: str) -> Path | None:
-        return None
-
-
 class Nowhere:
     """The output of `check`, which writes nothing: each file is dropped as it is made (the link check
     keeps what it needs of it), and an unchanged one is taken as the last build made it, which the link
