@@ -1,7 +1,8 @@
 """What a build keeps between rebuilds, so one edited record costs little: each stage's own cache, typed
 and documented where the stage is. `serve` keeps one in memory; `build` keeps one on disk beside the
 site, in `.portal-cache/` (safe to delete: the next build is only slower; ignored when unreadable;
-neither read nor written by `build --clean`; read, never written, by `check`).
+neither read nor written by `build --clean`; read, never written, by `check`, and by `serve` as it
+starts, which then keeps its own in memory).
 
 On disk it is a folder named after the generator's version, its code and the Python version (so a
 cache made by other code is never read), holding three files read and written independently: the
@@ -61,9 +62,18 @@ class BuildCache:
 
     @classmethod
     def in_memory(cls) -> BuildCache:
-        """The cache `serve` keeps between rebuilds: all of the above, and each edition's pages as last
-        planned (`plan.memo`), which a one-off build, planning once, has no use for."""
-        return cls(plans={}, render=RenderCache(fragments=Fragments()))
+        """An empty cache as `serve` keeps it (see `serving`)."""
+        return cls().serving()
+
+    def serving(self) -> BuildCache:
+        """This cache as `serve` keeps it between rebuilds: with each edition's pages as last planned
+        (`plan.memo`) and pieces of pages (`renderer.Fragments`), which a one-off build, planning and
+        rendering once, has no use for."""
+        if self.plans is None:
+            self.plans = {}
+        if self.render.fragments is None:
+            self.render.fragments = Fragments()
+        return self
 
 
 # Each file on disk -> the fields of `BuildCache` it holds.

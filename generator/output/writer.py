@@ -342,6 +342,40 @@ class InPlace:
             kept[relative] = _kept(path, self.files[relative])
 
 
+def link_last(written: WrittenFiles, target: Path) -> None:
+    """Give `target`, a new empty folder, the files the last build wrote elsewhere (hard links, or copies
+    where links cannot be made: another drive), and make `written` describe them there; so a build into
+    `target` takes each unchanged file as it would from its own last output (`serve`, starting from what
+    the last `build` left). A file changed since that build wrote it (by hand, or by a build meanwhile) is
+    left out, and made again. Nothing is written into the files linked: they are only ever replaced."""
+    source = Path(written.folder) if written.folder else None
+    found: dict[str, Kept] = {}
+    if source is not None and source != target:
+        folders: set[Path] = set()
+        for relative, kept in written.files.items():
+            path = target / relative
+            if path.parent not in folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(path.parent)
+            try:
+                try:
+                    os.link(source / relative, path)
+                except OSError:
+                    shutil.copy2(source / relative, path)  # its time too, which says it is unchanged
+            except OSError:
+                continue  # gone since
+            if _unchanged(target, relative, kept, kept.digest):  # after linking: a file replaced meanwhile is not taken
+                found[relative] = kept
+            else:
+                path.unlink()
+        if len(found) < len(written.files):
+            for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+                _remove_empty_folders(target, folder)
+        if found:  # a folder a build made, as a build's own output says (see `atomic.refusal`)
+            atomic.write_file(target, atomic.MARKER, atomic.MARKER_TEXT)
+    written.folder, written.files, written.spare = str(target), found, {}
+
+
 def opened(target: Path, written: WrittenFiles | None, in_place: bool) -> Staging | InPlace:
     """Where this build writes: in place when asked and the folder is the one the last build wrote
     (else a folder beside it, swapped in: see `Staging`)."""
