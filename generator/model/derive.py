@@ -64,6 +64,7 @@ class LevelValues:
 
     count: Value | None
     share: Value | None  # percent of those rated
+    fingerprint_by_repr: ClassVar[bool] = True  # its repr shows its values' (see `Value`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, get_args
+from typing import ClassVar, Literal, get_args
 
 # -- domain values: each defined once here; the tuples list them in display order ----------------
 Level = Literal["excellent", "good", "completed", "not_completed"]  # as sources state them
@@ -36,6 +36,7 @@ class PartialDate:
 
     year: int
     month: int | None = None
+    fingerprint_by_repr: ClassVar[bool] = True  # its repr shows every field, each a plain value
 
     def isoformat(self) -> str:
         return f"{self.year:04d}-{self.month:02d}" if self.month else f"{self.year:04d}"
@@ -140,6 +141,9 @@ class Figure:
     line: int = 0
     column: int = 0
     base_unstated: bool = False  # the article gives the percent without saying what it is a share of
+    # Its repr shows every field, each a plain value: a page's key takes it as it is, without remembering
+    # it (twenty in each record: they were two fifths of what the fingerprints of the records kept).
+    fingerprint_by_repr: ClassVar[bool] = True
 
     @property
     def exact_count(self) -> int | None:
@@ -158,6 +162,7 @@ class RatingBlock:
     quote: str | None = None
     line: int = 0
     column: int = 0
+    fingerprint_by_repr: ClassVar[bool] = True  # its repr shows its figures' and plain values
 
     def level(self, name: BlockFigure) -> Figure | None:
         figure: Figure | None = getattr(self, name)
@@ -241,6 +246,7 @@ class Period:
     until: dt.date | None = None
     as_written: str | None = None
     until_published: bool = False  # 'until' is the article's date: the article only says "đến nay"
+    fingerprint_by_repr: ClassVar[bool] = True  # its repr shows every field, each a plain value
 
     @property
     def is_full_year(self) -> bool:
