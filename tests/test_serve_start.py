@@ -180,3 +180,20 @@ def test_the_serve_command_starts_from_the_last_build(monkeypatch: pytest.Monkey
         finally:
             signal.signal(signal.SIGTERM, handler)
     assert len(pages) == 1 and pages[0] > 100
+
+
+def test_a_copy_that_fails_leaves_nothing_behind(tmp_path: Path) -> None:
+    """Neither linked nor copied whole (a full disk): the file is left out, and no part of it stays."""
+    source, target = tmp_path / "out", tmp_path / "www"
+    source.mkdir()
+    (source / "a.html").write_bytes(b"one")
+    kept = writer.Kept("d", 3, (source / "a.html").stat().st_mtime_ns)
+    written = writer.WrittenFiles(str(source), {"a.html": kept})
+
+    def half(src: Path, dst: Path) -> None:
+        Path(dst).write_bytes(b"o")
+        raise OSError("no space left")
+
+    with mock.patch.object(os, "link", side_effect=OSError("another drive")), mock.patch.object(shutil, "copy2", half):
+        writer.link_last(written, target)
+    assert written.files == {} and not list(target.rglob("*"))

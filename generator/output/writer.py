@@ -348,31 +348,33 @@ def link_last(written: WrittenFiles, target: Path) -> None:
     `target` takes each unchanged file as it would from its own last output (`serve`, starting from what
     the last `build` left). A file changed since that build wrote it (by hand, or by a build meanwhile) is
     left out, and made again. Nothing is written into the files linked: they are only ever replaced."""
-    source = Path(written.folder) if written.folder else None
+    if not written.folder or Path(written.folder) == target:
+        return
+    source = Path(written.folder)
     found: dict[str, Kept] = {}
-    if source is not None and source != target:
-        folders: set[Path] = set()
-        for relative, kept in written.files.items():
-            path = target / relative
-            if path.parent not in folders:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(path.parent)
+    folders: set[Path] = set()
+    for relative, kept in written.files.items():
+        path = target / relative
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        try:
             try:
-                try:
-                    os.link(source / relative, path)
-                except OSError:
-                    shutil.copy2(source / relative, path)  # its time too, which says it is unchanged
+                os.link(source / relative, path)
             except OSError:
-                continue  # gone since
-            if _unchanged(target, relative, kept, kept.digest):  # after linking: a file replaced meanwhile is not taken
-                found[relative] = kept
-            else:
-                path.unlink()
-        if len(found) < len(written.files):
-            for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
-                _remove_empty_folders(target, folder)
-        if found:  # a folder a build made, as a build's own output says (see `atomic.refusal`)
-            atomic.write_file(target, atomic.MARKER, atomic.MARKER_TEXT)
+                shutil.copy2(source / relative, path)  # its time too, which says it is unchanged
+        except OSError:  # gone since, or the copy failed
+            path.unlink(missing_ok=True)
+            continue
+        if _unchanged(target, relative, kept, kept.digest):  # after linking: a file replaced meanwhile is not taken
+            found[relative] = kept
+        else:
+            path.unlink()
+    if len(found) < len(written.files):
+        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+            _remove_empty_folders(target, folder)
+    if found:  # a folder a build made, as a build's own output says (see `atomic.refusal`)
+        atomic.write_file(target, atomic.MARKER, atomic.MARKER_TEXT)
     written.folder, written.files, written.spare = str(target), found, {}
 
 
