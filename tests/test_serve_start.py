@@ -44,7 +44,12 @@ def _by_hand(site: Edited, n: int) -> None:
         page.write_bytes(page.read_bytes().replace(b"<main", b"<MAIN", 1))
 
 
-CHANGES: tuple[Callable[[Edited, int], None], ...] = (*EDITS, _built, _by_hand)
+def _gone(site: Edited, n: int) -> None:
+    """The output, or the cache, deleted (both are safe to delete)."""
+    shutil.rmtree(site.root / (OUTPUT if n % 2 else cache.FOLDER), ignore_errors=True)
+
+
+CHANGES: tuple[Callable[[Edited, int], None], ...] = (*EDITS, _built, _by_hand, _gone)
 
 
 def _left(site: Edited) -> dict[str, tuple[int, int, bytes]]:
@@ -83,12 +88,13 @@ def _fresh(site: Edited, folder: Path) -> dict[str, bytes] | None:
     return files_under(out) if ok else None
 
 
-@settings(max_examples=5, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
+@settings(max_examples=8, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(CHANGES), st.integers(0, 10**6)), min_size=1, max_size=6),
        st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 10**6)), min_size=1, max_size=3))
 @example([(_by_hand, 1), (_number, 3)], [(_publisher, 2)])
 @example([(_template, 0)], [(_template, 0)])
+@example([(_gone, 1), (_number, 2)], [(_number, 3)])
 def test_serve_started_after_a_build_serves_what_a_fresh_build_makes(
         before: list[tuple[Callable[[Edited, int], None], int]],
         after: list[tuple[Callable[[Edited, int], None], int]]) -> None:
