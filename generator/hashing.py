@@ -17,10 +17,12 @@ from decimal import Decimal
 from pathlib import Path, PurePath
 
 # Values written as their type and repr: equal reprs mean equal values for these types. Classes that say
-# so with a true `fingerprint_by_repr` (small frozen dataclasses of plain values, made afresh by each build
-# in their thousands: walking them field by field was most of the indicator pages' keys) are written as
-# their type and the repr of their fields' values, in order: the dataclass's own repr guards against
-# recursion at each call, which was a third of a one-off build's keys.
+# so with a true `fingerprint_by_repr` (frozen dataclasses whose fields are plain values, tuples or dicts
+# of them, or other such classes: tests/test_fingerprints.py checks each) are written as their type and
+# the repr of their fields' values, in order, and not remembered: many are made afresh by each build in
+# their thousands (walking them field by field was most of the indicator pages' keys), and the parts of
+# records were most of what the fingerprints kept. The dataclass's own repr is not called: it guards
+# against recursion at each call, which was a third of a one-off build's keys.
 _SCALARS = (str, int, float, bool, bytes, Decimal, dt.date, dt.time, PurePath, enum.Enum, type(None))
 
 

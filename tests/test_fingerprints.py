@@ -1,7 +1,7 @@
 """A page's key writes an instance of a class with a true `fingerprint_by_repr` as its repr, without
 walking or remembering it (`hashing.Fingerprints`). That is sound only for a class whose repr says all
 of it: made by `dataclass`, with every field shown, each field a plain value (one `hashing` writes as
-its repr), a tuple of them, or an instance of another such class. Every such class is checked here."""
+its repr), a tuple or a dict of them, or an instance of another such class. Every such class is checked here."""
 from __future__ import annotations
 
 import dataclasses
@@ -46,6 +46,8 @@ def _plain(hint: object) -> bool:
         return all(isinstance(a, PLAIN_LITERALS) for a in args)
     if origin is tuple:
         return all(_plain(a) for a in args if a is not Ellipsis)
+    if origin is dict:  # its repr keeps its order, which a template iterating it sees
+        return all(_plain(a) for a in args)
     if isinstance(hint, type):
         return issubclass(hint, hashing._SCALARS) or (
             dataclasses.is_dataclass(hint) and bool(getattr(hint, "fingerprint_by_repr", False)))

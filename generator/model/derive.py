@@ -73,6 +73,7 @@ class DerivedBlock:
     rated: Value | None
     levels: dict[DerivedLevel, LevelValues]
     good_includes_excellent: bool | None
+    fingerprint_by_repr: ClassVar[bool] = True  # its repr shows its values' and its levels' in order
 
     def share(self, level: DerivedLevel) -> Value | None:
         row = self.levels.get(level)

@@ -175,6 +175,7 @@ class Subset:
     admitted: Figure | None
     exceeded_by: Figure | None
     quote: str | None
+    fingerprint_by_repr: ClassVar[bool] = True  # its repr shows every field, each plain or itself so marked
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,7 @@ class Admissions:
     quote: str | None = None
     line: int = 0
     column: int = 0
+    fingerprint_by_repr: ClassVar[bool] = True  # its repr shows every field, each plain or itself so marked
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +202,7 @@ class Target:
     max: Decimal | None = None
     label: str | None = None
     quote: str | None = None
+    fingerprint_by_repr: ClassVar[bool] = True  # its repr shows every field, each plain or itself so marked
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +211,7 @@ class Award:
     count: int | None = None
     quote: str | None = None
     year: int | None = None  # the year the award was given for, when the article says it
+    fingerprint_by_repr: ClassVar[bool] = True  # its repr shows every field, each plain or itself so marked
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +223,7 @@ class Source:
     quote: str | None = None
     note: str | None = None
     title_reconstructed: bool = False  # the saved copy had no title; this one was written from the address
+    fingerprint_by_repr: ClassVar[bool] = True  # its repr shows every field, each plain or itself so marked
 
 
 @dataclass(frozen=True, slots=True)
