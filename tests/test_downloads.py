@@ -480,7 +480,7 @@ def test_an_edit_makes_again_only_its_own_pieces_of_the_text_downloads(test_site
     edited record's, and those it moved) are read from the cache, where each row is kept compressed,
     and the files are the bytes a write without a cache makes. A file the output no longer holds as
     written is not read: all is made."""
-    monkeypatch.setattr(downloads, "BLOCK", 2)  # the test site's 11 records in six blocks
+    monkeypatch.setattr(downloads, "BLOCK", 2)  # the test site's 11 records in several blocks
     reads: list[str] = []
     read_row = downloads.Row.json_and_tidy
     monkeypatch.setattr(downloads.Row, "json_and_tidy", lambda row: reads.append(row.province) or read_row(row))
@@ -502,8 +502,12 @@ def test_an_edit_makes_again_only_its_own_pieces_of_the_text_downloads(test_site
         return tmp_path / "before" / relative if before.get(relative.removeprefix("data/")) == made else None
 
     def blocks(config: Any, index: Any) -> list[list[downloads.RowKey]]:
-        keys = [downloads._row_key(index, d) for d in index.records]
-        return [keys[i:i + 2] for i in range(0, len(keys), 2)]
+        found: list[list[downloads.RowKey]] = [[]]
+        for key in (downloads._row_key(index, d) for d in index.records):
+            found[-1].append(key)
+            if downloads.ends_piece(key[0], len(found[-1]), downloads.BLOCK):
+                found.append([])
+        return [b for b in found if b]
 
     made_again = sum(len(b) for b in blocks(*index()) if b not in blocks(*unedited))
     assert 0 < made_again < 11

@@ -64,8 +64,9 @@ VALUES = st.one_of(st.none(), st.integers(-10**6, 10**6), st.text("abc <&>", max
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.lists(VALUES, min_size=3, max_size=3), max_size=12), st.lists(st.integers(1, 4), max_size=12))
 def test_a_sheet_in_any_pieces_is_the_same_sheet(rows: list[list[Any]], cuts: list[int]) -> None:
-    """Rows appended in pieces of any sizes give the sheet XML of rows appended at once (its row
-    numbers counted across pieces), and a zip whose CRCs check (zipfile reads it) that openpyxl opens."""
+    """Rows appended in pieces of any sizes give the sheet XML of rows appended at once, and a zip whose
+    CRCs check (zipfile reads it) that openpyxl opens, each value in its row and column (empty cells
+    keep the places of the cells after them)."""
     whole, pieced = _book(rows, [len(rows)]), _book(rows, cuts)
     with zipfile.ZipFile(io.BytesIO(whole)) as a, zipfile.ZipFile(io.BytesIO(pieced)) as b:
         assert a.testzip() is None and b.testzip() is None
@@ -81,7 +82,7 @@ def _book(rows: list[list[Any]], cuts: list[int]) -> bytes:
     start = 0
     for cut in [*cuts, len(rows)]:
         part = [workbook.row_xml(r) for r in rows[start:start + cut]]
-        writer.append_piece("t", workbook.rows_piece(part, writer.next_row("t")), len(part))
+        writer.append_piece("t", workbook.rows_piece(part), len(part))
         start += len(part)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.xlsx"
@@ -148,48 +149,79 @@ def test_downloads_from_kept_pieces_after_edits_are_what_a_build_without_a_cache
 
 
 def _assert_rows_numbered_in_order(book: bytes) -> None:
-    """Each sheet's rows are numbered 1, 2, 3... across its pieces, and each cell names its own row."""
+    """No row or cell of a sheet names its place (so a piece is the same bytes wherever it is), and
+    each sheet is read with its rows in order: the records sheet has a row per record after the header."""
     with zipfile.ZipFile(io.BytesIO(book)) as z:
         sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
     for sheet in sheets:
-        rows = re.findall(r'<row r="(\d+)">(.*?)</row>', sheet)
-        assert [int(n) for n, _ in rows] == list(range(1, len(rows) + 1))
-        for n, cells in rows:
-            assert set(re.findall(r'<c r="[A-Z]+(\d+)"', cells)) <= {n}
+        assert re.findall(r'<(?:row|c) [^>]*\br="', sheet) == []
+    records = openpyxl.load_workbook(io.BytesIO(book))["records"]
+    ids = [row[0] for row in records.iter_rows(min_row=2, max_col=1, values_only=True)]
+    assert ids and all(ids)
 
 
 @contextlib.contextmanager
 def _made() -> Iterator[list[int]]:
-    """The pieces of rows compressed meanwhile, as their first rows' numbers. The about sheet (a few
-    rows naming the settings) is one piece made by every build."""
+    """The pieces of rows compressed meanwhile, as their numbers of rows. The about sheet (a few rows
+    naming the settings) is one piece made by every build."""
     made: list[int] = []
     real = workbook.rows_piece
 
-    def counted(rows: Any, first: int) -> deflate.Piece:
-        made.append(first)
-        return real(rows, first)
+    def counted(rows: Any) -> deflate.Piece:
+        rows = list(rows)
+        made.append(len(rows))
+        return real(rows)
     with mock.patch.object(workbook, "rows_piece", counted):
         yield made
 
 
+def _blocks(records: list[Record]) -> list[list[str]]:
+    """The records' digests in their blocks, as `downloads` cuts them."""
+    found: list[list[str]] = [[]]
+    for r in records:
+        found[-1].append(r.digest)
+        if downloads.ends_piece(r.digest, len(found[-1]), downloads.BLOCK):
+            found.append([])
+    return [b for b in found if b]
+
+
+def _changed(before: list[Record], after: list[Record]) -> int:
+    """Blocks of `after` that `before` did not have."""
+    return sum(1 for b in _blocks(after) if b not in _blocks(before))
+
+
 def test_an_edit_compresses_again_only_the_pieces_it_changed(tmp_path: Path) -> None:
+    """Only the blocks an edit changed are compressed again: not the ones after it, also when it adds
+    rows, or adds or removes a record (no piece holds its rows' places)."""
     records = list(_site().records)
     cache = downloads.RowCache()
-    with mock.patch.object(downloads, "BLOCK", 2):
+    with mock.patch.object(downloads, "BLOCK", 2), mock.patch.object(downloads, "SOURCES_PIECE", 2):
+        blocks = len(_blocks(records))
+        assert 2 < blocks < len(records)  # cut by the records' digests, about one in two
         with _made() as made:
             _downloads(records, tmp_path / "first", cache)
-        assert len(made) == 2 * 6 + 1 + 1  # 11 records: 6 blocks in figures and in records; sources; about
+        runs = len(made) - 2 * blocks - 1  # figures and records of each block; runs of sources; about
+        assert 2 < runs < 11
         with _made() as made:
             _downloads(records, tmp_path / "same", cache)
         assert len(made) == 1
-        records[4] = dataclasses.replace(_synthetic(records[4], 0), digest="edited")
-        with _made() as made:
-            _downloads(records, tmp_path / "edited", cache)
-        assert len(made) == 2 + 1  # its block's piece of figures and of records
-        records[4] = dataclasses.replace(_award(records[4], 0), digest="award")
-        with _made() as made:
-            _downloads(records, tmp_path / "award", cache)
-        assert len(made) == 2 + 3 + 1  # and, a row further down, the figures of the 3 blocks after it
+        for n, change in enumerate(("edited", "award", "removed", "restored")):
+            before = list(records)
+            if change == "removed":
+                gone = records.pop(3)
+            elif change == "restored":
+                records.insert(3, gone)
+            else:
+                edit = _synthetic if change == "edited" else _award
+                records[4] = dataclasses.replace(edit(records[4], n), digest=f"{change}-{records[4].digest}")
+            changed = _changed(before, records)
+            with _made() as made:
+                _downloads(records, tmp_path / change, cache)
+            # Its blocks' pieces of figures and records (none for a block of its own taken out), no later
+            # ones; the about sheet; and, for a record taken out or put back, the runs of sources around
+            # its article (one or two), not the later ones.
+            sources = len(made) - 2 * changed - 1
+            assert changed <= 2 and (0 < sources <= 2 if change in ("removed", "restored") else sources == 0), change
         with _made() as made, mock.patch.object(zlib, "ZLIB_RUNTIME_VERSION", "another"):
             _downloads(records, tmp_path / "zlib", cache)
-        assert len(made) == 2 * 6 + 1 + 1  # another zlib may compress to other bytes: nothing is reused
+        assert len(made) == 2 * len(_blocks(records)) + runs + 1  # another zlib may compress to other bytes: nothing is reused

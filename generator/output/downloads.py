@@ -269,8 +269,8 @@ class TidyParts:
         return "".join(f"{head},{_csv_fields(own)},{tail}\r\n" for own in self.own)
 
     def sheet_rows(self) -> list[str]:
-        head, tail = workbook.cells_xml(self.head), workbook.cells_xml(self.tail, _OWN_END)
-        return [workbook.row_of(head + workbook.cells_xml(own, _OWN_FIRST) + tail) for own in self.own]
+        head, tail = workbook.cells_xml(self.head), workbook.cells_xml(self.tail)
+        return [workbook.row_of(head + workbook.cells_xml(own) + tail) for own in self.own]
 
 
 def _cell(value: Any) -> str:
@@ -388,10 +388,10 @@ class Written:
 
 
 RowKey = tuple[str, str, str]  # the record's digest, its province's and committee's names
-# What a piece of a sheet is made of (a digest), the sheet, its first row, and the zlib that compressed it:
-# Python uses the system's zlib, which an update can change under a cache, and another zlib may compress
-# the same text to other bytes (still valid, but not what a clean build writes).
-PieceKey = tuple[str, str, int, str]
+# What a piece of a sheet is made of (a digest), the sheet, and the zlib that compressed it: Python uses
+# the system's zlib, which an update can change under a cache, and another zlib may compress the same
+# text to other bytes (still valid, but not what a clean build writes). Not its place: see `workbook`.
+PieceKey = tuple[str, str, str]
 
 
 @dataclass
@@ -447,17 +447,18 @@ def _made_row(keyed: tuple[Derived, RowKey]) -> Row:
     return make_row(d, *key[1:])
 
 
-BLOCK = 32  # records in one piece of the workbook's sheets
+BLOCK = 32  # records in one piece of the downloads, on average
 
 
 @dataclass
 class _Block:
-    """BLOCK consecutive records (fewer in the last block): the sheets are compressed in pieces of one
-    block each, so an edited record costs one block's pieces. A record added or removed moves every
-    later row of a sheet, and so makes every later piece of it again, whatever the blocks: the row
-    numbers are in the pieces' bytes. Blocks are counted from the first record, not cut at provinces,
-    so that a small site is one piece (a piece compresses a little worse than a long stream: each
-    starts with nothing to refer back to)."""
+    """Consecutive records whose rows make one piece of each download (the workbook's sheets are
+    compressed in pieces of one block each), so an edited record costs one block's pieces. A block
+    ends after a record whose content hash says so (one in BLOCK, by chance; see `ends_piece`): a record
+    added or removed changes its own block alone (or two), not the ones after it, and since no piece
+    holds its rows' places (see `workbook`), the later pieces are taken as they were. Blocks are not
+    cut at provinces, so that a small site is mostly one piece (a piece compresses a little worse than
+    a long stream: each starts with nothing to refer back to)."""
 
     keys: list[RowKey]
     rows: list[Row]
@@ -478,14 +479,22 @@ class _Block:
         return [r.json_and_tidy() for r in self.rows]
 
 
+def ends_piece(made: str, count: int, every: int) -> bool:
+    """Whether a piece of about `every` things ends after the one whose digest (or id) is `made`, the
+    `count`-th of its piece: by the digest itself, one in `every` by chance, so that the ends stay where
+    they were when something is added or removed before them; at four times `every` in any case (by
+    its place, without a digest, as in some tests)."""
+    return count >= 4 * every or (zlib.crc32(made.encode("utf-8")) % every == 0 if made else count >= every)
+
+
 def _blocks(keyed: Iterable[tuple[RowKey, Row]]) -> Iterator[_Block]:
     block = _Block([], [])
     for key, r in keyed:
-        if len(block.rows) == BLOCK:
-            yield block
-            block = _Block([], [])
         block.keys.append(key)
         block.rows.append(r)
+        if ends_piece(key[0], len(block.rows), BLOCK):
+            yield block
+            block = _Block([], [])
     if block.rows:
         yield block
 
@@ -500,12 +509,11 @@ class _Pieces:
     used: dict[PieceKey, deflate.Piece] = field(default_factory=dict)
 
     def add(self, sheet: str, made_of: str | None, count: int, rows: Callable[[], Sequence[str]]) -> None:
-        """`count` rows, made by `rows()` only when no kept piece has them at this place."""
-        first = self.book.next_row(sheet)
-        key = None if made_of is None else (made_of, sheet, first, zlib.ZLIB_RUNTIME_VERSION)
+        """`count` rows, made by `rows()` only when no kept piece has them."""
+        key = None if made_of is None else (made_of, sheet, zlib.ZLIB_RUNTIME_VERSION)
         piece = None if key is None else self.kept.get(key)
         if piece is None:
-            piece = workbook.rows_piece(rows(), first)
+            piece = workbook.rows_piece(rows())
         if key is not None:
             self.used[key] = piece
         self.book.append_piece(sheet, piece, count)
@@ -517,14 +525,24 @@ class _Pieces:
         self.add("records", made_of, len(block.rows), lambda: [rows[0] for rows in block.sheet_rows])
 
     def add_sources(self, cells: list[tuple[Any, ...]]) -> None:
-        """The sources sheet, in pieces of SOURCES_PIECE articles: an edit that leaves the articles
-        as they were makes none of it again."""
-        for start in range(0, len(cells), SOURCES_PIECE):
-            run = cells[start:start + SOURCES_PIECE]
-            self.add("sources", digest(repr(run).encode("utf-8")), len(run), _sheet_rows(run))
+        """The sources sheet (in the order of the articles' ids), in pieces of about SOURCES_PIECE
+        articles, each ended by an article's id (see `ends_piece`): an edit that leaves the articles as
+        they were makes none of it again, and an article added, removed or given another id (its title
+        edited) makes one or two pieces again, not every piece after it."""
+        run: list[tuple[Any, ...]] = []
+        for article in cells:
+            run.append(article)
+            if ends_piece(str(article[0]), len(run), SOURCES_PIECE):
+                self._add_run(run)
+                run = []
+        if run:
+            self._add_run(run)
+
+    def _add_run(self, run: list[tuple[Any, ...]]) -> None:
+        self.add("sources", digest(repr(run).encode("utf-8")), len(run), _sheet_rows(run))
 
 
-SOURCES_PIECE = 64  # articles in one piece of the sources sheet: an edited title makes one piece again
+SOURCES_PIECE = 64  # articles in one piece of the sources sheet, on average
 
 
 def _sheet_rows(cells: list[tuple[Any, ...]]) -> Callable[[], list[str]]:

@@ -6,16 +6,19 @@ format. The file is the same on every build: its dates are the data's last updat
 
 The workbook is plain rows of text, numbers, dates and booleans, so its sheet XML is written here
 directly (a library makes an object per cell, which at national scale was most of a build). Each
-row's XML is made once per record and kept (`row_xml`). A sheet is compressed in pieces, each on its
-own (see `deflate`), which the caller may keep and give back to a later build: a build after one
-record's edit compresses again only the pieces that hold its rows, instead of the ~90 MB of XML.
+row's XML is made once per record and kept (`row_xml`). Rows and cells carry no references (both are
+optional in SpreadsheetML: a row follows the one before, a cell the one before it in its row, and an
+empty cell is written as `<c/>` to keep the place of those after it), so the same rows make the same
+bytes wherever they are in a sheet. A sheet is compressed in pieces, each on its own (see `deflate`),
+which the caller may keep and give back to a later build: a build after one record's edit, or after
+a record is added or removed, compresses again only the pieces that hold the rows that changed,
+instead of the ~90 MB of XML.
 Only the compressed sheets are held in memory, never their XML. Strings are inline (`t="inlineStr"`): text
 stays text, never a formula or an error code, whatever it starts with.
 """
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 import struct
 from collections.abc import Iterable, Sequence
@@ -31,7 +34,7 @@ from generator.output import deflate
 
 EPOCH = dt.datetime(2000, 1, 1)  # when the data has no date at all
 DATE_FORMAT = "yyyy-mm-dd"
-ROW = "\x00"  # stands for the row number in a row's XML until it is written (never in a cell: see _ILLEGAL)
+EMPTY = "<c/>"  # an empty cell: keeps the place of the cells after it in its row
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML 1.0 cannot hold
 _EXCEL_DAY0 = dt.date(1899, 12, 30)
 _LEVEL = 6  # zlib's default: the file is downloaded many more times than it is built
@@ -59,45 +62,35 @@ _APP = (_HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocu
         '<Application>party-bloc-portal</Application></Properties>')
 
 
-def _column(n: int) -> str:
-    """The letters of the n-th column (0 → A, 26 → AA)."""
-    letters = ""
-    n += 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _text(ref: str, text: str, style: str = "") -> str:
-    """A text cell; an empty string (no cell) when nothing a workbook can hold is left of the text."""
+def _text(text: str, style: str = "") -> str:
+    """A text cell; an empty one when nothing a workbook can hold is left of the text."""
     text = escape(_ILLEGAL.sub("", text))
     if not text:
-        return ""
+        return EMPTY
     space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f'<c{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
-def _cell(ref: str, value: Any) -> str:
-    """One cell's XML; an empty string for an empty cell."""
+def _cell(value: Any) -> str:
+    """One cell's XML; EMPTY for an empty cell, which keeps its column's place."""
     kind = type(value)  # the common kinds first, by exact type: two million cells at national scale
     if kind is str:
-        return _text(ref, value) if value else ""
+        return _text(value) if value else EMPTY
     if kind is int:
-        return f'<c r="{ref}"><v>{value}</v></c>'
+        return f"<c><v>{value}</v></c>"
     if value is None or value == "":
-        return ""
+        return EMPTY
     if isinstance(value, str):
-        return _text(ref, value)
+        return _text(value)
     if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+        return f'<c t="b"><v>{int(value)}</v></c>'
     if isinstance(value, Decimal):
         value = int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (int, float)):
-        return f'<c r="{ref}"><v>{value!r}</v></c>'
+        return f"<c><v>{value!r}</v></c>"
     if isinstance(value, dt.date):
-        return f'<c r="{ref}" s="1"><v>{(_day(value) - _EXCEL_DAY0).days}</v></c>'
-    return _text(ref, str(value))
+        return f'<c s="1"><v>{(_day(value) - _EXCEL_DAY0).days}</v></c>'
+    return _text(str(value))
 
 
 def _day(value: dt.date) -> dt.date:
@@ -105,36 +98,30 @@ def _day(value: dt.date) -> dt.date:
 
 
 def row_xml(values: Sequence[Any]) -> str:
-    """A row's XML with its number left as ROW, so it can be made once and written at any position."""
+    """A row's XML, made once and written at any position (see the module's docstring)."""
     return row_of(cells_xml(values))
 
 
 def row_of(cells: str) -> str:
-    """A row of cells made by `cells_xml`."""
-    return f'<row r="{ROW}">{cells}</row>'
+    """A row of cells made by `cells_xml` (its empty cells at the end left out)."""
+    while cells.endswith(EMPTY):
+        cells = cells[:-len(EMPTY)]
+    return f"<row>{cells}</row>"
 
 
-def cells_xml(values: Sequence[Any], first: int = 0) -> str:
-    """The cells of `values` in consecutive columns from the `first`, with the row number left as ROW."""
-    refs = _refs(first + len(values))
-    return "".join([_cell(refs[first + i], v) for i, v in enumerate(values) if v is not None])
-
-
-@functools.cache
-def _refs(columns: int) -> tuple[str, ...]:
-    """Each column's cell reference with the row number left as ROW."""
-    return tuple(f"{_column(i)}{ROW}" for i in range(columns))
+def cells_xml(values: Sequence[Any]) -> str:
+    """The cells of `values`, in consecutive columns: joined to others' in order to make a row."""
+    return "".join([_cell(v) for v in values])
 
 
 def _header_xml(names: Sequence[str]) -> str:
-    return '<row r="1">' + "".join(_text(f"{_column(i)}1", n, ' s="2"') for i, n in enumerate(names)) + "</row>"
+    return row_of("".join(_text(n, ' s="2"') for n in names))
 
 
-def rows_piece(rows: Iterable[str], first: int) -> deflate.Piece:
-    """Rows made by `row_xml`, numbered from `first`, compressed as one piece of a sheet. The numbers
-    are in the piece's bytes: the same rows at another place are another piece."""
-    numbered = [xml.replace(ROW, str(n)) for n, xml in enumerate(rows, first)]
-    return deflate.Piece.of("".join(numbered).encode("utf-8"), _LEVEL)
+def rows_piece(rows: Iterable[str]) -> deflate.Piece:
+    """Rows made by `row_xml`, compressed as one piece of a sheet: the same rows make the same piece
+    wherever they are in the sheet."""
+    return deflate.Piece.of("".join(rows).encode("utf-8"), _LEVEL)
 
 
 def _piece(text: str) -> deflate.Piece:
@@ -170,14 +157,14 @@ class Writer:
 
     def append_xml(self, sheet: str, rows: Sequence[str]) -> None:
         """Rows made by `row_xml`, as one piece."""
-        self.append_piece(sheet, rows_piece(rows, self.next_row(sheet)), len(rows))
+        self.append_piece(sheet, rows_piece(rows), len(rows))
 
     def next_row(self, sheet: str) -> int:
         """The number the next row of `sheet` will have."""
         return self.sheets[sheet].rows + 1
 
     def append_piece(self, sheet: str, piece: deflate.Piece, rows: int) -> None:
-        """`rows` rows made by `rows_piece` from `next_row(sheet)` on (perhaps by an earlier build)."""
+        """`rows` rows made by `rows_piece` (perhaps by an earlier build, elsewhere in the sheet)."""
         self.sheets[sheet].add(piece, rows)
 
     def save(self, path: Path, about: list[tuple[str, str]],
