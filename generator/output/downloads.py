@@ -481,9 +481,9 @@ class _Block:
 
 def ends_piece(made: str, count: int, every: int) -> bool:
     """Whether a piece of about `every` things ends after the one whose digest (or id) is `made`, the
-    `count`-th of its piece: by the digest itself, one in `every` by chance, so that the ends stay where
-    they were when something is added or removed before them; at four times `every` in any case (by
-    its place, without a digest, as in some tests)."""
+    `count`-th of its piece. The digest itself says so, for one in `every` by chance, so that the ends
+    stay where they were when something is added or removed before them; a piece ends at four times
+    `every` in any case. Without a digest (as in some tests), every `every`-th ends one."""
     return count >= 4 * every or (zlib.crc32(made.encode("utf-8")) % every == 0 if made else count >= every)
 
 
