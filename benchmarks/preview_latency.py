@@ -5,8 +5,9 @@
 Writes a synthetic site (benchmarks/dataset.py) to a temporary folder, starts `python -m generator
 serve` on it, connects as a browser does (the livereload protocol: hello, then info), then saves one
 record file at a time with its first source's title changed (or, with `--edit figure`, a block's
-excellent count) and times until the `reload` message arrives. Prints each time and the median. A
-benchmark, not a test: the time depends on the machine.
+excellent count; or, with `--edit record`, adds a record file for a year its committee lacks, then
+removes it, in turn) and times until the `reload` message arrives. Prints each time and the median.
+A benchmark, not a test: the time depends on the machine.
 """
 from __future__ import annotations
 
@@ -66,6 +67,22 @@ def _edited(text: str, n: int, kind: str) -> str:
     return changed
 
 
+def _missing_year(record: Path) -> int | None:
+    """A full year within the site's years that the record's committee has no record for."""
+    years = {int(p.stem) for p in record.parent.glob("*.yaml") if p.stem.isdigit()}
+    return next((y for y in range(min(years), max(years)) if y not in years), None)
+
+
+def _add_or_remove(record: Path, year: int, n: int) -> None:
+    """Save a copy of `record` for `year`, which its committee lacks (even `n`), or remove it (odd `n`)."""
+    added = record.parent / f"{year}.yaml"
+    if n % 2 == 0:
+        added.write_text(record.read_text(encoding="utf-8").replace(f"year: {record.stem}", f"year: {year}", 1),
+                         encoding="utf-8")
+    else:
+        added.unlink()
+
+
 async def _drain(ws: WebSocketClientConnection) -> None:
     """Read what is left of the previous edit (a second rebuild of the same save reloads again)."""
     while True:
@@ -82,11 +99,15 @@ async def _measure(port: int, record: Path, edits: int, kind: str) -> list[float
     await ws.read_message()
     await ws.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/"}))
     times = []
+    missing = _missing_year(record) if kind == "record" else None
     for n in range(edits):
         await _drain(ws)
         text = record.read_text(encoding="utf-8")
         started = time.perf_counter()
-        record.write_text(_edited(text, n, kind), encoding="utf-8")
+        if missing is not None:
+            _add_or_remove(record, missing, n)
+        else:
+            record.write_text(_edited(text, n, kind), encoding="utf-8")
         while True:
             message = json.loads(await asyncio.wait_for(ws.read_message(), timeout=120))
             if message.get("command") == "reload":
@@ -101,8 +122,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=3000)
     parser.add_argument("--edits", type=int, default=9)
-    parser.add_argument("--edit", choices=("title", "figure"), default="title",
-                        help="what each save changes: a source's title, or a block's excellent count")
+    parser.add_argument("--edit", choices=("title", "figure", "record"), default="title",
+                        help="what each save changes: a source's title, a block's excellent count, or a "
+                             "record added and removed in turn")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
@@ -110,8 +132,9 @@ def main() -> None:
         (site / "site.yaml").write_text(re.sub(r"base_url: [^\n]*", "base_url: /",
                                                (site / "site.yaml").read_text(encoding="utf-8")), encoding="utf-8")
         records = sorted((site / "content" / "records").rglob("*.yaml"))
-        record = next((r for r in records if args.edit == "title" or EXCELLENT.search(r.read_text(encoding="utf-8"))),
-                      records[0])
+        record = next((r for r in records if args.edit == "title"
+                       or (args.edit == "figure" and EXCELLENT.search(r.read_text(encoding="utf-8")))
+                       or (args.edit == "record" and r.stem.isdigit() and _missing_year(r) is not None)), records[0])
         port = _free_port()
         server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site),
                                    "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
