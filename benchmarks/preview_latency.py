@@ -67,10 +67,10 @@ def _edited(text: str, n: int, kind: str) -> str:
     return changed
 
 
-def _missing_year(record: Path) -> int | None:
-    """A full year within the site's years that the record's committee has no record for."""
-    years = {int(p.stem) for p in record.parent.glob("*.yaml") if p.stem.isdigit()}
-    return next((y for y in range(min(years), max(years)) if y not in years), None)
+def _missing_year(record: Path, years: set[int]) -> int | None:
+    """One of the site's `years` that the record's committee has no full-year record for."""
+    own = {int(p.stem) for p in record.parent.glob("*.yaml") if p.stem.isdigit()}
+    return min(years - own, default=None)
 
 
 def _add_or_remove(record: Path, year: int, n: int) -> None:
@@ -92,14 +92,13 @@ async def _drain(ws: WebSocketClientConnection) -> None:
             return
 
 
-async def _measure(port: int, record: Path, edits: int, kind: str) -> list[float]:
+async def _measure(port: int, record: Path, edits: int, kind: str, missing: int | None) -> list[float]:
     ws = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
     await ws.write_message(json.dumps({"command": "hello",
                                        "protocols": ["http://livereload.com/protocols/official-7"]}))
     await ws.read_message()
     await ws.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/"}))
     times = []
-    missing = _missing_year(record) if kind == "record" else None
     for n in range(edits):
         await _drain(ws)
         text = record.read_text(encoding="utf-8")
@@ -132,15 +131,21 @@ def main() -> None:
         (site / "site.yaml").write_text(re.sub(r"base_url: [^\n]*", "base_url: /",
                                                (site / "site.yaml").read_text(encoding="utf-8")), encoding="utf-8")
         records = sorted((site / "content" / "records").rglob("*.yaml"))
+        years = {int(r.stem) for r in records if r.stem.isdigit()}
         record = next((r for r in records if args.edit == "title"
                        or (args.edit == "figure" and EXCELLENT.search(r.read_text(encoding="utf-8")))
-                       or (args.edit == "record" and r.stem.isdigit() and _missing_year(r) is not None)), records[0])
+                       or (args.edit == "record" and r.stem.isdigit() and _missing_year(r, years) is not None)), None)
+        if record is None:
+            raise SystemExit(f"no record to make a {args.edit} edit to")
+        missing = _missing_year(record, years) if args.edit == "record" else None
+        added = f" as {missing}, then removing it" if missing else ""
+        print(f"saving {record.relative_to(site)}{added}", flush=True)
         port = _free_port()
         server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site),
                                    "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             _wait_up(port, timeout=600)
-            times = asyncio.run(_measure(port, record, args.edits, args.edit))
+            times = asyncio.run(_measure(port, record, args.edits, args.edit, missing))
         finally:
             server.terminate()
             server.wait(timeout=30)
