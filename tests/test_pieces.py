@@ -82,7 +82,7 @@ def _book(rows: list[list[Any]], cuts: list[int]) -> bytes:
     start = 0
     for cut in [*cuts, len(rows)]:
         part = [workbook.row_xml(r) for r in rows[start:start + cut]]
-        writer.append_piece("t", workbook.rows_piece(part), len(part))
+        writer.append_piece("t", workbook.rows_piece(part))
         start += len(part)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.xlsx"

@@ -315,11 +315,6 @@ class Row:
                    zlib.compress("".join(rows).encode(), 1), tuple(map(len, rows)), sources,
                    tuple(_csv_line([_cell(v) for v in c]).encode() for c in sources))
 
-    @property
-    def figures(self) -> int:
-        """Its rows in the figures table."""
-        return len(self.lengths) - 1
-
     def json_and_tidy(self) -> tuple[bytes, bytes]:
         """json_text and tidy_lines, UTF-8."""
         whole = zlib.decompress(self.plain)
@@ -508,21 +503,20 @@ class _Pieces:
     kept: dict[PieceKey, deflate.Piece]
     used: dict[PieceKey, deflate.Piece] = field(default_factory=dict)
 
-    def add(self, sheet: str, made_of: str | None, count: int, rows: Callable[[], Sequence[str]]) -> None:
-        """`count` rows, made by `rows()` only when no kept piece has them."""
+    def add(self, sheet: str, made_of: str | None, rows: Callable[[], Sequence[str]]) -> None:
+        """Rows made by `rows()` only when no kept piece has them."""
         key = None if made_of is None else (made_of, sheet, zlib.ZLIB_RUNTIME_VERSION)
         piece = None if key is None else self.kept.get(key)
         if piece is None:
             piece = workbook.rows_piece(rows())
         if key is not None:
             self.used[key] = piece
-        self.book.append_piece(sheet, piece, count)
+        self.book.append_piece(sheet, piece)
 
     def add_block(self, block: _Block) -> None:
         made_of = block.made_of
-        self.add("figures", made_of, sum(r.figures for r in block.rows),
-                 lambda: [x for rows in block.sheet_rows for x in rows[1:]])
-        self.add("records", made_of, len(block.rows), lambda: [rows[0] for rows in block.sheet_rows])
+        self.add("figures", made_of, lambda: [x for rows in block.sheet_rows for x in rows[1:]])
+        self.add("records", made_of, lambda: [rows[0] for rows in block.sheet_rows])
 
     def add_sources(self, cells: list[tuple[Any, ...]]) -> None:
         """The sources sheet (in the order of the articles' ids), in pieces of about SOURCES_PIECE
@@ -539,7 +533,7 @@ class _Pieces:
             self._add_run(run)
 
     def _add_run(self, run: list[tuple[Any, ...]]) -> None:
-        self.add("sources", digest(repr(run).encode("utf-8")), len(run), _sheet_rows(run))
+        self.add("sources", digest(repr(run).encode("utf-8")), _sheet_rows(run))
 
 
 SOURCES_PIECE = 64  # articles in one piece of the sources sheet, on average

@@ -22,7 +22,6 @@ import datetime as dt
 import re
 import struct
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -128,28 +127,15 @@ def _piece(text: str) -> deflate.Piece:
     return deflate.Piece.of(text.encode("utf-8"), _LEVEL)
 
 
-@dataclass
-class _Sheet:
-    """A sheet's compressed pieces, in order, and the number of its last row so far."""
-
-    stream: deflate.Stream = field(default_factory=lambda: deflate.Stream([]))
-    rows: int = 0
-
-    def add(self, piece: deflate.Piece, rows: int) -> None:
-        self.stream.add(piece)
-        self.rows += rows
-
-
 class Writer:
     """A workbook with one sheet per table, filled piece by piece, and an "about" sheet (licence, date,
     how to cite) added when it is saved."""
 
     def __init__(self, sheets: list[tuple[str, list[str]]]) -> None:
-        self.sheets: dict[str, _Sheet] = {}
+        self.sheets: dict[str, deflate.Stream] = {}  # each sheet's compressed pieces, in order
         for name, header in [*sheets, ("about", ["property", "value"])]:
-            sheet = _Sheet()
-            sheet.add(_piece(_SHEET_START + _header_xml(header)), 1)
-            self.sheets[name] = sheet
+            self.sheets[name] = deflate.Stream([])
+            self.sheets[name].add(_piece(_SHEET_START + _header_xml(header)))
 
     def append(self, sheet: str, rows: Iterable[Sequence[Any]]) -> None:
         """Rows of values (text, numbers, dates, booleans, None for an empty cell), as one piece."""
@@ -157,15 +143,11 @@ class Writer:
 
     def append_xml(self, sheet: str, rows: Sequence[str]) -> None:
         """Rows made by `row_xml`, as one piece."""
-        self.append_piece(sheet, rows_piece(rows), len(rows))
+        self.append_piece(sheet, rows_piece(rows))
 
-    def next_row(self, sheet: str) -> int:
-        """The number the next row of `sheet` will have."""
-        return self.sheets[sheet].rows + 1
-
-    def append_piece(self, sheet: str, piece: deflate.Piece, rows: int) -> None:
-        """`rows` rows made by `rows_piece` (perhaps by an earlier build, elsewhere in the sheet)."""
-        self.sheets[sheet].add(piece, rows)
+    def append_piece(self, sheet: str, piece: deflate.Piece) -> None:
+        """Rows made by `rows_piece` (perhaps by an earlier build, elsewhere in the sheet)."""
+        self.sheets[sheet].add(piece)
 
     def save(self, path: Path, about: list[tuple[str, str]],
              updated: dt.date | PartialDate | None) -> tuple[int, str]:
@@ -183,10 +165,10 @@ class Writer:
             ("xl/_rels/workbook.xml.rels", _workbook_rels(len(names)).encode()),
             ("xl/styles.xml", _STYLES.encode()),
         ]
-        for i, sheet in enumerate(self.sheets.values(), 1):
-            sheet.add(_piece(_SHEET_END), 0)
-            sheet.stream.end()
-            parts.append((f"xl/worksheets/sheet{i}.xml", sheet.stream))
+        for i, stream in enumerate(self.sheets.values(), 1):
+            stream.add(_piece(_SHEET_END))
+            stream.end()
+            parts.append((f"xl/worksheets/sheet{i}.xml", stream))
         made = PiecesDigest()
         with path.open("wb") as out:
             _zip(out, parts, when, made)
