@@ -239,19 +239,64 @@ def test_an_edit_of_the_same_length_in_the_same_clock_tick_is_seen(compiled: Mem
         _assert_same(cached, fresh)
 
 
+def test_a_file_found_unchanged_within_its_clock_tick_is_still_not_trusted(compiled: MemoryBytecodeCache) -> None:
+    """A file whose bytes were compared (not parsed) while its time was still too recent stays untrusted:
+    an edit of the same length later in the same tick must show."""
+    with _copy() as site:
+        tick = time.time_ns()
+        _all_records_changed_at(site, tick)
+        cache = _cache(compiled)
+        _build(site, "cached", cache)
+        _build(site, "cached", cache)  # each file's bytes compared, found as they were
+        site.edit(LAM_DONG_2019, lambda text: text.replace("admitted: {count: 145", "admitted: {count: 146"))
+        _all_records_changed_at(site, tick)
+        cached = _build(site, "cached", cache)
+        assert cached is not None and "146" in cached["indicators/admissions/index.html"].decode()
+        _assert_same(cached, _fresh(site, compiled))
+
+
 def test_a_record_file_unchanged_since_long_before_is_not_read_again(compiled: MemoryBytecodeCache) -> None:
-    """Only files whose time is too recent to tell a later save apart are read again."""
+    """Only files whose time is too recent to tell a later save apart are read again, and parsed again
+    only when their bytes changed."""
     with _copy() as site:
         _all_records_changed_at(site, time.time_ns() - 3600 * 10**9)
         cache = _cache(compiled)
         _build(site, "cached", cache)
-        with mock.patch.object(records, "_load_one", wraps=records._load_one) as read:
+        with mock.patch.object(records, "_load_one", wraps=records._load_one) as parse, \
+                mock.patch.object(records.yamlfile, "read_input", wraps=records.yamlfile.read_input) as read:
+            def records_read() -> list[str]:  # other inputs (site.yaml, the registry) are read at each build
+                return [Path(call.args[0]).relative_to(site.root).as_posix() for call in read.call_args_list
+                        if "records" in Path(call.args[0]).parts]
+
             _build(site, "cached", cache)
-            assert read.call_count == 0
-            _number(site, 3)  # saved now: read, and read again next time, when it may have changed unseen
+            assert parse.call_count == 0 and records_read() == []
+            _number(site, 3)  # saved now: parsed, and read again next time, when it may have changed unseen
             _build(site, "cached", cache)
             _build(site, "cached", cache)
-            assert [call.args[1] for call in read.call_args_list] == [LAM_DONG_2019] * 2
+            assert [call.args[1] for call in parse.call_args_list] == [LAM_DONG_2019]
+            assert records_read() == [LAM_DONG_2019] * 3  # compared (changed), parsed; compared (the same)
+
+
+def test_record_files_written_just_before_a_build_are_not_parsed_again(compiled: MemoryBytecodeCache) -> None:
+    """A site copied, a branch checked out or `serve` started right after: every file's time is too
+    recent to trust, so the next build compares their bytes, and parses only the one edited meanwhile.
+    Files saved again as they were (their times changed) are not parsed either. Each build writes what
+    a fresh build writes."""
+    with _copy() as site:
+        _all_records_changed_at(site, time.time_ns())
+        cache = _cache(compiled)
+        _build(site, "cached", cache)
+        count = len(list((site.root / "content/records").rglob("*.yaml")))
+        with mock.patch.object(records, "_load_one", wraps=records._load_one) as parse:
+            _number(site, 7)
+            _all_records_changed_at(site, time.time_ns() - 3600 * 10**9)  # saved again as they were, long ago
+            cached = _build(site, "cached", cache)
+            assert [call.args[1] for call in parse.call_args_list] == [LAM_DONG_2019]
+        with mock.patch.object(records.yamlfile, "read_input", wraps=records.yamlfile.read_input) as read:
+            _build(site, "cached", cache)
+            assert [call for call in read.call_args_list if "records" in Path(call.args[0]).parts] == []  # trusted
+        assert count > 10 and cached is not None
+        _assert_same(cached, _fresh(site, compiled))
 
 
 @settings(max_examples=2, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],

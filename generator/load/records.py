@@ -70,7 +70,11 @@ class RecordCache:
     A file's time only tells a change from the next one when they fall in different ticks of its
     clock: 2 s on a FAT-formatted USB stick, 1 s on some network drives. So a file read within RACY_NS
     of its time (or with a time still to come) is kept under a key no file has, and read again next
-    time: an edit of the same length saved in the same tick would otherwise keep the old figures."""
+    time: an edit of the same length saved in the same tick would otherwise keep the old figures.
+
+    A file whose size or time changed is read again, but parsed again only when its bytes changed
+    (`unchanged`): files written just before a build (a site copied, a branch checked out, `serve`
+    started right after) and files saved again as they were would otherwise be parsed each time."""
 
     files: dict[str, Loaded] = field(default_factory=dict)
 
@@ -395,5 +399,20 @@ def _found(root: Path, problems: Problems, cache: RecordCache | None) -> list[Fo
         except OSError:  # a dangling or looping link: read_input says so, at the file
             key = (-1, -1)
         hit = cache.files.get(display) if cache is not None else None
-        found.append((display, file, key, hit if hit is not None and hit[0] == key else None))
+        if cache is not None and hit is not None and hit[0] != key:
+            hit = unchanged(file, key, hit)
+            if hit is not None:  # kept under its new key: not even read next time, once it can be trusted
+                cache.files[display] = hit
+        found.append((display, file, key, hit))
     return found
+
+
+def unchanged(file: str, key: tuple[int, int], kept: Loaded) -> Loaded | None:
+    """What was kept of a file whose size or time is not as kept, under its new key (or again under
+    UNSURE, while the file's time is too recent to trust), when its bytes are still those kept; else
+    None (read and parse it). Reading a record's bytes and hashing them costs a few hundredths of
+    parsing them."""
+    data = yamlfile.read_input(Path(file), "", Problems()) if kept[1] else None  # never blocks (see there)
+    if data is None or digest(data) != kept[1]:
+        return None
+    return (UNSURE if key[1] >= time.time_ns() - RACY_NS else key, *kept[1:])
