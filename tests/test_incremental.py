@@ -639,6 +639,29 @@ def test_a_title_edit_leaves_the_pages_that_only_list_the_record(compiled: Memor
         _assert_same(built, _fresh(site, compiled))
 
 
+def test_a_figure_edit_renders_only_its_provinces_page_of_an_indicator_charted_by_province(
+        compiled: MemoryBytecodeCache) -> None:
+    """At national scale an indicator's trend is charted province by province: a figure edit renders that
+    province's page of it again (and the indicator's first page, whose ranking shows the figure), not the
+    other provinces' pages; the build still writes what a fresh build writes."""
+    with _copy() as site, mock.patch.object(planner, "INDICATOR_PAGE_SIZE", 0):
+        kept = _cache(compiled)
+        first = _build(site, "kept", kept)
+        assert first is not None
+        pages = {path for path in first if re.fullmatch(r"indicators/[a-z-]+/[a-z-]+/index\.html", path)}
+        assert {"indicators/organizations-excellent/lam-dong/index.html",
+                "indicators/organizations-excellent/tra-vinh/index.html"} <= pages
+        site.edit(LAM_DONG_2019, lambda text: text.replace('excellent: {count: 17, of: 62, quote: "17/62',
+                                                           'excellent: {count: 18, of: 62, quote: "18/62'))
+        rendered, after = _rendered_by_build(site, kept)
+        assert after is not None and after != first
+        for prefix in ("", "en/"):
+            shown = [url for url in rendered if re.fullmatch(rf"{prefix}indicators/[a-z-]+/[a-z-]+/", url)]
+            assert f"{prefix}indicators/organizations-excellent/lam-dong/" in shown, rendered
+            assert all(url.endswith("/lam-dong/") for url in shown), rendered
+        _assert_same(after, _fresh(site, compiled))
+
+
 def test_a_figure_edit_makes_the_sources_page_again_only_if_it_shows_it(compiled: MemoryBytecodeCache) -> None:
     """The sources page names each record by its place and period, never its figures: a figure edit
     does not render it again (in either edition), while the pages that show the figure are."""

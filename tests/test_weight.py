@@ -1,6 +1,6 @@
-"""Lighter output: long province pages are paged by year at national scale, and a long year lists its
-records by province instead of tabling them; every record still at a stable address with its anchor,
-its sources and the link check passing."""
+"""Lighter output: long province pages are paged by year at national scale, a long year lists its
+records by province instead of tabling them, and a long trend is charted province by province; every
+record still at a stable address with its anchor, its sources and the link check passing."""
 from __future__ import annotations
 
 import re
@@ -10,14 +10,17 @@ from pathlib import Path
 import pytest
 
 from generator.load.site import load_site
-from generator.model.derive import derive_all
+from generator.model.derive import Value, derive_all
+from generator.model.indicators import INDICATORS
 from generator.model.problems import Problems
 from generator.pipeline import build
 from generator.plan import planner
+from generator.plan.charts import EmbedRef
 from generator.plan.index import build_index
-from generator.plan.page import YearContext
+from generator.plan.page import IndicatorContext, YearContext
 from generator.plan.sources import Named
 from generator.render.labels import load_labels
+from generator.render.views import MISSING
 from tests.conftest import ROOT
 
 # One worker runs this module: its module-scoped fixture is made once (see tests/conftest.py).
@@ -152,3 +155,107 @@ def test_the_planner_lists_a_year_by_province_only_beyond_the_threshold() -> Non
             slugs = [slug for slug, _ in ctx.by_province]
             assert len(slugs) == len(set(slugs))
             assert all(n.province == slug for slug, found in ctx.by_province for n in found)
+
+
+@pytest.fixture(scope="module")
+def indicators_paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test site with each indicator's trend charted province by province (from two lines)."""
+    return _built(tmp_path_factory.mktemp("indicators"), "INDICATOR_PAGE_SIZE")
+
+
+@pytest.fixture(scope="module")
+def indicators_whole(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test site built as the generator builds it: each trend on its indicator's page."""
+    site = Path(shutil.copytree(ROOT / "tests/site", tmp_path_factory.mktemp("whole") / "site",
+                                ignore=shutil.ignore_patterns("output")))
+    problems = Problems()
+    assert build(site, problems, output=site / "output") is not None, [str(p) for p in problems.sorted()]
+    return site / "output"
+
+
+def _trend_rows(html: str) -> list[tuple[str, tuple[tuple[str, str], ...], str]]:
+    """The rows of the trend's table (the chart whose table is by series), each as its markup up to its
+    cells, each year's cell (those with a figure: a province's page has only its own years' columns), and
+    its sources' cell."""
+    table = re.search(r'<table id="table-indicator-[a-z-]+" class="data" data-orientation="series">.*?</table>',
+                      html, re.S)
+    if not table:
+        return []
+    years = re.findall(r'<th scope="col">(\d{4})</th>', table.group(0))
+    rows = []
+    for row in re.findall(r"<tr data-key=.*?</tr>", table.group(0), re.S):
+        head, rest = row.split("</th>", 1)
+        cells = re.findall(r"<td>(.*?)</td>", rest)
+        assert len(cells) == len(years)
+        rows.append((head, tuple((y, c) for y, c in zip(years, cells, strict=True) if c != MISSING),
+                     rest.rsplit('<td class="source">', 1)[-1]))
+    return rows
+
+
+def test_the_planner_charts_an_indicator_by_province_only_beyond_the_threshold() -> None:
+    """Up to the threshold, one page as before; beyond it, the first page keeps the latest ranking and lists
+    the provinces (in the registry's order, each with its lines), and each province's page charts its own
+    committees: together, every line of the whole trend, with the same values, labels and articles."""
+    loaded = load_site(ROOT / "tests/site", Problems())
+    assert loaded is not None
+    index = build_index(loaded.registry, derive_all(loaded.records), loaded.reviewed)
+    labels = load_labels("vi")
+    order = [v.slug for v in index.provinces]
+    paged_some = False
+    for ind in INDICATORS:
+        whole, = planner._indicator_pages(index, ind.id, labels, None, 10**6)
+        assert isinstance(whole.context, IndicatorContext) and not whole.context.places
+        trend = [c for c in whole.context.charts if c.by_series and c.kind == "line"]
+        lines = trend[0].series if trend else []
+        for size in range(len(lines) + 1):
+            first, *provinces = planner._indicator_pages(index, ind.id, labels, None, size)
+            ctx = first.context
+            assert isinstance(ctx, IndicatorContext)
+            if size >= len(lines):
+                assert not provinces and first == whole
+                continue
+            paged_some = True
+            assert ctx.charts == [c for c in whole.context.charts if c not in trend]  # the latest ranking
+            assert [slug for slug, _ in ctx.places] == sorted({s.key.split(".")[0] for s in lines}, key=order.index)
+            assert [p.url for p in provinces] == [f"indicators/{ind.id}/{slug}/" for slug, _ in ctx.places]
+            found = []
+            for (slug, count), page in zip(ctx.places, provinces, strict=True):
+                assert isinstance(page.context, IndicatorContext) and page.context.place == slug
+                assert page.share == first.share and first.share is not None
+                chart, = page.context.charts
+                assert len(chart.series) == count and chart.embed == EmbedRef(ind.id, "in", slug)
+                found += [(s.label, s.key, s.sources, _by_year(chart.labels, s.values)) for s in chart.series]
+            assert found == [(s.label, s.key, s.sources, _by_year(trend[0].labels, s.values)) for s in lines]
+    assert paged_some
+
+
+def _by_year(years: list[str], values: list[Value | None]) -> dict[str, Value]:
+    return {y: v for y, v in zip(years, values, strict=True) if v is not None}
+
+
+def test_an_indicator_charted_by_province_shows_every_row_of_its_trend(indicators_paged: Path,
+                                                                      indicators_whole: Path) -> None:
+    """Built, each province's page of a paged indicator holds its rows of the whole trend's table, byte for
+    byte; the first page links to each, and the trend's embed page finds each chart where its address
+    says (the build's link check, an error here, resolves every link and #anchor written)."""
+    for lang in ("", "en/"):
+        for page in sorted((indicators_whole / lang / "indicators").glob("*/index.html")):
+            ind = page.parent.name
+            rows = _trend_rows(page.read_text(encoding="utf-8"))
+            folder = indicators_paged / lang / "indicators" / ind
+            first = (folder / "index.html").read_text(encoding="utf-8")
+            if len(rows) <= 1:
+                assert rows == _trend_rows(first)
+                continue
+            assert _trend_rows(first) == [] and 'id="by-province"' in first
+            slugs = re.findall(rf'<th scope="row"><a href="/portal/{lang}indicators/{ind}/([a-z-]+)/">', first)
+            assert slugs and [p.parent.name for p in sorted(folder.glob("*/index.html"))] == sorted(slugs)
+            found = []
+            for slug in slugs:
+                html = (folder / slug / "index.html").read_text(encoding="utf-8")
+                assert f'id="fig-indicator-{ind}-{slug}"' in html
+                found += _trend_rows(html)
+            assert sorted(found) == sorted(rows)
+            embed = (indicators_paged / lang / "embed" / ind / "index.html").read_text(encoding="utf-8")
+            assert (f'data-source="/portal/{lang}indicators/{ind}/{{x}}/" data-figure="fig-indicator-{ind}-{{x}}" '
+                    'data-param="in"') in embed

@@ -114,9 +114,14 @@ class IndicatorsContext(PageContext):
 
 @dataclass(frozen=True)
 class IndicatorContext(PageContext):
+    """An indicator's page; at national scale (`planner.INDICATOR_PAGE_SIZE`) its trend is charted province
+    by province: the first page lists them (`places`) and each province's page (`place`) has its chart."""
+
     indicator: Indicator
     unit: str
     charts: list[Chart]
+    places: tuple[tuple[str, int], ...] = ()  # on a paged first page: each province's slug and its lines
+    place: str | None = None  # on a province's page of a paged indicator: its slug
 
 
 @dataclass(frozen=True)

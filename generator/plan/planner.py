@@ -18,8 +18,11 @@ from generator.model.indicators import INDICATORS, Indicator, indicator
 from generator.model.types import PartialDate
 from generator.plan import share, sources
 from generator.plan.charts import (
+    MIN_YEARS,
     Chart,
+    Committee,
     EmbedRef,
+    FiguresOf,
     committee_figures,
     full_years,
     indicator_chart,
@@ -66,6 +69,12 @@ SOURCES_PAGE_SIZE = 150
 # sources take about 1.6 kB, so the national year (190 records at 3,000, 1,900 at 30,000) made pages of
 # 0.3 and 3 MB. The year's ranking, one row per province, stays; each record is a line of about 230 bytes.
 YEAR_PAGE_SIZE = 100
+# An indicator whose trend has more lines than this (committees with two or more full years) charts them
+# province by province, on a page each (indicators/<id>/<slug>/): a row of its table and its articles take
+# about 3.3 kB, so the national trend made pages of 0.7 MB at 3,000 records and 9 MB at 30,000, and a
+# chart of 190 lines that no one can read. The indicator's own page keeps its latest ranking and lists
+# the provinces.
+INDICATOR_PAGE_SIZE = 100
 
 __all__ = ["SitePlan", "committee_url", "indicator_title", "plan"]
 
@@ -260,23 +269,60 @@ def plan_indicators(labels: Labels) -> PlannedPage:
                        IndicatorsContext(INDICATORS))
 
 
-def plan_indicator(index: SiteIndex, ind_id: str, labels: Labels, memo: PlanMemo | None = None) -> PlannedPage:
+def plan_indicator(index: SiteIndex, ind_id: str, labels: Labels, memo: PlanMemo | None = None,
+                   page_size: int | None = None) -> list[PlannedPage]:
+    """An indicator's page: each province's latest full year ranked, and its trend over the years; with
+    more than `page_size` (INDICATOR_PAGE_SIZE) lines in the trend, a page per province for them
+    (`_indicator_by_province`). Each chart is made once for both editions, then worded for each."""
     ind = indicator(ind_id)
     title = indicator_title(ind, labels)
     unit = labels["units"][ind.unit]
     words = labels["indicators"]
-    cid, over, embed = f"indicator-{ind.id}", f"{title} — {words['over_years']}", EmbedRef(ind.id)
-    trend = index.once(("indicator-trend", ind.id), lambda: indicator_chart(
-        cid, over, unit, ind, index.records, index.names, index.committee_names, by_series=True, embed=embed,
-        figures_of=lambda k, records: made(memo, f"figures:{ind.id}:{k[0]}:{k[1]}", records,
-                                           partial(committee_figures, ind, records)),
+    url = f"indicators/{ind.id}/"
+    latest = latest_ranking(index, ind, f"indicator-{ind.id}-latest", f"{title} — {words['latest_ranking']}",
+                            unit, EmbedRef(f"{ind.id}/latest"), memo)
+    page_size = INDICATOR_PAGE_SIZE if page_size is None else page_size
+    figures_of = _figures_of(ind, memo)
+    lines = index.once(("indicator-lines", ind.id), lambda: {
+        k: n for k, records in index.by_committee.items() if (n := len(figures_of(k, records))) >= MIN_YEARS})
+    if len(lines) <= page_size:
+        cid, over, embed = f"indicator-{ind.id}", f"{title} — {words['over_years']}", EmbedRef(ind.id)
+        trend = index.once(("indicator-trend", ind.id), partial(
+            _trend, index, ind, index.records, index.by_committee, memo, cid, over, unit, embed))
+        charts = [c for c in (latest, worded(trend, cid, over, unit, embed)) if c is not None]
+        return [PlannedPage(url, "indicator", title, IndicatorContext(ind, unit, charts))]
+    provinces = [v.slug for v in index.provinces if any(k[0] == v.slug for k in lines)]
+    places = tuple((slug, sum(1 for k in lines if k[0] == slug)) for slug in provinces)
+    pages = [PlannedPage(url, "indicator", title, IndicatorContext(ind, unit, [latest] if latest else [],
+                                                                  places=places))]
+    for slug in provinces:
+        name = index.names.get(slug, slug)
+        cid, over = f"indicator-{ind.id}-{slug}", f"{title} — {words['over_years_in'].replace('{province}', name)}"
+        embed = EmbedRef(ind.id, "in", slug)  # not "province": the embed takes no heading from the page
+        committees = {k: records for k, records in index.by_committee.items() if k[0] == slug}
+        trend = index.once(("indicator-trend", ind.id, slug), partial(
+            _trend, index, ind, index.records_of(slug), committees, memo, cid, over, unit, embed))
+        chart = worded(trend, cid, over, unit, embed)
+        pages.append(PlannedPage(f"{url}{slug}/", "indicator", f"{title}: {name}",
+                                 IndicatorContext(ind, unit, [chart] if chart else [], place=slug)))
+    return pages
+
+
+def _figures_of(ind: Indicator, memo: PlanMemo | None) -> FiguresOf:
+    """A committee's figures of the indicator, by year: with a `memo`, kept while its records are the same."""
+    return lambda k, records: made(memo, f"figures:{ind.id}:{k[0]}:{k[1]}", records,
+                                   partial(committee_figures, ind, records))
+
+
+def _trend(index: SiteIndex, ind: Indicator, items: tuple[Derived, ...],
+           committees: dict[Committee, tuple[Derived, ...]], memo: PlanMemo | None, cid: str, title: str,
+           unit: str, embed: EmbedRef) -> Chart | None:
+    """The indicator over the years, a line per committee of `committees` (every one, or a province's)."""
+    return indicator_chart(
+        cid, title, unit, ind, items, index.names, index.committee_names, by_series=True, embed=embed,
+        figures_of=_figures_of(ind, memo),
         series_of=lambda k, records, shape, make: made(memo, f"series:{ind.id}:{k[0]}:{k[1]}", records, make,
-                                                       also=shape), by_committee=index.by_committee))
-    charts = (latest_ranking(index, ind, f"indicator-{ind.id}-latest", f"{title} — {words['latest_ranking']}",
-                             unit, EmbedRef(f"{ind.id}/latest"), memo),
-              worded(trend, cid, over, unit, embed))  # made once for both editions
-    return PlannedPage(f"indicators/{ind.id}/", "indicator", title,
-                       IndicatorContext(ind, unit, [c for c in charts if c is not None]))
+                                                       also=shape), by_committee=committees)
 
 
 def plan_content_page(page: ContentPage) -> PlannedPage:
@@ -356,14 +402,16 @@ def plan_search(found: list[Entry], labels: Labels) -> PlannedPage:
 
 def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
          data: DataSummary | None = None, page_size: int | None = None,
-         sources_page_size: int | None = None, memo: PlanMemo | None = None) -> SitePlan:
-    """Every page of one edition, in the order the sitemap lists them. `page_size` and `sources_page_size`:
-    how long a province page and the sources list may be before they are paged (tests make them small).
+         sources_page_size: int | None = None, memo: PlanMemo | None = None,
+         indicator_page_size: int | None = None) -> SitePlan:
+    """Every page of one edition, in the order the sitemap lists them. `page_size`, `sources_page_size` and
+    `indicator_page_size`: how long a province page, the sources list and an indicator's trend may be
+    before they are paged (tests make them small).
     With a `memo` (`serve`), the pages of a province, a year, an indicator and the home page are taken
     from the last build when made from the same records."""
     if memo is not None:
         memo.begin(fingerprint((labels, index.names, index.committee_names, index.registry, index.reviewed,
-                                page_size)))
+                                page_size, indicator_page_size)))
     pages: list[PlannedPage] = []
     pages += made(memo, "home", index.records, _listed(plan_home, index, labels, memo))
     pages.append(plan_provinces(index, labels))
@@ -376,7 +424,7 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
     pages.append(plan_indicators(labels))
     for ind in INDICATORS:
         pages += made(memo, f"indicator:{ind.id}", index.records,
-                      partial(_indicator_pages, index, ind.id, labels, memo))
+                      partial(_indicator_pages, index, ind.id, labels, memo, indicator_page_size))
     pages += [plan_content_page(cp) for cp in content_pages]
     pages += [plan_not_found(labels), *plan_sources(index, labels, sources_page_size, memo),
               plan_data(index, labels, data)]
@@ -399,9 +447,12 @@ def _province_pages(index: SiteIndex, view: ProvinceView, labels: Labels, page_s
                        + plan_committees(index, view))
 
 
-def _indicator_pages(index: SiteIndex, ind_id: str, labels: Labels, memo: PlanMemo | None) -> list[PlannedPage]:
-    """An indicator's page, with its share card."""
-    return [share.attach(plan_indicator(index, ind_id, labels, memo), index, labels, memo)]
+def _indicator_pages(index: SiteIndex, ind_id: str, labels: Labels, memo: PlanMemo | None,
+                     page_size: int | None) -> list[PlannedPage]:
+    """An indicator's pages; its first page's share card is every one's (one card per indicator)."""
+    first, *provinces = plan_indicator(index, ind_id, labels, memo, page_size)
+    first = share.attach(first, index, labels, memo)
+    return [first, *(replace(p, share=first.share) for p in provinces)]
 
 
 def _province_records(index: SiteIndex, view: ProvinceView) -> tuple[Derived, ...]:
