@@ -269,43 +269,50 @@ def plan_indicators(labels: Labels) -> PlannedPage:
                        IndicatorsContext(INDICATORS))
 
 
-def plan_indicator(index: SiteIndex, ind_id: str, labels: Labels, memo: PlanMemo | None = None,
-                   page_size: int | None = None) -> list[PlannedPage]:
-    """An indicator's page: each province's latest full year ranked, and its trend over the years; with
-    more than `page_size` (INDICATOR_PAGE_SIZE) lines in the trend, a page per province for them
-    (`_indicator_by_province`). Each chart is made once for both editions, then worded for each."""
-    ind = indicator(ind_id)
+def plan_indicator(index: SiteIndex, ind: Indicator, labels: Labels, memo: PlanMemo | None = None,
+                   paged: bool = False) -> PlannedPage:
+    """An indicator's page: each province's latest full year ranked, and its trend over the years; when
+    `paged` (see `lines`), the provinces with a page of their own for it instead of the trend (see
+    `plan_indicator_in`). Each chart is made once for both editions, then worded for each."""
     title = indicator_title(ind, labels)
     unit = labels["units"][ind.unit]
     words = labels["indicators"]
-    url = f"indicators/{ind.id}/"
     latest = latest_ranking(index, ind, f"indicator-{ind.id}-latest", f"{title} — {words['latest_ranking']}",
                             unit, EmbedRef(f"{ind.id}/latest"), memo)
-    page_size = INDICATOR_PAGE_SIZE if page_size is None else page_size
+    url = f"indicators/{ind.id}/"
+    if paged:
+        lines = _lines(index, ind, memo)
+        places = tuple((v.slug, n) for v in index.provinces if (n := sum(1 for k in lines if k[0] == v.slug)))
+        return PlannedPage(url, "indicator", title, IndicatorContext(ind, unit, [latest] if latest else [],
+                                                                     places=places))
+    cid, over, embed = f"indicator-{ind.id}", f"{title} — {words['over_years']}", EmbedRef(ind.id)
+    trend = index.once(("indicator-trend", ind.id), partial(
+        _trend, index, ind, index.records, index.by_committee, memo, cid, over, unit, embed))
+    charts = [c for c in (latest, worded(trend, cid, over, unit, embed)) if c is not None]
+    return PlannedPage(url, "indicator", title, IndicatorContext(ind, unit, charts))
+
+
+def plan_indicator_in(index: SiteIndex, ind: Indicator, slug: str, labels: Labels,
+                      memo: PlanMemo | None = None) -> PlannedPage:
+    """A province's page of a paged indicator: the trend of its committees, made from its records alone."""
+    title = indicator_title(ind, labels)
+    unit = labels["units"][ind.unit]
+    name = index.names.get(slug, slug)
+    over = f"{title} — {labels['indicators']['over_years_in'].replace('{province}', name)}"
+    cid, embed = f"indicator-{ind.id}-{slug}", EmbedRef(ind.id, "in", slug)  # "in": no heading from the page
+    committees = {k: records for k, records in index.by_committee.items() if k[0] == slug}
+    trend = index.once(("indicator-trend", ind.id, slug), partial(
+        _trend, index, ind, index.records_of(slug), committees, memo, cid, over, unit, embed))
+    chart = worded(trend, cid, over, unit, embed)
+    return PlannedPage(f"indicators/{ind.id}/{slug}/", "indicator", f"{title}: {name}",
+                       IndicatorContext(ind, unit, [chart] if chart else [], place=slug))
+
+
+def _lines(index: SiteIndex, ind: Indicator, memo: PlanMemo | None) -> dict[Committee, int]:
+    """The lines of an indicator's trend: each committee with two or more full years of it, and how many."""
     figures_of = _figures_of(ind, memo)
-    lines = index.once(("indicator-lines", ind.id), lambda: {
+    return index.once(("indicator-lines", ind.id), lambda: {
         k: n for k, records in index.by_committee.items() if (n := len(figures_of(k, records))) >= MIN_YEARS})
-    if len(lines) <= page_size:
-        cid, over, embed = f"indicator-{ind.id}", f"{title} — {words['over_years']}", EmbedRef(ind.id)
-        trend = index.once(("indicator-trend", ind.id), partial(
-            _trend, index, ind, index.records, index.by_committee, memo, cid, over, unit, embed))
-        charts = [c for c in (latest, worded(trend, cid, over, unit, embed)) if c is not None]
-        return [PlannedPage(url, "indicator", title, IndicatorContext(ind, unit, charts))]
-    provinces = [v.slug for v in index.provinces if any(k[0] == v.slug for k in lines)]
-    places = tuple((slug, sum(1 for k in lines if k[0] == slug)) for slug in provinces)
-    pages = [PlannedPage(url, "indicator", title, IndicatorContext(ind, unit, [latest] if latest else [],
-                                                                  places=places))]
-    for slug in provinces:
-        name = index.names.get(slug, slug)
-        cid, over = f"indicator-{ind.id}-{slug}", f"{title} — {words['over_years_in'].replace('{province}', name)}"
-        embed = EmbedRef(ind.id, "in", slug)  # not "province": the embed takes no heading from the page
-        committees = {k: records for k, records in index.by_committee.items() if k[0] == slug}
-        trend = index.once(("indicator-trend", ind.id, slug), partial(
-            _trend, index, ind, index.records_of(slug), committees, memo, cid, over, unit, embed))
-        chart = worded(trend, cid, over, unit, embed)
-        pages.append(PlannedPage(f"{url}{slug}/", "indicator", f"{title}: {name}",
-                                 IndicatorContext(ind, unit, [chart] if chart else [], place=slug)))
-    return pages
 
 
 def _figures_of(ind: Indicator, memo: PlanMemo | None) -> FiguresOf:
@@ -423,8 +430,7 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
         pages += made(memo, f"year:{year}", index.by_year[year], _listed(plan_year, index, year, labels))
     pages.append(plan_indicators(labels))
     for ind in INDICATORS:
-        pages += made(memo, f"indicator:{ind.id}", index.records,
-                      partial(_indicator_pages, index, ind.id, labels, memo, indicator_page_size))
+        pages += _indicator_pages(index, ind.id, labels, memo, indicator_page_size)
     pages += [plan_content_page(cp) for cp in content_pages]
     pages += [plan_not_found(labels), *plan_sources(index, labels, sources_page_size, memo),
               plan_data(index, labels, data)]
@@ -449,10 +455,18 @@ def _province_pages(index: SiteIndex, view: ProvinceView, labels: Labels, page_s
 
 def _indicator_pages(index: SiteIndex, ind_id: str, labels: Labels, memo: PlanMemo | None,
                      page_size: int | None) -> list[PlannedPage]:
-    """An indicator's pages; its first page's share card is every one's (one card per indicator)."""
-    first, *provinces = plan_indicator(index, ind_id, labels, memo, page_size)
-    first = share.attach(first, index, labels, memo)
-    return [first, *(replace(p, share=first.share) for p in provinces)]
+    """An indicator's page, with its share card; with more than `page_size` (INDICATOR_PAGE_SIZE) lines in
+    its trend, and a page per province for them, each taken again by `serve` while the province's records
+    are the same objects, and each with the indicator's card (one card per indicator)."""
+    ind = indicator(ind_id)
+    paged = len(_lines(index, ind, memo)) > (INDICATOR_PAGE_SIZE if page_size is None else page_size)
+    first = made(memo, f"indicator:{ind.id}", index.records,
+                 lambda: share.attach(plan_indicator(index, ind, labels, memo, paged), index, labels, memo),
+                 also=paged)
+    assert isinstance(first.context, IndicatorContext)
+    return [first, *(replace(made(memo, f"indicator:{ind.id}:{slug}", index.records_of(slug),
+                                  partial(plan_indicator_in, index, ind, slug, labels, memo)), share=first.share)
+                     for slug, _ in first.context.places)]
 
 
 def _province_records(index: SiteIndex, view: ProvinceView) -> tuple[Derived, ...]:
