@@ -13,6 +13,7 @@ from generator.load.site import load_site
 from generator.model.derive import Value, derive_all
 from generator.model.indicators import INDICATORS
 from generator.model.problems import Problems
+from generator.output.search_index import expand
 from generator.pipeline import build
 from generator.plan import planner
 from generator.plan.charts import EmbedRef
@@ -259,3 +260,38 @@ def test_an_indicator_charted_by_province_shows_every_row_of_its_trend(indicator
             embed = (indicators_paged / lang / "embed" / ind / "index.html").read_text(encoding="utf-8")
             assert (f'data-source="/portal/{lang}indicators/{ind}/{{x}}/" data-figure="fig-indicator-{ind}-{{x}}" '
                     'data-param="in"') in embed
+
+
+@pytest.fixture(scope="module")
+def search_paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test site with a search page of at most one record listed."""
+    return _built(tmp_path_factory.mktemp("search"), "SEARCH_PAGE_RECORDS")
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_a_long_search_page_leaves_the_records_to_the_search_box(search_paged: Path, indicators_whole: Path,
+                                                                 lang: str) -> None:
+    """Beyond the threshold the page lists everything but the records, and says how many it leaves out;
+    search-index.json still holds every entry. What site.js relies on to add them back: each entry missing
+    from the page is a record whose address names its province (provinces/<slug>/#…), and that
+    province's group is on the page, with the same entries before it as on a page that lists them all."""
+    page = (search_paged / lang / "search/index.html").read_text(encoding="utf-8")
+    whole = (indicators_whole / lang / "search/index.html").read_text(encoding="utf-8")
+    entries = expand((search_paged / lang / "search-index.json").read_bytes())
+    assert entries == expand((indicators_whole / lang / "search-index.json").read_bytes())
+
+    def listed(html: str) -> dict[str, list[str]]:
+        groups = re.findall(r'<section class="search-group" id="(g-[a-z0-9-]+)".*?</section>', html, re.S)
+        bodies = re.findall(r'<section class="search-group" id="g-[a-z0-9-]+".*?</section>', html, re.S)
+        return {g: re.findall(r'<li><a href="([^"]+)"', body) for g, body in zip(groups, bodies, strict=True)}
+
+    shown, every = listed(page), listed(whole)
+    missing = [e for e in entries if e["u"] not in {u for urls in shown.values() for u in urls}]
+    assert missing and all(e["k"] in ("Bản ghi số liệu", "Record") for e in missing)
+    assert f"{len(missing)} " in page.split('<div class="search-all"')[0]
+    added = {g: list(urls) for g, urls in shown.items()}
+    for e in missing:  # as site.js adds them
+        slug = re.search(r"/provinces/([a-z0-9-]+)/#", e["u"])
+        assert slug is not None and f"g-{slug.group(1)}" in shown, e["u"]
+        added[f"g-{slug.group(1)}"].append(e["u"])
+    assert added == every

@@ -179,6 +179,7 @@ class SourcesContext(PageContext):
 @dataclass(frozen=True)
 class SearchContext(PageContext):
     groups: list[SearchGroup]  # each province with its committees and records, then years, indicators, pages
+    records_elsewhere: int = 0  # at national scale (`planner.SEARCH_PAGE_RECORDS`): the records not listed
 
 
 @dataclass(frozen=True)

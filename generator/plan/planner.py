@@ -75,6 +75,11 @@ YEAR_PAGE_SIZE = 100
 # chart of 190 lines that no one can read. The indicator's own page keeps its latest ranking and lists
 # the provinces.
 INDICATOR_PAGE_SIZE = 100
+# A search page of more records than this lists the provinces, committees, years, indicators and pages
+# without their records: an entry is about 300 bytes, so the national list (3,000 records) made pages of
+# 0.9 MB and, at 30,000, the site's heaviest (7.9 MB). Each record stays one click away on its
+# province's page, and typing finds it as before: site.js adds the records from search-index.json.
+SEARCH_PAGE_RECORDS = 500
 
 __all__ = ["SitePlan", "committee_url", "indicator_title", "plan"]
 
@@ -403,8 +408,14 @@ def embed_context(url: str, chart: Chart, ref: EmbedRef) -> EmbedContext:
 
 
 def plan_search(found: list[Entry], labels: Labels) -> PlannedPage:
-    """The search page: every entry, grouped by province, usable without JavaScript."""
-    return PlannedPage("search/", "search", labels["site"]["search_heading"], SearchContext(groups(found, labels)))
+    """The search page: every entry, grouped by province, usable without JavaScript; beyond
+    SEARCH_PAGE_RECORDS records, without them (they are listed on their provinces' pages)."""
+    records = sum(1 for e in found if e.kind == "record")
+    if records <= SEARCH_PAGE_RECORDS:
+        return PlannedPage("search/", "search", labels["site"]["search_heading"], SearchContext(groups(found, labels)))
+    shown = [e for e in found if e.kind != "record"]
+    return PlannedPage("search/", "search", labels["site"]["search_heading"],
+                       SearchContext(groups(shown, labels), records_elsewhere=records))
 
 
 def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],

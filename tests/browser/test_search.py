@@ -1,12 +1,23 @@
 """The search page on a phone (375 px): typing filters the grouped index (every word must match, without
 diacritics), ?q= opens it filtered, and without JavaScript it is the whole index grouped by province
-with a jump list. What the index holds is tested fast in tests/test_search.py."""
+with a jump list; at national scale, where the page lists no records, typing finds them as before.
+What the index holds is tested fast in tests/test_search.py."""
 from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import Browser, Page
 
+from generator.model.problems import Problems
+from generator.pipeline import build
+from generator.plan import planner
 from tests.browser.conftest import Site, visit
+from tests.conftest import copy_test_site
+from tests.helpers import QuietHandler
 
 PHONE = 375
 
@@ -82,3 +93,42 @@ def test_without_javascript_the_page_is_the_whole_index_grouped_by_province(serv
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE, "the index fits a phone's width"
     page.context.close()
+
+
+@pytest.fixture(scope="module")
+def records_left_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The test site with a search page that lists no records (as at national scale), under /portal/."""
+    root = tmp_path_factory.mktemp("www")
+    site = copy_test_site(root / "site")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(planner, "SEARCH_PAGE_RECORDS", 0)
+        problems = Problems()
+        built = build(site, problems, output=root / "portal", base_url="/portal/")
+        assert built is not None and not problems.errors, [str(p) for p in problems.sorted()]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/portal/")
+    server.shutdown()
+
+
+@pytest.mark.parametrize(("path", "typed"), [("search/?q=tra+vinh+2022", ""), ("search/", "bao tra vinh"),
+                                             ("en/search/", "admissions"), ("search/", "vinh long")])
+def test_typing_finds_the_records_a_long_search_page_leaves_out(served: Site, records_left_out: Site,
+                                                                browser: Browser, path: str, typed: str) -> None:
+    """What typing shows on a page that lists no records is what it shows on one that lists them all, in
+    the same groups and order; cleared, the page lists everything."""
+    found = []
+    for site in (served, records_left_out):
+        v = visit(browser, site.base + path, PHONE)
+        page = v.page
+        if typed:
+            page.fill("#q", typed)
+        page.wait_for_selector("#search-count:not(:empty)")
+        groups = page.eval_on_selector_all(".search-group:not([hidden])", "gs => gs.map(g => g.id)")
+        found.append((_shown(page), groups, page.inner_text("#search-count")))
+        page.fill("#q", "")
+        found.append(page.locator("#search-all li").count())
+        assert v.console_errors == [] and v.failed == []
+        page.context.close()
+    assert found[0] == found[2] and any("#r-" in text or "—" in text for text in found[0][0])
+    assert found[1] == found[3]

@@ -102,12 +102,41 @@
     var jump = document.querySelector(".search-jump");
     var count = document.getElementById("search-count");
     var folded = null;
+    // At national scale the page lists no records (search.html): each entry of the index missing from the
+    // page is added at the end of its province's group, named by its address (provinces/<slug>/#…), in
+    // the index's order, which is the page's within a group; the page is then what it is for a small site.
+    var addMissing = function () {
+      var listed = {};
+      items.forEach(function (li) { listed[li.querySelector("a").getAttribute("href")] = true; });
+      index.forEach(function (item) {
+        var slug = listed[item.u] ? null : /\/provinces\/([a-z0-9-]+)\/#/.exec(item.u);
+        var list = slug && document.querySelector("#g-" + slug[1] + " ul");
+        if (!list) { return; }
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = item.u;
+        a.textContent = item.t;
+        var kind = document.createElement("span");
+        kind.className = "kind";
+        kind.textContent = item.k;
+        li.append(a, " ", kind);
+        if (item.d) {
+          var detail = document.createElement("span");
+          detail.className = "detail";
+          detail.textContent = item.d;
+          li.append(" ", detail);
+        }
+        list.appendChild(li);
+      });
+      items = Array.prototype.slice.call(all.querySelectorAll("li"));
+    };
     var filter = function (query) {
       var words = fold(query).trim().split(/\s+/).filter(Boolean);
       if (words.length && !folded) {
         load(function () {
           folded = {};
           index.forEach(function (item) { folded[item.u] = item.f; });
+          addMissing();
           filter(input.value);
         });
         return;
