@@ -18,7 +18,7 @@ from generator.pipeline import build
 from generator.plan import planner
 from generator.plan.charts import EmbedRef
 from generator.plan.index import build_index
-from generator.plan.page import IndicatorContext, YearContext
+from generator.plan.page import IndicatorContext, ProvinceContext, YearContext
 from generator.plan.sources import Named
 from generator.render.labels import load_labels
 from generator.render.views import MISSING
@@ -295,3 +295,30 @@ def test_a_long_search_page_leaves_the_records_to_the_search_box(search_paged: P
         assert slug is not None and f"g-{slug.group(1)}" in shown, e["u"]
         added[f"g-{slug.group(1)}"].append(e["u"])
     assert added == every
+
+
+def test_a_province_formed_in_2025_shows_a_long_merged_units_newest_year() -> None:
+    """Vĩnh Long took in Trà Vinh (four records, 2021–2025). Up to a page's size its page tables all of
+    them; beyond, the newest year's, and how many are left on Trà Vinh's own pages."""
+    loaded = load_site(ROOT / "tests/site", Problems())
+    assert loaded is not None
+    index = build_index(loaded.registry, derive_all(loaded.records), loaded.reviewed)
+    view = next(v for v in index.provinces if v.slug == "vinh-long")
+    (slug, records), = index.merged(view)
+    assert slug == "tra-vinh" and len(records) == 4
+    for size in range(6):
+        ctx = planner.plan_province(index, view, load_labels("vi"), page_size=size)[0].context
+        assert isinstance(ctx, ProvinceContext)
+        if size >= len(records):
+            assert ctx.merged == [(slug, records)] and ctx.merged_left == {}
+        else:
+            assert ctx.merged == [(slug, tuple(d for d in records if d.record.year == 2025))]
+            assert ctx.merged_left == {slug: 3}
+
+
+@pytest.mark.parametrize(("lang", "words"), [("", "3 bản ghi của các năm trước"), ("en/", "3 records of earlier years")])
+def test_the_merged_units_other_records_are_a_link_away(paged: Path, lang: str, words: str) -> None:
+    html = (paged / lang / "provinces/vinh-long/index.html").read_text(encoding="utf-8")
+    merged = html.split('<section class="merged"')[1].split("</section>")[0]
+    assert f'<p><a href="/portal/{lang}provinces/tra-vinh/">{words}: ' in merged
+    assert merged.count('<tr id="row-tra-vinh-') == 1  # its newest year's one record, 2025's first half

@@ -4,7 +4,7 @@ write, which becomes one planned page of type "page" in each edition."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from generator.load.content_pages import ContentPage
@@ -78,6 +78,8 @@ class ProvinceContext(PageContext):
     children: list[Province | None]
     merged: list[tuple[str, tuple[Derived, ...]]]  # a new unit: each unit merged into it, with its records
     pager: Pager | None = None  # set when the province has too many records for one page
+    # A merged unit with more records than a page holds shows its newest year's: how many it leaves out.
+    merged_left: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -207,8 +207,11 @@ def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels,
     page_size = PROVINCE_PAGE_SIZE if page_size is None else page_size
     items = index.records_of(view.slug)
     full = [d for d in full_years(items) if d.record.has_results]
+    merged = [(slug, _newest_year(recs) if len(recs) > page_size else recs) for slug, recs in index.merged(view)]
     main = ProvinceContext(view, items, latest_with_results(full or items), _province_charts(index, view, labels),
-                           index.committees[view.slug], index.parent(view), index.children(view), index.merged(view))
+                           index.committees[view.slug], index.parent(view), index.children(view), merged,
+                           merged_left={slug: len(recs) - len(shown) for (slug, recs), (_, shown)
+                                        in zip(index.merged(view), merged, strict=True) if len(recs) > len(shown)})
     url = f"provinces/{view.slug}/"
     if len(items) <= page_size:
         return [PlannedPage(url, "province", view.name, main)]
@@ -223,6 +226,13 @@ def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels,
         pages.append(PlannedPage(f"{url}{span}/", "province", f"{view.name}: {span.replace('-', '–')}", replace(
             main, records=mine, latest=None, charts=[], merged=[], pager=Pager(view.slug, span, spans))))
     return pages
+
+
+def _newest_year(items: tuple[Derived, ...]) -> tuple[Derived, ...]:
+    """The records of the newest year among `items`: what a province formed in 2025 shows of a unit merged
+    into it that has more records than a page holds (the rest are on that unit's own pages)."""
+    newest = max(d.record.year for d in items)
+    return tuple(d for d in items if d.record.year == newest)
 
 
 def _span_cards(pages: list[PlannedPage]) -> list[PlannedPage]:
