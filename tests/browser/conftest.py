@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import ThreadingHTTPServer
@@ -18,6 +19,9 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from generator.cli import main
+from generator.model.problems import Problems
+from generator.pipeline import build
+from generator.plan import planner
 from tests.browser import vendor
 from tests.goldens import SITE
 from tests.helpers import QuietHandler
@@ -59,6 +63,39 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/portal/")
     server.shutdown()
+
+
+@contextmanager
+def built_and_served(root: Path, site: Path, thresholds: dict[str, int]) -> Iterator[Site]:
+    """`site` built into root/portal/ under /portal/ with the planner's `thresholds` set (as a national
+    site would have them: tests make them small), every problem failing the test; served from `root`
+    while the block runs."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in thresholds.items():
+            patch.setattr(planner, name, value)
+        problems = Problems()
+        built = build(site, problems, output=root / "portal", base_url="/portal/")
+        assert built is not None and not problems.errors, [str(p) for p in problems.sorted()]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/portal/")
+    finally:
+        server.shutdown()
+
+
+def assert_reads_at(page: Page, widths: tuple[int, ...], tables: bool) -> None:
+    """At each width nothing scrolls sideways, every table has its caption (and there is one, if
+    `tables`), and axe finds no violation."""
+    page.add_script_tag(path=str(vendor.axe_path()))
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
+        captions = page.evaluate("""() => [...document.querySelectorAll('table')].map(t =>
+            !!t.caption && t.caption.textContent.trim().length > 0)""")
+        assert all(captions) and (captions or not tables), width
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        assert [(x["id"], x["impact"]) for x in result["violations"]] == [], width
 
 
 @pytest.fixture(scope="session")

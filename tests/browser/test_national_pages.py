@@ -5,22 +5,14 @@ merged into it. No page scrolls sideways, every table has its caption, axe finds
 violation, the charts draw; the Nu HTML Checker finds no error in any of them."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import Browser
 
-from generator.model.problems import Problems
-from generator.pipeline import build
-from generator.plan import planner
-from tests.browser import vendor
-from tests.browser.conftest import Site, visit
+from tests.browser.conftest import Site, assert_reads_at, built_and_served, visit
 from tests.browser.test_standards import vnu_messages
 from tests.conftest import copy_test_site
-from tests.helpers import QuietHandler
 
 PAGES = ["indicators/organizations-excellent/", "indicators/organizations-excellent/tra-vinh/",
          "en/indicators/organizations-good-or-above/lam-dong/", "search/", "en/search/", "provinces/vinh-long/",
@@ -33,18 +25,10 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The test site as a national site is built: each indicator's trend charted by province, a search page
     without records, and province pages of one record; served under /portal/."""
     root = tmp_path_factory.mktemp("www")
-    site = copy_test_site(root / "site")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(planner, "INDICATOR_PAGE_SIZE", 0)
-        patch.setattr(planner, "SEARCH_PAGE_RECORDS", 0)
-        patch.setattr(planner, "PROVINCE_PAGE_SIZE", 1)  # Vĩnh Long shows Trà Vinh's newest year only
-        problems = Problems()
-        built = build(site, problems, output=root / "portal", base_url="/portal/")
-        assert built is not None and not problems.errors, [str(p) for p in problems.sorted()]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/portal/")
-    server.shutdown()
+    with built_and_served(root, copy_test_site(root / "site"), {
+            "INDICATOR_PAGE_SIZE": 0, "SEARCH_PAGE_RECORDS": 0,
+            "PROVINCE_PAGE_SIZE": 1}) as site:  # Vĩnh Long then shows Trà Vinh's newest year only
+        yield site
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -53,15 +37,7 @@ def test_a_national_page_reads_on_a_phone_and_a_desktop(national: Site, browser:
     page = v.page
     page.wait_for_load_state("networkidle")
     assert v.console_errors == [] and v.failed == []
-    page.add_script_tag(path=str(vendor.axe_path()))
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
-        tables = page.evaluate("""() => [...document.querySelectorAll('table')].map(t =>
-            !!t.caption && t.caption.textContent.trim().length > 0)""")
-        assert all(tables) and (tables or path.endswith("search/"))
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        assert [(x["id"], x["impact"]) for x in result["violations"]] == [], width
+    assert_reads_at(page, WIDTHS, tables=not path.endswith("search/"))
     if path.startswith(("indicators/", "en/indicators/")) and path.count("/") >= 3:  # its chart is drawn
         assert page.locator(".chart-box canvas").first.is_visible()
     page.context.close()

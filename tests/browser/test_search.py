@@ -4,20 +4,13 @@ with a jump list; at national scale, where the page lists no records, typing fin
 What the index holds is tested fast in tests/test_search.py."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from generator.model.problems import Problems
-from generator.pipeline import build
-from generator.plan import planner
-from tests.browser.conftest import Site, visit
+from tests.browser.conftest import Site, built_and_served, visit
 from tests.conftest import copy_test_site
-from tests.helpers import QuietHandler
 
 PHONE = 375
 
@@ -99,16 +92,8 @@ def test_without_javascript_the_page_is_the_whole_index_grouped_by_province(serv
 def records_left_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The test site with a search page that lists no records (as at national scale), under /portal/."""
     root = tmp_path_factory.mktemp("www")
-    site = copy_test_site(root / "site")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(planner, "SEARCH_PAGE_RECORDS", 0)
-        problems = Problems()
-        built = build(site, problems, output=root / "portal", base_url="/portal/")
-        assert built is not None and not problems.errors, [str(p) for p in problems.sorted()]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/portal/")
-    server.shutdown()
+    with built_and_served(root, copy_test_site(root / "site"), {"SEARCH_PAGE_RECORDS": 0}) as site:
+        yield site
 
 
 @pytest.mark.parametrize(("path", "typed"), [("search/?q=tra+vinh+2022", ""), ("search/", "bao tra vinh"),

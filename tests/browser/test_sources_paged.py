@@ -3,22 +3,14 @@ browser on a phone and a desktop: no page scrolls sideways, every table has its 
 violation, the index's links open; the Nu HTML Checker finds no error in any of them."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import Browser
 
-from generator.model.problems import Problems
-from generator.pipeline import build
-from generator.plan import planner
-from tests.browser import vendor
-from tests.browser.conftest import Site, visit
+from tests.browser.conftest import Site, assert_reads_at, built_and_served, visit
 from tests.browser.test_standards import vnu_messages
 from tests.conftest import copy_portal
-from tests.helpers import QuietHandler
 
 PAGES = ["sources/", "sources/hai-duong/", "sources/_other/", "en/sources/", "en/sources/son-la/",
          "years/2022/", "en/years/2021/"]
@@ -30,19 +22,8 @@ def paged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The portal, its 25 articles paged five at a time and its years of more than two records listed by
     province, served under /portal/."""
     root = tmp_path_factory.mktemp("www")
-    site = copy_portal(root / "site")
-    config = site / "site.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("base_url: /\n", "base_url: /portal/\n"),
-                      encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(planner, "SOURCES_PAGE_SIZE", 5)
-        patch.setattr(planner, "YEAR_PAGE_SIZE", 2)
-        problems = Problems()
-        assert build(site, problems, output=root / "portal") is not None and not problems.errors
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/portal/")
-    server.shutdown()
+    with built_and_served(root, copy_portal(root / "site"), {"SOURCES_PAGE_SIZE": 5, "YEAR_PAGE_SIZE": 2}) as site:
+        yield site
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -50,15 +31,7 @@ def test_a_paged_sources_page_reads_on_a_phone_and_a_desktop(paged: Site, browse
     v = visit(browser, paged.base + path, WIDTHS[0], bypass_csp=True)
     page = v.page
     assert v.console_errors == [] and v.failed == []
-    page.add_script_tag(path=str(vendor.axe_path()))
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
-        tables = page.evaluate("""() => [...document.querySelectorAll('table')].map(t =>
-            !!t.caption && t.caption.textContent.trim().length > 0)""")
-        assert all(tables) and (tables or path.startswith(("years/", "en/years/")))  # a year may rank nothing
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        assert [(x["id"], x["impact"]) for x in result["violations"]] == [], width
+    assert_reads_at(page, WIDTHS, tables=not path.startswith(("years/", "en/years/")))  # a year may rank nothing
     page.context.close()
 
 
