@@ -109,7 +109,7 @@
       var listed = {};
       items.forEach(function (li) { listed[li.querySelector("a").getAttribute("href")] = true; });
       index.forEach(function (item) {
-        var slug = listed[item.u] ? null : /\/provinces\/([a-z0-9-]+)\/#/.exec(item.u);
+        var slug = listed[item.u] ? null : /\/provinces\/([a-z0-9-]+)\/#[^/]*$/.exec(item.u);
         var list = slug && document.querySelector("#g-" + slug[1] + " ul");
         if (!list) { return; }
         var li = document.createElement("li");
