@@ -207,11 +207,12 @@ def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels,
     page_size = PROVINCE_PAGE_SIZE if page_size is None else page_size
     items = index.records_of(view.slug)
     full = [d for d in full_years(items) if d.record.has_results]
-    merged = [(slug, _newest_year(recs) if len(recs) > page_size else recs) for slug, recs in index.merged(view)]
+    units = index.merged(view)  # a unit merged into this one with more records than a page: its newest year
+    merged = [(slug, _newest_year(recs) if len(recs) > page_size else recs) for slug, recs in units]
     main = ProvinceContext(view, items, latest_with_results(full or items), _province_charts(index, view, labels),
                            index.committees[view.slug], index.parent(view), index.children(view), merged,
                            merged_left={slug: len(recs) - len(shown) for (slug, recs), (_, shown)
-                                        in zip(index.merged(view), merged, strict=True) if len(recs) > len(shown)})
+                                        in zip(units, merged, strict=True) if len(recs) > len(shown)})
     url = f"provinces/{view.slug}/"
     if len(items) <= page_size:
         return [PlannedPage(url, "province", view.name, main)]
@@ -224,7 +225,8 @@ def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels,
     for span in spans:
         mine = tuple(d for d in items if _span(d.record.year) == span)
         pages.append(PlannedPage(f"{url}{span}/", "province", f"{view.name}: {span.replace('-', '–')}", replace(
-            main, records=mine, latest=None, charts=[], merged=[], pager=Pager(view.slug, span, spans))))
+            main, records=mine, latest=None, charts=[], merged=[], merged_left={},
+            pager=Pager(view.slug, span, spans))))
     return pages
 
 
@@ -287,7 +289,7 @@ def plan_indicators(labels: Labels) -> PlannedPage:
 def plan_indicator(index: SiteIndex, ind: Indicator, labels: Labels, memo: PlanMemo | None = None,
                    paged: bool = False) -> PlannedPage:
     """An indicator's page: each province's latest full year ranked, and its trend over the years; when
-    `paged` (see `lines`), the provinces with a page of their own for it instead of the trend (see
+    `paged` (see `_indicator_pages`), the provinces with a page of their own for it instead of the trend (see
     `plan_indicator_in`). Each chart is made once for both editions, then worded for each."""
     title = indicator_title(ind, labels)
     unit = labels["units"][ind.unit]
