@@ -8,7 +8,9 @@ What both build: every province page (and its year pages when a long one is page
 year page and indicator page, at the same addresses, in both languages (Vietnamese at the root,
 English under en/). Hugo's pages hold the same tables and figures: each record's rating tables (level,
 as the source wrote it, count, share, formatted by our own code), its admissions and its sources on
-the province, committee and year pages, and each record's value on the indicator pages. The records
+the province, committee and year pages, and each record's value on the indicator pages (at national
+scale, where an indicator is charted province by province, each province's records' values on its page
+of the indicator, and each province's newest full year on the indicator's first page). The records
 are converted to Hugo's data files once, before the clock starts (Hugo only templates).
 Left out on Hugo's side, named in the report: our charts, headline cards, quotes, notes, lineage,
 navigation, footers and share tags on those pages, and every other page and file we make (home,
@@ -48,6 +50,7 @@ from generator.model.derive import Derived, derive_all  # noqa: E402
 from generator.model.indicators import INDICATORS  # noqa: E402
 from generator.model.problems import Problems  # noqa: E402
 from generator.pipeline import build  # noqa: E402
+from generator.plan.charts import newest_value  # noqa: E402
 from generator.plan.index import SiteIndex, build_index  # noqa: E402
 from generator.plan.page import CommitteeContext, IndicatorContext, ProvinceContext, YearContext  # noqa: E402
 from generator.plan.planner import plan  # noqa: E402
@@ -151,8 +154,14 @@ def _page(page: Any, index: SiteIndex, position: dict[int, int]) -> dict[str, An
     if isinstance(ctx, (ProvinceContext, CommitteeContext, YearContext)):
         item["recs"] = [position[id(d)] for d in ctx.records]
     elif isinstance(ctx, IndicatorContext):
-        item.update(recs=[position[id(d)] for d in index.records if ctx.indicator.value(d) is not None],
-                    ind=ctx.indicator.id)
+        ind = ctx.indicator
+        if ctx.place:  # a province's page of an indicator charted by province: its records' values
+            shown = [d for d in index.records_of(ctx.place) if ind.value(d) is not None]
+        elif ctx.places:  # that indicator's first page: each province's newest full year, ranked
+            shown = [found[1] for v in index.provinces if (found := newest_value(ind, index.records_of(v.slug)))]
+        else:  # every record's value, as the trend's table shows them
+            shown = [d for d in index.records if ind.value(d) is not None]
+        item.update(recs=[position[id(d)] for d in shown], ind=ind.id)
     else:
         return None
     return item

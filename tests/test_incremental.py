@@ -644,7 +644,7 @@ def test_a_figure_edit_renders_only_its_provinces_page_of_an_indicator_charted_b
     """At national scale an indicator's trend is charted province by province: a figure edit renders that
     province's page of it again (and the indicator's first page, whose ranking shows the figure), not the
     other provinces' pages; the build still writes what a fresh build writes."""
-    with _copy() as site, mock.patch.object(planner, "INDICATOR_PAGE_SIZE", 0):
+    with _copy() as site, mock.patch.object(planner, "INDICATOR_PAGE_FIGURES", 0):
         kept = _cache(compiled)
         first = _build(site, "kept", kept)
         assert first is not None

@@ -111,7 +111,7 @@ class Edited:
 
 
 def _planned(site: Site, edited: Edited, memos: dict[str, PlanMemo] | None,
-             indicator_page_size: int | None = None) -> Iterator[list[PlannedPage]]:
+             indicator_page_figures: int | None = None) -> Iterator[list[PlannedPage]]:
     records = edited.records()
     if len({d.record.key for d in records}) < len(records):  # two records of one period: the loader refuses
         return
@@ -119,21 +119,21 @@ def _planned(site: Site, edited: Edited, memos: dict[str, PlanMemo] | None,
     for lang in LANGUAGES:
         memo = memos.setdefault(lang, PlanMemo()) if memos is not None else None
         yield plan(index, edited.labels(lang), for_language(site.content_pages, lang), memo=memo,
-                   indicator_page_size=indicator_page_size).pages
+                   indicator_page_figures=indicator_page_figures).pages
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(steps, min_size=1, max_size=4), st.sampled_from([None, 0, 1]))
 def test_pages_taken_from_the_memo_equal_pages_planned_afresh(sites: Site, builds: list[list[Step]],
-                                                             indicator_page_size: int | None) -> None:
+                                                             indicator_page_figures: int | None) -> None:
     """Also with each indicator's trend charted province by province (a page size of 0 or 1 line)."""
     edited = Edited([derive_record(r) for r in sites.records])
     memos: dict[str, PlanMemo] = {}
     for build in [[], *builds]:  # the first build fills the memo
         for step in build:
             edited.apply(step)
-        kept = list(_planned(sites, edited, memos, indicator_page_size))
-        assert kept == list(_planned(sites, edited, None, indicator_page_size))
+        kept = list(_planned(sites, edited, memos, indicator_page_figures))
+        assert kept == list(_planned(sites, edited, None, indicator_page_figures))
 
 
 def test_a_page_is_taken_only_when_made_from_the_same_records(loaded: Site) -> None:

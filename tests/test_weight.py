@@ -160,8 +160,8 @@ def test_the_planner_lists_a_year_by_province_only_beyond_the_threshold() -> Non
 
 @pytest.fixture(scope="module")
 def indicators_paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The test site with each indicator's trend charted province by province (from two lines)."""
-    return _built(tmp_path_factory.mktemp("indicators"), "INDICATOR_PAGE_SIZE")
+    """The test site with each indicator's trend charted province by province (from two figures)."""
+    return _built(tmp_path_factory.mktemp("indicators"), "INDICATOR_PAGE_FIGURES")
 
 
 @pytest.fixture(scope="module")
@@ -194,9 +194,10 @@ def _trend_rows(html: str) -> list[tuple[str, tuple[tuple[str, str], ...], str]]
 
 
 def test_the_planner_charts_an_indicator_by_province_only_beyond_the_threshold() -> None:
-    """Up to the threshold, one page as before; beyond it, the first page keeps the latest ranking and lists
-    the provinces (in the registry's order, each with its lines), and each province's page charts its own
-    committees: together, every line of the whole trend, with the same values, labels and articles."""
+    """Up to the threshold (the figures the trend charts), one page as before; beyond it, the first page
+    keeps the latest ranking and lists the provinces (in the registry's order, each with its lines), and
+    each province's page charts its own committees: together, every line of the whole trend, with the same
+    values, labels and articles."""
     loaded = load_site(ROOT / "tests/site", Problems())
     assert loaded is not None
     index = build_index(loaded.registry, derive_all(loaded.records), loaded.reviewed)
@@ -208,11 +209,12 @@ def test_the_planner_charts_an_indicator_by_province_only_beyond_the_threshold()
         assert isinstance(whole.context, IndicatorContext) and not whole.context.places
         trend = [c for c in whole.context.charts if c.by_series and c.kind == "line"]
         lines = trend[0].series if trend else []
-        for size in range(len(lines) + 1):
+        figures = sum(1 for s in lines for v in s.values if v is not None)
+        for size in range(figures + 1):
             first, *provinces = planner._indicator_pages(index, ind.id, labels, None, size)
             ctx = first.context
             assert isinstance(ctx, IndicatorContext)
-            if size >= len(lines):
+            if size >= figures:
                 assert not provinces and first == whole
                 continue
             paged_some = True
@@ -236,16 +238,17 @@ def _by_year(years: list[str], values: list[Value | None]) -> dict[str, Value]:
 
 def test_an_indicator_charted_by_province_shows_every_row_of_its_trend(indicators_paged: Path,
                                                                       indicators_whole: Path) -> None:
-    """Built, each province's page of a paged indicator holds its rows of the whole trend's table, byte for
-    byte; the first page links to each, and the trend's embed page finds each chart where its address
-    says (the build's link check, an error here, resolves every link and #anchor written)."""
+    """Built with a threshold of one figure, each province's page of a paged indicator holds its rows of the
+    whole trend's table (each year's cell, the label and the sources, byte for byte); the first page links
+    to each, and the trend's embed page finds each chart where its address says (the build's link check,
+    an error here, resolves every link and #anchor written)."""
     for lang in ("", "en/"):
         for page in sorted((indicators_whole / lang / "indicators").glob("*/index.html")):
             ind = page.parent.name
             rows = _trend_rows(page.read_text(encoding="utf-8"))
             folder = indicators_paged / lang / "indicators" / ind
             first = (folder / "index.html").read_text(encoding="utf-8")
-            if len(rows) <= 1:
+            if sum(len(cells) for _, cells, _ in rows) <= 1:
                 assert rows == _trend_rows(first)
                 continue
             assert _trend_rows(first) == [] and 'id="by-province"' in first

@@ -116,7 +116,7 @@ class IndicatorsContext(PageContext):
 
 @dataclass(frozen=True)
 class IndicatorContext(PageContext):
-    """An indicator's page; at national scale (`planner.INDICATOR_PAGE_SIZE`) its trend is charted province
+    """An indicator's page; at national scale (`planner.INDICATOR_PAGE_FIGURES`) its trend is charted province
     by province: the first page lists them (`places`) and each province's page (`place`) has its chart."""
 
     indicator: Indicator

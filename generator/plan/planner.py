@@ -69,12 +69,14 @@ SOURCES_PAGE_SIZE = 150
 # sources take about 1.6 kB, so the national year (190 records at 3,000, 1,900 at 30,000) made pages of
 # 0.3 and 3 MB. The year's ranking, one row per province, stays; each record is a line of about 230 bytes.
 YEAR_PAGE_SIZE = 100
-# An indicator whose trend has more lines than this (committees with two or more full years) charts them
-# province by province, on a page each (indicators/<id>/<slug>/): a row of its table and its articles take
-# about 3.3 kB, so the national trend made pages of 0.7 MB at 3,000 records and 9 MB at 30,000, and a
-# chart of 190 lines that no one can read. The indicator's own page keeps its latest ranking and lists
-# the provinces.
-INDICATOR_PAGE_SIZE = 100
+# An indicator whose trend charts more figures than this (a line per committee with two or more full
+# years, a figure per year of it) charts them province by province, on a page each
+# (indicators/<id>/<slug>/): a figure's cell and its article's link take about 200 bytes, so the national
+# trend (3,000 figures on 190 lines at 3,000 records, 30,000 at 30,000) made pages of 0.7 and 9 MB and a
+# chart no one can read. Counted in figures, not lines: 120 lines of two or three years (300 records)
+# make a page of a tenth of that, lighter than a page per province. The indicator's own page keeps its
+# latest ranking and lists the provinces.
+INDICATOR_PAGE_FIGURES = 1000
 # A search page of more records than this lists the provinces, committees, years, indicators and pages
 # without their records: an entry is about 300 bytes, so the national list (3,000 records) made pages of
 # 0.9 MB and, at 30,000, the site's heaviest (7.9 MB). Each record stays one click away on its
@@ -326,7 +328,8 @@ def plan_indicator_in(index: SiteIndex, ind: Indicator, slug: str, labels: Label
 
 
 def _lines(index: SiteIndex, ind: Indicator, memo: PlanMemo | None) -> dict[Committee, int]:
-    """The lines of an indicator's trend: each committee with two or more full years of it, and how many."""
+    """The lines of an indicator's trend: each committee with two or more full years of it, and how many
+    (its figures)."""
     figures_of = _figures_of(ind, memo)
     return index.once(("indicator-lines", ind.id), lambda: {
         k: n for k, records in index.by_committee.items() if (n := len(figures_of(k, records))) >= MIN_YEARS})
@@ -433,15 +436,15 @@ def plan_search(found: list[Entry], labels: Labels) -> PlannedPage:
 def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
          data: DataSummary | None = None, page_size: int | None = None,
          sources_page_size: int | None = None, memo: PlanMemo | None = None,
-         indicator_page_size: int | None = None) -> SitePlan:
+         indicator_page_figures: int | None = None) -> SitePlan:
     """Every page of one edition, in the order the sitemap lists them. `page_size`, `sources_page_size` and
-    `indicator_page_size`: how long a province page, the sources list and an indicator's trend may be
+    `indicator_page_figures`: how long a province page, the sources list and an indicator's trend may be
     before they are paged (tests make them small).
     With a `memo` (`serve`), the pages of a province, a year, an indicator and the home page are taken
     from the last build when made from the same records."""
     if memo is not None:
         memo.begin(fingerprint((labels, index.names, index.committee_names, index.registry, index.reviewed,
-                                page_size, indicator_page_size)))
+                                page_size, indicator_page_figures)))
     pages: list[PlannedPage] = []
     pages += made(memo, "home", index.records, _listed(plan_home, index, labels, memo))
     pages.append(plan_provinces(index, labels))
@@ -453,7 +456,7 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
         pages += made(memo, f"year:{year}", index.by_year[year], _listed(plan_year, index, year, labels))
     pages.append(plan_indicators(labels))
     for ind in INDICATORS:
-        pages += _indicator_pages(index, ind.id, labels, memo, indicator_page_size)
+        pages += _indicator_pages(index, ind.id, labels, memo, indicator_page_figures)
     pages += [plan_content_page(cp) for cp in content_pages]
     pages += [plan_not_found(labels), *plan_sources(index, labels, sources_page_size, memo),
               plan_data(index, labels, data)]
@@ -477,12 +480,12 @@ def _province_pages(index: SiteIndex, view: ProvinceView, labels: Labels, page_s
 
 
 def _indicator_pages(index: SiteIndex, ind_id: str, labels: Labels, memo: PlanMemo | None,
-                     page_size: int | None) -> list[PlannedPage]:
-    """An indicator's page, with its share card; with more than `page_size` (INDICATOR_PAGE_SIZE) lines in
+                     most: int | None) -> list[PlannedPage]:
+    """An indicator's page, with its share card; with more than `most` (INDICATOR_PAGE_FIGURES) figures in
     its trend, and a page per province for them, each taken again by `serve` while the province's records
     are the same objects, and each with the indicator's card (one card per indicator)."""
     ind = indicator(ind_id)
-    paged = len(_lines(index, ind, memo)) > (INDICATOR_PAGE_SIZE if page_size is None else page_size)
+    paged = sum(_lines(index, ind, memo).values()) > (INDICATOR_PAGE_FIGURES if most is None else most)
     first = made(memo, f"indicator:{ind.id}", index.records,
                  lambda: share.attach(plan_indicator(index, ind, labels, memo, paged), index, labels, memo),
                  also=paged)

@@ -26,7 +26,7 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     without records, and province pages of one record; served under /portal/."""
     root = tmp_path_factory.mktemp("www")
     with built_and_served(root, copy_test_site(root / "site"), {
-            "INDICATOR_PAGE_SIZE": 0, "SEARCH_PAGE_RECORDS": 0,
+            "INDICATOR_PAGE_FIGURES": 0, "SEARCH_PAGE_RECORDS": 0,
             "PROVINCE_PAGE_SIZE": 1}) as site:  # Vĩnh Long then shows Trà Vinh's newest year only
         yield site
 
