@@ -313,6 +313,19 @@ def test_a_cached_rebuild_writes_what_a_fresh_build_writes(
             _assert_same(_build(site, "cached", cache), _fresh(site, compiled))
 
 
+def test_a_cached_rebuild_of_a_national_site_writes_what_a_fresh_build_writes(compiled: MemoryBytecodeCache) -> None:
+    """The same with every split a national site gets (provinces paged by years, indicators charted by
+    province, a search page without records): every kind of edit once, compared after each."""
+    with _copy() as site, mock.patch.object(planner, "PROVINCE_PAGE_SIZE", 1), \
+            mock.patch.object(planner, "INDICATOR_PAGE_FIGURES", 0), mock.patch.object(planner, "SEARCH_PAGE_RECORDS", 0):
+        cache = _cache(compiled)
+        first = _build(site, "cached", cache)
+        assert first is not None and "indicators/organizations-excellent/tra-vinh/index.html" in first
+        for n, edit in enumerate(EDITS):
+            edit(site, 1000 + n)
+            _assert_same(_build(site, "cached", cache), _fresh(site, compiled))
+
+
 def test_changed_downloads_wait_beside_the_output_until_the_build_passed(compiled: MemoryBytecodeCache) -> None:
     """`serve` moves changed downloads in only once the whole build passed: a build that fails after
     writing them (a broken link) leaves the last good ones, and nothing held beside the output."""
