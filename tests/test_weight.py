@@ -28,12 +28,13 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.xdist_group("test_weight")
 
 
-def _built(folder: Path, threshold: str) -> Path:
-    """The test site built into `folder` with the planner's `threshold` set to one record (its link
-    check set to error); its output."""
+def _built(folder: Path, threshold: str | None) -> Path:
+    """The test site built into `folder` with the planner's `threshold` set to one (none: as the generator
+    builds it; its link check set to error); its output."""
     site = Path(shutil.copytree(ROOT / "tests/site", folder / "site", ignore=shutil.ignore_patterns("output")))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(planner, threshold, 1)
+        if threshold is not None:
+            patch.setattr(planner, threshold, 1)
         problems = Problems()
         result = build(site, problems, output=site / "output")
     assert result is not None and not problems.errors, [str(p) for p in problems.sorted()]
@@ -167,11 +168,7 @@ def indicators_paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def indicators_whole(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The test site built as the generator builds it: each trend on its indicator's page."""
-    site = Path(shutil.copytree(ROOT / "tests/site", tmp_path_factory.mktemp("whole") / "site",
-                                ignore=shutil.ignore_patterns("output")))
-    problems = Problems()
-    assert build(site, problems, output=site / "output") is not None, [str(p) for p in problems.sorted()]
-    return site / "output"
+    return _built(tmp_path_factory.mktemp("whole"), None)
 
 
 def _trend_rows(html: str) -> list[tuple[str, tuple[tuple[str, str], ...], str]]:
@@ -205,13 +202,13 @@ def test_the_planner_charts_an_indicator_by_province_only_beyond_the_threshold()
     order = [v.slug for v in index.provinces]
     paged_some = False
     for ind in INDICATORS:
-        whole, = planner._indicator_pages(index, ind.id, labels, None, 10**6)
+        whole, = planner._indicator_pages(index, ind, labels, None, 10**6)
         assert isinstance(whole.context, IndicatorContext) and not whole.context.places
         trend = [c for c in whole.context.charts if c.by_series and c.kind == "line"]
         lines = trend[0].series if trend else []
         figures = sum(1 for s in lines for v in s.values if v is not None)
         for size in range(figures + 1):
-            first, *provinces = planner._indicator_pages(index, ind.id, labels, None, size)
+            first, *provinces = planner._indicator_pages(index, ind, labels, None, size)
             ctx = first.context
             assert isinstance(ctx, IndicatorContext)
             if size >= figures:

@@ -6,6 +6,7 @@ year) and returns its pages with a typed context.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -218,10 +219,11 @@ def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels,
     url = f"provinces/{view.slug}/"
     if len(items) <= page_size:
         return [PlannedPage(url, "province", view.name, main)]
-    newest = max(d.record.year for d in items)
+    shown = _newest_year(items)
+    newest = shown[0].record.year
     spans = tuple(sorted({_span(d.record.year) for d in items}, reverse=True))
     pages = [PlannedPage(url, "province", view.name, replace(
-        main, records=tuple(d for d in items if d.record.year == newest),
+        main, records=shown,
         pager=Pager(view.slug, None, spans,
                     tuple((_span(d.record.year), sources.Named.of(d)) for d in items if d.record.year != newest))))]
     for span in spans:
@@ -233,8 +235,8 @@ def plan_province(index: SiteIndex, view: ProvinceView, labels: Labels,
 
 
 def _newest_year(items: tuple[Derived, ...]) -> tuple[Derived, ...]:
-    """The records of the newest year among `items`: what a province formed in 2025 shows of a unit merged
-    into it that has more records than a page holds (the rest are on that unit's own pages)."""
+    """The records of the newest year among `items`: what a paged province's first page shows of its own,
+    and a province formed in 2025 of a unit merged into it that has more records than a page holds."""
     newest = max(d.record.year for d in items)
     return tuple(d for d in items if d.record.year == newest)
 
@@ -300,8 +302,8 @@ def plan_indicator(index: SiteIndex, ind: Indicator, labels: Labels, memo: PlanM
                             unit, EmbedRef(f"{ind.id}/latest"), memo)
     url = f"indicators/{ind.id}/"
     if paged:
-        lines = _lines(index, ind, memo)
-        places = tuple((v.slug, n) for v in index.provinces if (n := sum(1 for k in lines if k[0] == v.slug)))
+        per_province = Counter(province for province, _ in _lines(index, ind, memo))
+        places = tuple((v.slug, per_province[v.slug]) for v in index.provinces if v.slug in per_province)
         return PlannedPage(url, "indicator", title, IndicatorContext(ind, unit, [latest] if latest else [],
                                                                      places=places))
     cid, over, embed = f"indicator-{ind.id}", f"{title} — {words['over_years']}", EmbedRef(ind.id)
@@ -319,7 +321,8 @@ def plan_indicator_in(index: SiteIndex, ind: Indicator, slug: str, labels: Label
     name = index.names.get(slug, slug)
     over = f"{title} — {labels['indicators']['over_years_in'].replace('{province}', name)}"
     cid, embed = f"indicator-{ind.id}-{slug}", EmbedRef(ind.id, "in", slug)  # "in": no heading from the page
-    committees = {k: records for k, records in index.by_committee.items() if k[0] == slug}
+    committees = {k: index.by_committee[k] for k in dict.fromkeys((d.record.province, d.record.committee)
+                                                                   for d in index.records_of(slug))}
     trend = index.once(("indicator-trend", ind.id, slug), partial(
         _trend, index, ind, index.records_of(slug), committees, memo, cid, over, unit, embed))
     chart = worded(trend, cid, over, unit, embed)
@@ -426,11 +429,10 @@ def plan_search(found: list[Entry], labels: Labels) -> PlannedPage:
     """The search page: every entry, grouped by province, usable without JavaScript; beyond
     SEARCH_PAGE_RECORDS records, without them (they are listed on their provinces' pages)."""
     records = sum(1 for e in found if e.kind == "record")
-    if records <= SEARCH_PAGE_RECORDS:
-        return PlannedPage("search/", "search", labels["site"]["search_heading"], SearchContext(groups(found, labels)))
-    shown = [e for e in found if e.kind != "record"]
+    elsewhere = records if records > SEARCH_PAGE_RECORDS else 0
+    shown = [e for e in found if e.kind != "record"] if elsewhere else found
     return PlannedPage("search/", "search", labels["site"]["search_heading"],
-                       SearchContext(groups(shown, labels), records_elsewhere=records))
+                       SearchContext(groups(shown, labels), records_elsewhere=elsewhere))
 
 
 def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
@@ -456,7 +458,7 @@ def plan(index: SiteIndex, labels: Labels, content_pages: list[ContentPage],
         pages += made(memo, f"year:{year}", index.by_year[year], _listed(plan_year, index, year, labels))
     pages.append(plan_indicators(labels))
     for ind in INDICATORS:
-        pages += _indicator_pages(index, ind.id, labels, memo, indicator_page_figures)
+        pages += _indicator_pages(index, ind, labels, memo, indicator_page_figures)
     pages += [plan_content_page(cp) for cp in content_pages]
     pages += [plan_not_found(labels), *plan_sources(index, labels, sources_page_size, memo),
               plan_data(index, labels, data)]
@@ -479,12 +481,11 @@ def _province_pages(index: SiteIndex, view: ProvinceView, labels: Labels, page_s
                        + plan_committees(index, view))
 
 
-def _indicator_pages(index: SiteIndex, ind_id: str, labels: Labels, memo: PlanMemo | None,
+def _indicator_pages(index: SiteIndex, ind: Indicator, labels: Labels, memo: PlanMemo | None,
                      most: int | None) -> list[PlannedPage]:
     """An indicator's page, with its share card; with more than `most` (INDICATOR_PAGE_FIGURES) figures in
     its trend, and a page per province for them, each taken again by `serve` while the province's records
     are the same objects, and each with the indicator's card (one card per indicator)."""
-    ind = indicator(ind_id)
     paged = sum(_lines(index, ind, memo).values()) > (INDICATOR_PAGE_FIGURES if most is None else most)
     first = made(memo, f"indicator:{ind.id}", index.records,
                  lambda: share.attach(plan_indicator(index, ind, labels, memo, paged), index, labels, memo),

@@ -41,21 +41,30 @@
     else { input.removeAttribute("aria-activedescendant"); }
   }
 
+  // An entry's link and a labelled part of it, as the box and the search page show them.
+  function link(item) {
+    var a = document.createElement("a");
+    a.href = item.u;
+    a.textContent = item.t;
+    return a;
+  }
+
+  function span(className, text) {
+    var el = document.createElement("span");
+    el.className = className;
+    el.textContent = text;
+    return el;
+  }
+
   function show(results) {
     list.textContent = "";
     results.slice(0, 8).forEach(function (item, i) {
       var li = document.createElement("li");
       li.id = "search-option-" + i;
       li.setAttribute("role", "option");
-      var a = document.createElement("a");
-      a.href = item.u;
-      a.textContent = item.t;
+      var a = link(item);
       a.tabIndex = -1;
-      var kind = document.createElement("span");
-      kind.className = "kind";
-      kind.textContent = item.k + (item.d ? " · " + item.d : "");
-      li.appendChild(a);
-      li.appendChild(kind);
+      li.append(a, span("kind", item.k + (item.d ? " · " + item.d : "")));
       list.appendChild(li);
     });
     list.hidden = results.length === 0;
@@ -112,20 +121,9 @@
         var slug = listed[item.u] ? null : /\/provinces\/([a-z0-9-]+)\/#[^/]*$/.exec(item.u);
         var list = slug && document.querySelector("#g-" + slug[1] + " ul");
         if (!list) { return; }
-        var li = document.createElement("li");
-        var a = document.createElement("a");
-        a.href = item.u;
-        a.textContent = item.t;
-        var kind = document.createElement("span");
-        kind.className = "kind";
-        kind.textContent = item.k;
-        li.append(a, " ", kind);
-        if (item.d) {
-          var detail = document.createElement("span");
-          detail.className = "detail";
-          detail.textContent = item.d;
-          li.append(" ", detail);
-        }
+        var li = document.createElement("li");  // as search.html writes an entry
+        li.append(link(item), " ", span("kind", item.k));
+        if (item.d) { li.append(" ", span("detail", item.d)); }
         list.appendChild(li);
       });
       items = Array.prototype.slice.call(all.querySelectorAll("li"));
