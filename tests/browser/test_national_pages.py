@@ -74,3 +74,16 @@ def test_nu_html_checker_reports_no_error_in_the_national_pages(national: Site) 
     files, messages = vnu_messages(*pages)
     errors = [m for m in messages if m["type"] in ("error", "non-document-error")]
     assert files >= len(pages) and errors == [], errors
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith(("indicators/", "en/indicators/"))])
+def test_an_indicators_first_figure_is_on_a_phones_first_screen(national: Site, browser: Browser, path: str) -> None:
+    """Read as the table (before the chart is drawn, or without it), the first figure is on the first
+    375 × 812 screen; the links back to every province and to the province's page come after the chart."""
+    v = visit(browser, national.base + path, WIDTHS[1], javascript=False)
+    page = v.page
+    page.set_viewport_size({"width": WIDTHS[1], "height": 812})
+    assert page.locator("table.data td").first.bounding_box()["y"] < 812  # type: ignore[index]
+    if path.count("/") >= 3:
+        assert page.locator("p.status").bounding_box()["y"] > page.locator("table.data").first.bounding_box()["y"]  # type: ignore[index]
+    page.context.close()
